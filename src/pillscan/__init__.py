@@ -1,0 +1,9 @@
+"""pillscan: find online posts that offer counterfeit prescription pills."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from pillscan.records import ReadError, Record, Result, Signal
+
+__all__ = ["ReadError", "Record", "Result", "Signal", "__version__"]

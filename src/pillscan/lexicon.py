@@ -1,0 +1,97 @@
+"""The lexicons: one source of truth for the generator and the signal extractors.
+
+Lexicons are JSON package data under ``pillscan/lexicons/``; they load once and are cached.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["Drug", "Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A prescription-type pill and every surface form it is sold under."""
+
+    canonical: str
+    drug_class: str
+    in_scope: bool
+    brands: tuple[str, ...]
+    generics: tuple[str, ...]
+    slang: tuple[str, ...]
+    ambiguous_slang: tuple[str, ...]
+    imprints: tuple[str, ...]
+    doses: tuple[str, ...]
+    colours: tuple[str, ...]
+    emoji: tuple[str, ...]
+    misspellings: tuple[str, ...]
+    es: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Unambiguous names: brands, generics, strong slang, misspellings and Spanish terms."""
+        return self.brands + self.generics + self.slang + self.misspellings + self.es
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All lexicons. ``cues[group][name]`` lists surface forms; the signal name is ``group:name``."""
+
+    drugs: tuple[Drug, ...]
+    cues: dict[str, dict[str, tuple[str, ...]]]
+
+    def drug(self, canonical: str) -> Drug:
+        """The drug with this canonical name (KeyError if unknown)."""
+        for drug in self.drugs:
+            if drug.canonical == canonical:
+                return drug
+        raise KeyError(canonical)
+
+    @property
+    def in_scope_drugs(self) -> tuple[Drug, ...]:
+        """Drugs pillscan flags offers of (lifestyle drugs such as sildenafil excluded)."""
+        return tuple(d for d in self.drugs if d.in_scope)
+
+
+def _read_json(name: str) -> dict:
+    return json.loads(resources.files("pillscan.lexicons").joinpath(name).read_text(encoding="utf-8"))
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load (once) and return the bundled lexicons."""
+    raw_drugs = _read_json("drugs.json")["drugs"]
+    drugs = tuple(
+        Drug(
+            canonical=d["canonical"],
+            drug_class=d["drug_class"],
+            in_scope=bool(d.get("in_scope", True)),
+            **{
+                k: tuple(d.get(k, ()))
+                for k in (
+                    "brands",
+                    "generics",
+                    "slang",
+                    "ambiguous_slang",
+                    "imprints",
+                    "doses",
+                    "colours",
+                    "emoji",
+                    "misspellings",
+                    "es",
+                )
+            },
+        )
+        for d in raw_drugs
+    )
+    raw_cues = _read_json("cues.json")
+    cues = {
+        group: {name: tuple(forms) for name, forms in names.items()}
+        for group, names in raw_cues.items()
+        if not group.startswith("_")
+    }
+    return Lexicon(drugs=drugs, cues=cues)
