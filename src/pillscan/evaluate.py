@@ -1,0 +1,180 @@
+"""Metrics for labelled text: precision/recall/F1, PR-AUC, flag rate per slice, confusion matrix, PR curve."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve
+
+from pillscan.errors import InputError
+
+__all__ = [
+    "Metrics",
+    "binary_metrics",
+    "evaluate_scores",
+    "format_evaluation",
+    "load_labelled",
+    "plot_pr_curve",
+    "slice_flag_rates",
+]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Binary metrics at one threshold (label -1 rows excluded)."""
+
+    n: int
+    positives: int
+    precision: float
+    recall: float
+    f1: float
+    pr_auc: float | None
+    confusion: list[list[int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "positives": self.positives,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "pr_auc": None if self.pr_auc is None else round(self.pr_auc, 4),
+            "confusion": self.confusion,
+        }
+
+
+def binary_metrics(
+    labels: Sequence[int] | np.ndarray, flagged: np.ndarray, scores: np.ndarray | None = None
+) -> Metrics:
+    """Precision, recall, F1 (and PR-AUC when scores are given) over rows whose label is 0 or 1."""
+    y = np.asarray(labels)
+    keep = (y == 0) | (y == 1)
+    y, pred = y[keep].astype(int), np.asarray(flagged)[keep].astype(bool)
+    tp = int(np.sum(pred & (y == 1)))
+    fp = int(np.sum(pred & (y == 0)))
+    fn = int(np.sum(~pred & (y == 1)))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    pr_auc = None
+    if scores is not None and 0 < y.sum() < len(y):
+        pr_auc = float(average_precision_score(y, np.asarray(scores)[keep]))
+    cm = confusion_matrix(y, pred.astype(int), labels=[0, 1]).tolist() if len(y) else [[0, 0], [0, 0]]
+    return Metrics(len(y), int(y.sum()), precision, recall, f1, pr_auc, cm)
+
+
+def slice_flag_rates(frame: pd.DataFrame, flagged: np.ndarray, by: str) -> pd.DataFrame:
+    """Per slice: rows, label, and the share flagged."""
+    df = pd.DataFrame({by: frame[by].astype(str).to_numpy(), "flagged": np.asarray(flagged, dtype=bool)})
+    if "label" in frame:
+        df["label"] = frame["label"].to_numpy()
+    agg: dict[str, Any] = {"rows": ("flagged", "size"), "flag_rate": ("flagged", "mean")}
+    if "label" in df:
+        agg["label"] = ("label", "first")
+    out = df.groupby(by, sort=True).agg(**agg).reset_index()
+    return out.sort_values(["label", by] if "label" in out else [by]).reset_index(drop=True)
+
+
+def evaluate_scores(
+    frame: pd.DataFrame, scores: np.ndarray, threshold: float, *, slice_col: str | None = None
+) -> dict:
+    """Everything `pillscan evaluate` reports for one labelled frame and its scores."""
+    flagged = np.asarray(scores) >= threshold
+    metrics = binary_metrics(frame["label"].to_numpy(), flagged, scores)
+    col = slice_col or next((c for c in ("slice", "kind", "source") if c in frame), None)
+    slices = slice_flag_rates(frame, flagged, col) if col else None
+    out_of_scope = frame["label"].to_numpy() == -1
+    return {
+        "threshold": threshold,
+        "metrics": metrics,
+        "slices": slices,
+        "slice_col": col,
+        "out_of_scope_flag_rate": float(flagged[out_of_scope].mean()) if out_of_scope.any() else None,
+    }
+
+
+def format_evaluation(name: str, evaluation: dict) -> str:
+    """A plain-text table of one evaluation."""
+    m: Metrics = evaluation["metrics"]
+    lines = [
+        f"{name}: {m.n} labelled rows ({m.positives} offers), threshold {evaluation['threshold']:.3f}",
+        f"  precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}"
+        + (f"  PR-AUC {m.pr_auc:.3f}" if m.pr_auc is not None else ""),
+        f"  confusion [[TN FP] [FN TP]] = {m.confusion}",
+    ]
+    if evaluation.get("out_of_scope_flag_rate") is not None:
+        lines.append(f"  out-of-scope rows (label -1) flagged: {evaluation['out_of_scope_flag_rate']:.1%}")
+    slices = evaluation.get("slices")
+    if slices is not None:
+        col = evaluation["slice_col"]
+        lines.append(f"  flag rate by {col}:")
+        width = max(len(str(s)) for s in slices[col]) if len(slices) else 10
+        for row in slices.itertuples(index=False):
+            label = getattr(row, "label", "")
+            name = getattr(row, col)
+            lines.append(f"    {name!s:<{width}}  label {label!s:>2}  rows {row.rows:>6}  flagged {row.flag_rate:6.1%}")
+    return "\n".join(lines)
+
+
+def plot_pr_curve(
+    labels: np.ndarray, scores: np.ndarray, path: str | Path, *, title: str = "Precision-recall"
+) -> Path:
+    """Save a precision-recall curve as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    y = np.asarray(labels)
+    keep = (y == 0) | (y == 1)
+    precision, recall, _ = precision_recall_curve(y[keep], np.asarray(scores)[keep])
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
+    ax.plot(recall, precision, lw=2)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.set_title(title)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def load_labelled(path: str | Path) -> pd.DataFrame:
+    """Read a labelled file (CSV/TSV/JSONL/Parquet, optionally compressed) with ``text`` and ``label`` columns."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"labelled file not found: {path}")
+    name = path.name.lower()
+    for suffix in (".gz", ".bz2", ".xz", ".zst"):
+        name = name.removesuffix(suffix)
+    try:
+        if name.endswith(".parquet"):
+            frame = pd.read_parquet(path)
+        elif name.endswith((".jsonl", ".ndjson")):
+            frame = pd.read_json(path, lines=True, dtype={"id": str})
+        elif name.endswith(".tsv"):
+            frame = pd.read_csv(path, sep="\t", dtype={"id": str}, keep_default_na=False)
+        else:
+            frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"could not read {path}: {exc}") from exc
+    missing = {"text", "label"} - set(frame.columns)
+    if missing:
+        raise InputError(f"{path} needs columns text and label; it has: {', '.join(map(str, frame.columns))}")
+    labels = pd.to_numeric(frame["label"], errors="coerce")
+    bad = labels.isna() | ~labels.isin([-1, 0, 1])
+    if bad.any():
+        raise InputError(
+            f"{path}: {int(bad.sum())} rows have a label other than 1, 0 or -1 (first at row {int(bad.idxmax()) + 2})"
+        )
+    frame = frame.assign(label=labels.astype(int), text=frame["text"].astype(str))
+    return frame

@@ -1,0 +1,454 @@
+"""The detection model: scikit-learn pipeline, calibrated scores, explanations, and the model bundle.
+
+A bundle is two files side by side: ``NAME.joblib`` (the fitted pipeline) and ``NAME.json`` (the model card).
+A joblib file is code: unpickling it can run anything, so :func:`load_model` checks the file's sha256 against
+the card *before* unpickling it, and refuses a file without a card unless the caller says it trusts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import platform
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from pillscan import __version__
+from pillscan.errors import ModelError, UnsafeModelError
+from pillscan.normalize import normalize_many
+from pillscan.records import Decision, Result, Signal
+from pillscan.signals import drugs_named, extract_signals, signal_counts, signal_feature_names
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "DEFAULT_THRESHOLDS",
+    "Explanation",
+    "Model",
+    "SignalFeaturizer",
+    "TextNormalizer",
+    "build_pipeline",
+    "default_model_path",
+    "load_model",
+    "save_model",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "pillscan-default"
+#: Used only when a card carries no thresholds of its own (the trained ones are chosen in train.py).
+DEFAULT_THRESHOLDS = {"offer": 0.5, "review": 0.25}
+#: Texts longer than this are scored in overlapping windows and the maximum is taken, so that an offer
+#: cannot hide inside a long innocent post.
+WINDOW_CHARS = 1200
+WINDOW_STRIDE = 900
+BUNDLE_FORMAT = 1
+RETRAIN_HINT = (
+    "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
+)
+
+
+# --- scikit-learn transformers --------------------------------------------------------------------------
+
+
+class TextNormalizer(TransformerMixin, BaseEstimator):
+    """De-obfuscate texts with :func:`pillscan.normalize.normalize_text` (stateless)."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> TextNormalizer:
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        return normalize_many(_as_texts(X))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(["normalized_text"], dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+class SignalFeaturizer(TransformerMixin, BaseEstimator):
+    """Counts of interpretable signals per text (drugs, contact, payment, ...), squashed with log1p."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> SignalFeaturizer:
+        self.feature_names_ = np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        counts = signal_counts(_as_texts(X))
+        matrix = sp.csr_matrix(counts, dtype=np.float64)
+        matrix.data = np.log1p(matrix.data)
+        return matrix
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return self.feature_names_
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _as_texts(X: Iterable[Any]) -> list[str]:
+    return [x if isinstance(x, str) else ("" if x is None else str(x)) for x in X]
+
+
+def build_pipeline(*, C: float = 4.0, char_ngrams: tuple[int, int] = (2, 5), seed: int = 0) -> Pipeline:
+    """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features, into LR."""
+    text_features = Pipeline(
+        [
+            ("normalize", TextNormalizer()),
+            (
+                "tfidf",
+                FeatureUnion(
+                    [
+                        (
+                            "word",
+                            TfidfVectorizer(
+                                analyzer="word",
+                                ngram_range=(1, 2),
+                                min_df=2,
+                                max_features=200_000,
+                                sublinear_tf=True,
+                                token_pattern=r"(?u)\b\w+\b",
+                                lowercase=False,
+                                dtype=np.float32,
+                            ),
+                        ),
+                        (
+                            "char",
+                            TfidfVectorizer(
+                                analyzer="char_wb",
+                                ngram_range=char_ngrams,
+                                min_df=3,
+                                max_features=300_000,
+                                sublinear_tf=True,
+                                lowercase=False,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("text", text_features), ("signals", SignalFeaturizer())])),
+            (
+                "clf",
+                LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear"),
+            ),
+        ]
+    )
+
+
+# --- the model ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a text scored as it did: its result, and the words that pushed the score up (or down)."""
+
+    text: str
+    result: Result
+    top_terms: list[tuple[str, float]] = field(default_factory=list)
+    counter_terms: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    """A trained, calibrated pillscan model with its card. Use :func:`load_model` to get one."""
+
+    pipeline: Pipeline
+    calibration: tuple[float, float]
+    thresholds: dict[str, float]
+    card: dict[str, Any]
+    path: Path | None = None
+
+    # scores ------------------------------------------------------------------------------------------
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
+        texts = _as_texts(texts)
+        windows, owners = _windows(texts)
+        raw = self.pipeline.decision_function(windows)
+        if len(windows) == len(texts):
+            return np.asarray(raw, dtype=np.float64)
+        out = np.full(len(texts), -np.inf)
+        np.maximum.at(out, np.asarray(owners), raw)
+        return out
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Map raw scores to calibrated probabilities (Platt scaling fitted on held-out template groups)."""
+        a, b = self.calibration
+        return 1.0 / (1.0 + np.exp(-(a * raw + b)))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probability that each text offers pills for sale."""
+        return self.calibrate(self.decision_function(texts))
+
+    def decide(self, score: float, threshold: float | None = None) -> Decision:
+        """``offer`` at or above the offer threshold, ``review`` in the band below it, else ``clean``."""
+        offer = self.thresholds["offer"] if threshold is None else threshold
+        review = min(self.thresholds["review"], offer)
+        if score >= offer:
+            return "offer"
+        if score >= review:
+            return "review"
+        return "clean"
+
+    def score(self, texts: Sequence[str], *, threshold: float | None = None) -> list[Result]:
+        """Score texts: calibrated probability, decision, drugs named, signals and reasons for each."""
+        texts = _as_texts(texts)
+        probs = self.predict_proba(texts) if texts else np.zeros(0)
+        results = []
+        for text, prob in zip(texts, probs, strict=True):
+            signals = extract_signals(text)
+            results.append(
+                Result(
+                    score=round(float(prob), 4),
+                    decision=self.decide(float(prob), threshold),
+                    drugs=drugs_named(signals),
+                    signals=signals,
+                    reasons=reasons_from_signals(signals),
+                )
+            )
+        return results
+
+    # explanations -------------------------------------------------------------------------------------
+    def explain(self, text: str, *, top: int = 8) -> Explanation:
+        """Score one text and find the words that drive it, by removing each word in turn (occlusion).
+
+        Occlusion works on the words of the original text, so the explanation names what the user sees,
+        even when the model saw a de-obfuscated form.
+        """
+        result = self.score([text])[0]
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)][:400]
+        if not spans:
+            return Explanation(text=text, result=result)
+        variants = [text[:s] + " " + text[e:] for s, e in spans]
+        base = float(self.decision_function([text])[0])
+        drops = base - self.decision_function(variants)
+        order = np.argsort(-drops)
+        top_terms = [(text[spans[i][0] : spans[i][1]], round(float(drops[i]), 3)) for i in order[:top]]
+        top_terms = [t for t in top_terms if t[1] > 0]
+        counter = [(text[spans[i][0] : spans[i][1]], round(float(drops[i]), 3)) for i in order[::-1][:top]]
+        counter = [t for t in counter if t[1] < 0]
+        return Explanation(text=text, result=result, top_terms=top_terms, counter_terms=counter)
+
+    @property
+    def name(self) -> str:
+        return str(self.card.get("name", "model"))
+
+
+def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
+    windows: list[str] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        if len(text) <= WINDOW_CHARS:
+            windows.append(text)
+            owners.append(i)
+            continue
+        for start in range(0, len(text) - WINDOW_STRIDE, WINDOW_STRIDE):
+            windows.append(text[start : start + WINDOW_CHARS])
+            owners.append(i)
+    return windows, owners
+
+
+_GROUP_REASON = {
+    "contact": "contact off-platform",
+    "payment": "payment",
+    "shipping": "shipping",
+    "claim": "quality claim",
+    "sale": "sale wording",
+    "emoji": "emoji code",
+    "obfuscation": "obfuscated spelling",
+}
+
+
+def reasons_from_signals(signals: Sequence[Signal]) -> tuple[str, ...]:
+    """Short human-readable reasons (``names oxycodone ("M30")``, ``payment: cashapp``) from signals."""
+    reasons: list[str] = []
+    seen: set[str] = set()
+    for sig in signals:
+        group, _, name = sig.name.partition(":")
+        if group in ("drug", "imprint"):
+            reason = f'names {name} ("{sig.text.strip()[:40]}")'
+            key = f"drug:{name}"
+        elif group in _GROUP_REASON:
+            reason = f"{_GROUP_REASON[group]}: {name}" if name else _GROUP_REASON[group]
+            key = reason
+        elif sig.name == "no_prescription":
+            reason, key = f'no prescription ("{sig.text.strip()[:40]}")', sig.name
+        elif sig.name in ("price", "quantity"):
+            reason, key = f'{sig.name} ("{sig.text.strip()[:40]}")', sig.name
+        else:
+            continue
+        if key not in seen:
+            seen.add(key)
+            reasons.append(reason)
+    return tuple(reasons)
+
+
+# --- the bundle ---------------------------------------------------------------------------------------------
+
+
+def default_model_path() -> Path:
+    """The bundled default model: inside the installed package, or ``models/`` of a source checkout."""
+    packaged = Path(str(resources.files("pillscan"))) / "models" / f"{DEFAULT_MODEL_NAME}.joblib"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "models" / f"{DEFAULT_MODEL_NAME}.joblib"
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def card_path_for(path: Path) -> Path:
+    """The card that goes with a model file: same name, ``.json``."""
+    return path.with_suffix(".json")
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    """Write ``NAME.joblib`` and its card ``NAME.json`` (with versions and the sha256 of the joblib file)."""
+    path = Path(path)
+    if path.suffix != ".joblib":
+        path = path.with_suffix(".joblib")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "bundle_format": BUNDLE_FORMAT,
+        "pipeline": model.pipeline,
+        "calibration": tuple(float(v) for v in model.calibration),
+        "thresholds": dict(model.thresholds),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    joblib.dump(payload, tmp, compress=("zlib", 3))
+    tmp.replace(path)
+    card = dict(model.card)
+    card.update(
+        {
+            "name": path.stem,
+            "file": path.name,
+            "sha256": file_sha256(path),
+            "bytes": path.stat().st_size,
+            "bundle_format": BUNDLE_FORMAT,
+            "thresholds": dict(model.thresholds),
+            "calibration": list(model.calibration),
+            "versions": runtime_versions(),
+        }
+    )
+    card_path_for(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    model.card = card
+    model.path = path
+    return path
+
+
+def runtime_versions() -> dict[str, str]:
+    """Versions that a model file depends on."""
+    return {
+        "pillscan": __version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
+    """Load a model bundle, verifying its card's sha256 and scikit-learn version before unpickling.
+
+    ``trust=True`` allows a model file without a card (the file is then unpickled unchecked: only do this
+    for files from a source you trust). A tampered file is refused whatever ``trust`` says.
+    """
+    path = Path(path) if path is not None else default_model_path()
+    if path.is_dir():
+        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
+    if not path.exists():
+        hint = (
+            " (the bundled default model is missing: reinstall pillscan)"
+            if path.stem == DEFAULT_MODEL_NAME
+            else ""
+        )
+        raise ModelError(f"model file not found: {path}{hint}")
+    card_path = card_path_for(path)
+    card: dict[str, Any] = {}
+    if card_path.exists():
+        try:
+            card = json.loads(card_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            raise UnsafeModelError(
+                f"model card {card_path} is unreadable ({exc}); refusing to load {path.name}"
+            ) from exc
+        expected = card.get("sha256")
+        if not expected:
+            raise UnsafeModelError(f"model card {card_path} has no sha256; refusing to unpickle {path.name}")
+        actual = file_sha256(path)
+        if actual != expected:
+            raise UnsafeModelError(
+                f"{path.name} does not match its card (sha256 {actual[:12]}… != {str(expected)[:12]}…): the file "
+                "was changed or replaced, and unpickling an unknown file can run arbitrary code; refusing to load it"
+            )
+        trained_with = str(card.get("versions", {}).get("scikit-learn", ""))
+        if trained_with and _minor(trained_with) != _minor(sklearn.__version__):
+            raise ModelError(
+                f"{path.name} was trained with scikit-learn {trained_with} but {sklearn.__version__} is installed; "
+                f"{RETRAIN_HINT}"
+            )
+    elif not trust:
+        raise UnsafeModelError(
+            f"{path.name} has no model card ({card_path.name}) to verify it against; a joblib file can run "
+            "arbitrary code when loaded, so it is refused (pass --trust-model / trust=True only for a file from "
+            "a source you trust)"
+        )
+    else:
+        log.warning("loading %s without a card: trusted by the caller, not verified", path)
+    try:
+        payload = joblib.load(path)
+    except Exception as exc:  # a corrupt or foreign pickle can raise nearly anything
+        raise ModelError(f"could not load {path.name}: {type(exc).__name__}: {exc}; {RETRAIN_HINT}") from exc
+    if not isinstance(payload, dict) or payload.get("bundle_format") != BUNDLE_FORMAT:
+        raise ModelError(
+            f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}"
+        )
+    calibration = tuple(payload["calibration"])
+    thresholds = dict(payload.get("thresholds") or card.get("thresholds") or DEFAULT_THRESHOLDS)
+    if not all(math.isfinite(v) for v in calibration):
+        raise ModelError(f"{path.name} has an invalid calibration; {RETRAIN_HINT}")
+    return Model(
+        pipeline=payload["pipeline"],
+        calibration=(float(calibration[0]), float(calibration[1])),
+        thresholds=thresholds,
+        card=card,
+        path=path,
+    )
