@@ -1,0 +1,230 @@
+"""Finding the text and id of a record, turning values into text, and building a Record or a ReadError."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pillscan.errors import InputError
+from pillscan.readers._source import ReadOptions, Source
+from pillscan.records import ReadError, Record
+
+__all__ = [
+    "ID_CANDIDATES",
+    "MISSING",
+    "TEXT_CANDIDATES",
+    "FieldPicker",
+    "fix_mojibake",
+    "make_record",
+    "pick_column",
+    "value_to_text",
+]
+
+# Order matters: the first one present wins. "title" alone is a last resort (a headline is still text).
+TEXT_CANDIDATES = (
+    "text", "full_text", "content", "body", "message", "post", "caption", "selftext", "description",
+    "tweet", "comment", "msg", "post_text", "message_text", "status", "title",
+)  # fmt: skip
+# "name" is deliberately absent: in generic data it is usually a person (Reddit's fullname is handled there).
+ID_CANDIDATES = ("id", "id_str", "post_id", "message_id", "tweet_id", "comment_id", "uuid", "guid", "_id", "key")
+_COMBINED = "title+selftext"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+Getter = Callable[[Mapping[str, Any]], Any]
+
+
+def _dotted(path: str) -> Getter:
+    parts = path.split(".")
+
+    def get(obj: Mapping[str, Any]) -> Any:
+        if path in obj:
+            return obj[path]
+        cur: Any = obj
+        for part in parts:
+            if isinstance(cur, Mapping) and part in cur:
+                cur = cur[part]
+            elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+                cur = cur[int(part)]
+            else:
+                return MISSING
+        return cur
+
+    return get
+
+
+def _key(name: str) -> Getter:
+    return lambda obj: obj.get(name, MISSING)
+
+
+def _title_selftext(obj: Mapping[str, Any]) -> Any:
+    title, body = obj.get("title"), obj.get("selftext")
+    parts = [p for p in (title, body) if isinstance(p, str) and p.strip() and p not in ("[deleted]", "[removed]")]
+    return "\n\n".join(parts) if parts else (body if body is not None else title)
+
+
+def _find(keys: Iterable[str], candidates: tuple[str, ...]) -> str | None:
+    lowered = {k.lower(): k for k in keys if isinstance(k, str)}
+    for cand in candidates:
+        if cand in lowered:
+            return lowered[cand]
+    return None
+
+
+def pick_column(
+    columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str, source: Source
+) -> int | None:
+    """Index of the text/id column in a header: ``wanted`` (exact, then case-insensitive) or the first candidate."""
+    if wanted is not None:
+        if wanted in columns:
+            return columns.index(wanted)
+        lowered = [c.lower() for c in columns]
+        if wanted.lower() in lowered:
+            return lowered.index(wanted.lower())
+        raise InputError(f"{what} column {wanted!r} not found in {source.name}; columns: {_listing(columns)}")
+    found = _find(columns, candidates)
+    return None if found is None else columns.index(found)
+
+
+def _listing(keys: Iterable[Any]) -> str:
+    names = [str(k) for k in keys]
+    shown = ", ".join(names[:30]) + (f", … ({len(names)} in all)" if len(names) > 30 else "")
+    return shown or "(none)"
+
+
+class FieldPicker:
+    """Picks text and id from dict records: the override, else auto-detected on the first record and remembered.
+
+    The remembered getter makes the common case one dict lookup; a record that lacks the remembered field is
+    looked at afresh, so mixed records (submissions and comments) still work.
+    """
+
+    def __init__(self, options: ReadOptions, source: Source, *, combine_title_selftext: bool = True) -> None:
+        self.source = source
+        self.text_col = options.text_col
+        self.id_col = options.id_col
+        self.combine = combine_title_selftext
+        self.text_get: Getter | None = _dotted(options.text_col) if options.text_col else None
+        self.id_get: Getter | None = _dotted(options.id_col) if options.id_col else None
+        self.seen_any = False
+
+    def _detect_text(self, obj: Mapping[str, Any]) -> Getter | None:
+        keys = list(obj.keys())
+        lowered = {k.lower() for k in keys if isinstance(k, str)}
+        if self.combine and "selftext" in lowered and "title" in lowered:
+            return _title_selftext
+        found = _find(keys, TEXT_CANDIDATES)
+        return _key(found) if found is not None else None
+
+    def text(self, obj: Mapping[str, Any]) -> Any:
+        """The raw text value of ``obj`` or MISSING; raises InputError when the first record has no text field."""
+        first = not self.seen_any
+        self.seen_any = True
+        if self.text_get is not None:
+            value = self.text_get(obj)
+            if value is not MISSING or self.text_col is not None:
+                if value is MISSING and first:
+                    raise InputError(
+                        f"text field {self.text_col!r} not found in {self.source.name}; fields: {_listing(obj)}"
+                    )
+                return value
+        getter = self._detect_text(obj)
+        if getter is None:
+            if first:
+                raise InputError(
+                    f"no text field found in {self.source.name}; fields: {_listing(obj)} (choose one with --text-col)"
+                )
+            return MISSING
+        self.text_get = getter
+        return getter(obj)
+
+    def ident(self, obj: Mapping[str, Any]) -> str | None:
+        """The record's id as a string, or None when it has none."""
+        if self.id_get is None:
+            found = _find(obj.keys(), ID_CANDIDATES)
+            if found is None:
+                return None
+            self.id_get = _key(found)
+        value = self.id_get(obj)
+        if value is MISSING or value is None or isinstance(value, (dict, list)):
+            if self.id_col is None and value is MISSING:
+                self.id_get = None  # re-detect on the next record
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    def missing_reason(self, obj: Mapping[str, Any]) -> str:
+        """Why a (later) record had no text: names the field asked for and the fields it has."""
+        if self.text_col:
+            return f"no field {self.text_col!r} (fields: {_listing(obj)})"
+        return f"no text field (fields: {_listing(obj)})"
+
+
+def value_to_text(value: Any) -> str | None:
+    """A text value as str: strings as-is, numbers formatted, lists of text parts joined; None when not text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):  # Telegram-style entity list: "plain", {"type": "bold", "text": "…"}
+        parts = []
+        for part in value:
+            if isinstance(part, str):
+                parts.append(part)
+            elif isinstance(part, Mapping) and isinstance(part.get("text"), str):
+                parts.append(part["text"])
+            else:
+                return None
+        return "".join(parts)
+    return None
+
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def make_record(
+    text: str,
+    ident: str | None,
+    source: Source,
+    position: int,
+    options: ReadOptions,
+    meta: dict[str, Any] | None = None,
+) -> Record | ReadError:
+    """A Record, or the ReadError that explains why this text can't be one (empty, too long)."""
+    if not text or text.isspace():
+        return ReadError(source.name, position, "empty text", ident)
+    if len(text) > options.max_text_chars:
+        return ReadError(
+            source.name,
+            position,
+            f"text too long: {len(text):,} chars > max_text_chars {options.max_text_chars:,}",
+            ident,
+        )
+    return Record(
+        ident if ident is not None else source.generated_id(position), text, source.name, position, meta or {}
+    )
+
+
+def has_undecodable(text: str) -> bool:
+    """True when text decoded with surrogateescape carried invalid UTF-8 bytes."""
+    return _SURROGATES.search(text) is not None
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair Facebook/Instagram export text: UTF-8 bytes stored as Latin-1 code points (\\u00f0\\u009f… → 💊).
+
+    Only when the round trip succeeds; real Latin-1 text ("café" stored correctly) is left unchanged.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text

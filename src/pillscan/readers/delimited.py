@@ -1,0 +1,143 @@
+"""CSV and TSV: delimiter sniffed from a sample, header row required, quoted newlines, huge fields.
+
+Position = the line number where the row starts (the header is line 1), so an analyst can open the file there.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+
+from pillscan.errors import InputError
+from pillscan.readers._base import Item, Opened
+from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, make_record, pick_column
+from pillscan.readers._source import iter_lines
+from pillscan.records import ReadError
+
+__all__ = ["read_csv", "read_tsv"]
+
+_EOF_MARK = "\x00pillscan-eof\x00"  # NULs never reach the parser otherwise (they are removed below)
+_EOF_SENTINEL = _EOF_MARK + "\n"
+_SAMPLE_LINES = 50
+_SAMPLE_CHARS = 64 * 1024
+
+
+def _raise_field_limit(limit: int) -> None:
+    # csv.field_size_limit is process-wide; only ever raise it. C long may be 32-bit on Windows.
+    current = csv.field_size_limit()
+    if current < limit:
+        csv.field_size_limit(min(limit, sys.maxsize, 2**31 - 1))
+
+
+def read_csv(opened: Opened) -> Iterator[Item]:
+    """Comma (or sniffed) separated values."""
+    return _read_delimited(opened, default_delimiter=",")
+
+
+def read_tsv(opened: Opened) -> Iterator[Item]:
+    """Tab separated values."""
+    return _read_delimited(opened, default_delimiter="\t")
+
+
+def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
+    source, options = opened.source, opened.options
+    name = source.name
+    bad: dict[int, str] = {}
+
+    def decoded() -> Iterator[str]:
+        for lineno, raw in iter_lines(opened.stream, opened.kind, options.line_cap):
+            if raw is None:
+                bad[lineno] = f"line too long: more than {options.line_cap:,} bytes"
+                yield "\n"
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad[lineno] = f"invalid UTF-8 at byte {exc.start + 1} of line {lineno}"
+                text = raw.decode("utf-8", "replace")
+            if "\x00" in text:
+                bad[lineno] = f"NUL byte in line {lineno}"
+                text = text.replace("\x00", "")
+            yield text + "\n"
+        yield _EOF_SENTINEL
+
+    lines = decoded()
+    sample: list[str] = []
+    size = 0
+    for line in lines:
+        sample.append(line)
+        size += len(line)
+        if len(sample) >= _SAMPLE_LINES or size >= _SAMPLE_CHARS or line is _EOF_SENTINEL:
+            break
+    delimiter = _sniff_delimiter("".join(s for s in sample if s is not _EOF_SENTINEL), default_delimiter)
+    _raise_field_limit(options.line_cap)
+
+    def replay() -> Iterator[str]:
+        yield from sample
+        yield from lines
+
+    reader = csv.reader(replay(), delimiter=delimiter, strict=False)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV header of {name}: {exc}") from None
+    if header == [_EOF_MARK]:
+        return  # empty file
+    header = [h.strip() for h in header]
+    text_idx = pick_column(header, options.text_col, TEXT_CANDIDATES, "text", source)
+    if text_idx is None:
+        raise InputError(
+            f"no text column found in {name}; columns: {', '.join(header) or '(none)'} (choose one with --text-col)"
+        )
+    id_idx = pick_column(header, options.id_col, ID_CANDIDATES, "id", source)
+    ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = "CSV field too long (an unbalanced quote swallowing the following lines?)"
+            yield ReadError(name, start, f"malformed CSV row: {reason}")
+            start = reader.line_num + 1
+            continue
+        row_start, start = start, reader.line_num + 1
+        if bad:
+            hit = [bad.pop(n) for n in range(row_start, start) if n in bad]
+            if hit:
+                yield ReadError(name, row_start, hit[0])
+                continue
+        if not row:
+            continue  # blank line
+        if _EOF_MARK in row[-1]:
+            if row == [_EOF_MARK]:
+                return
+            yield ReadError(name, row_start, "unbalanced quote: quoted field runs to the end of the file")
+            return
+        if len(row) < ncols_needed:
+            yield ReadError(name, row_start, f"row has {len(row)} fields, the header has {len(header)}")
+            continue
+        ident = row[id_idx] if id_idx is not None and row[id_idx] != "" else None
+        yield make_record(row[text_idx], ident, source, row_start, options)
+
+
+def _sniff_delimiter(sample: str, default: str) -> str:
+    if not sample.strip():
+        return default
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=default + ",;\t|")
+    except csv.Error:
+        return default
+    # The sniffer picks odd delimiters on one-column files; trust it only if the header splits on it.
+    first = sample.split("\n", 1)[0]
+    if dialect.delimiter != default and first.count(dialect.delimiter) == 0:
+        return default
+    if default in first and dialect.delimiter not in first:
+        return default
+    return dialect.delimiter

@@ -1,0 +1,99 @@
+"""Facebook and Instagram "Download your information" JSON: posts and Messenger/Direct messages.
+
+These exports store UTF-8 bytes as Latin-1 code points ("\\u00f0\\u009f\\u0092\\u008a" for 💊); every string is
+repaired with :func:`fix_mojibake`. Items without text (photos, shares, stickers) are reported as skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pillscan.errors import InputError
+from pillscan.readers._base import Item, Opened
+from pillscan.readers._fields import MISSING, FieldPicker, fix_mojibake, make_record, value_to_text
+from pillscan.readers._source import ReadOptions, Source
+from pillscan.readers.json_doc import find_post_list, load_json_document, records_from_items
+from pillscan.records import ReadError
+
+__all__ = ["read_facebook", "read_messages", "repair_all"]
+
+
+def repair_all(value: Any) -> Any:
+    """fix_mojibake applied to every string of a parsed JSON value."""
+    if isinstance(value, str):
+        return fix_mojibake(value)
+    if isinstance(value, list):
+        return [repair_all(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: repair_all(v) for k, v in value.items()}
+    return value
+
+
+def read_messages(doc: Mapping[str, Any], source: Source, options: ReadOptions, platform: str) -> Iterator[Item]:
+    """A Messenger / Instagram Direct thread: ``{"participants": [...], "messages": [{sender_name, content}]}``."""
+    thread = doc.get("title") or doc.get("thread_path")
+    for position, msg in enumerate(doc.get("messages", []), 1):
+        if not isinstance(msg, Mapping):
+            yield ReadError(source.name, position, "message is not an object")
+            continue
+        ident = msg.get("id") or msg.get("message_id")
+        ident = None if ident is None else str(ident)
+        content = msg.get("content")
+        if not isinstance(content, str) or not content.strip():
+            kinds = [k for k in ("photos", "videos", "audio_files", "gifs", "files", "sticker", "share") if k in msg]
+            reason = f"no text ({', '.join(kinds)} only)" if kinds else "empty text"
+            yield ReadError(source.name, position, reason, ident)
+            continue
+        meta = {"platform": platform, "kind": "message"}
+        for key, out in (("sender_name", "from"), ("timestamp_ms", "timestamp_ms")):
+            if key in msg:
+                meta[out] = msg[key]
+        if thread:
+            meta["thread"] = thread
+        yield make_record(content, ident, source, position, options, meta)
+
+
+def _post_text(item: Mapping[str, Any]) -> str | None:
+    texts = [d["post"] for d in item.get("data", []) if isinstance(d, Mapping) and isinstance(d.get("post"), str)]
+    return "\n".join(texts) if texts else None
+
+
+def read_facebook(opened: Opened) -> Iterator[Item]:
+    """your_posts_N.json, message_N.json, or any list of FB items; position = item number."""
+    source, options = opened.source, opened.options
+    doc = load_json_document(opened)
+    if doc is MISSING:
+        return
+    doc = repair_all(doc)
+    if isinstance(doc, Mapping) and isinstance(doc.get("messages"), list):
+        yield from read_messages(doc, source, options, "facebook")
+        return
+    if isinstance(doc, Mapping):
+        found = find_post_list(doc)  # newer exports wrap lists: {"status_updates_v2": [...]}
+        if found is None:
+            raise InputError(f"{source.name}: no list of posts found in this Facebook export file")
+        doc = found[1]
+    if not isinstance(doc, list):
+        raise InputError(f"{source.name}: not a Facebook export (expected a list of posts)")
+    picker = FieldPicker(options, source) if options.text_col else None
+    for position, item in enumerate(doc, 1):
+        if picker is not None:
+            yield from records_from_items(iter([(position, item)]), source, options, picker)
+            continue
+        if not isinstance(item, Mapping):
+            yield ReadError(source.name, position, "post is not an object")
+            continue
+        text = _post_text(item)
+        if text is None:
+            alt = value_to_text(item.get("text", item.get("content", MISSING)))
+            text = alt if alt else None
+        if text is None:
+            title = item.get("title")
+            reason = f"no post text ({title})" if isinstance(title, str) and title else "no post text"
+            yield ReadError(source.name, position, reason)
+            continue
+        meta: dict[str, Any] = {"platform": "facebook", "kind": "post"}
+        if "timestamp" in item:
+            meta["timestamp"] = item["timestamp"]
+        yield make_record(text, None, source, position, options, meta)

@@ -1,0 +1,63 @@
+"""JSON Lines / NDJSON: one JSON object per line; the fast path of pillscan's readers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from pillscan.readers._base import Item, Opened
+from pillscan.readers._fields import MISSING, FieldPicker, make_record, value_to_text
+from pillscan.readers._source import iter_lines
+from pillscan.records import ReadError
+
+__all__ = ["parse_json_line", "read_jsonl"]
+
+
+def parse_json_line(line: bytes) -> tuple[object, str | None]:
+    """Parse one line; returns (value, None) or (None, reason). Blank lines give (MISSING, None)."""
+    try:
+        return json.loads(line), None
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start + 1}"
+    except ValueError as exc:
+        if not line.strip():
+            return MISSING, None
+        return None, f"invalid JSON: {exc}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+
+
+def read_jsonl(opened: Opened) -> Iterator[Item]:
+    """One record per line; position = line number. Blank lines are not records; broken lines are ReadErrors."""
+    source, options = opened.source, opened.options
+    name = source.name
+    picker = FieldPicker(options, source)
+    loads = json.loads
+    for lineno, line in iter_lines(opened.stream, opened.kind, options.line_cap):
+        if line is None:
+            yield ReadError(name, lineno, f"line too long: more than {options.line_cap:,} bytes")
+            continue
+        try:
+            obj = loads(line)
+        except (ValueError, RecursionError):
+            obj, reason = parse_json_line(line)
+            if obj is MISSING:
+                continue
+            yield ReadError(name, lineno, reason or "invalid JSON")
+            continue
+        if type(obj) is dict:
+            raw = picker.text(obj)
+            ident = picker.ident(obj)
+            if raw is MISSING:
+                yield ReadError(name, lineno, picker.missing_reason(obj), ident)
+                continue
+            text = raw if type(raw) is str else value_to_text(raw)
+        elif type(obj) is str:  # a JSON string per line is a bare text
+            text, ident = obj, None
+        else:
+            yield ReadError(name, lineno, f"not a JSON object (got {type(obj).__name__})")
+            continue
+        if text is None:
+            yield ReadError(name, lineno, "empty text" if raw is None else "text is not a string", ident)
+            continue
+        yield make_record(text, ident, source, lineno, options)

@@ -1,0 +1,57 @@
+"""Parquet: read by record batches (only the text and id columns), so memory is bounded by the batch size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pillscan.errors import InputError
+from pillscan.readers._base import Item, Opened
+from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, make_record, pick_column, value_to_text
+from pillscan.records import ReadError
+
+__all__ = ["read_parquet"]
+
+
+def read_parquet(opened: Opened) -> Iterator[Item]:
+    """Rows in file order; position = 1-based row number."""
+    source, options = opened.source, opened.options
+    if source.path is None or opened.kind.compression is not None:
+        raise InputError(f"{source.name}: Parquet must be a plain seekable file (not stdin, not compressed)")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pfile = pq.ParquetFile(source.path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"cannot read Parquet file {source.name}: {exc}") from None
+    columns = list(pfile.schema_arrow.names)
+    text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
+    if text_idx is None:
+        raise InputError(
+            f"no text column found in {source.name}; columns: {', '.join(columns)} (choose one with --text-col)"
+        )
+    id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
+    wanted = [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+    position = 0
+    try:
+        for batch in pfile.iter_batches(batch_size=max(1, options.chunk_size), columns=wanted):
+            texts = batch.column(0).to_pylist()
+            ids = batch.column(1).to_pylist() if id_idx is not None else [None] * len(texts)
+            for raw, raw_id in zip(texts, ids, strict=True):
+                position += 1
+                ident = None if raw_id is None else str(raw_id)
+                if isinstance(raw, bytes):
+                    try:
+                        raw = raw.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        yield ReadError(source.name, position, f"invalid UTF-8 at byte {exc.start + 1}", ident)
+                        continue
+                text = value_to_text(raw)
+                if text is None:
+                    yield ReadError(
+                        source.name, position, "empty text" if raw is None else "text is not a string", ident
+                    )
+                    continue
+                yield make_record(text, ident, source, position, options)
+    except (pa.ArrowException, OSError) as exc:
+        yield ReadError(source.name, position + 1, f"corrupt Parquet data: {exc}")

@@ -1,0 +1,49 @@
+"""X/Twitter archive: ``data/tweets.js`` = ``window.YTD.tweets.part0 = [ {"tweet": {...}}, ... ]``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pillscan.readers._base import Item, Opened
+from pillscan.readers._fields import FieldPicker, make_record
+from pillscan.readers.json_doc import guarded_array, iter_json_array, records_from_items, text_stream
+from pillscan.records import ReadError
+
+__all__ = ["YTD_PREFIX", "read_x_archive"]
+
+YTD_PREFIX = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_\-]+)\.part\d+\s*=\s*\[")
+# Parts of an archive that hold posts; the rest (account, followers, ads…) has no text to scan.
+_POST_PARTS = ("tweet", "note", "direct_message", "direct-message")
+
+
+def read_x_archive(opened: Opened) -> Iterator[Item]:
+    """Tweets (``full_text``, ``id_str``, ``created_at``); DMs and notes too; position = item number."""
+    source, options = opened.source, opened.options
+    match = YTD_PREFIX.match(opened.kind.head.lstrip(b"\xef\xbb\xbf"))
+    part = match.group(1).decode() if match else "tweets"
+    if not any(p in part.lower() for p in _POST_PARTS) and options.text_col is None:
+        yield ReadError(source.name, 0, f"X archive part '{part}' holds no posts (not read)")
+        return
+    items = iter_json_array(text_stream(opened), options.line_cap, prefix_chars=200)
+    yield from guarded_array(_tweets(items, opened), source)
+
+
+def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
+    source, options = opened.source, opened.options
+    picker = FieldPicker(options, source)
+    for index, item in items:
+        tweet = item.get("tweet") if isinstance(item, Mapping) else None
+        if not isinstance(tweet, Mapping) or options.text_col is not None:
+            # Notes, other parts, or a user-chosen field: the generic text/id detection.
+            yield from records_from_items(iter([(index, item)]), source, options, picker)
+            continue
+        text = tweet.get("full_text", tweet.get("text"))
+        ident = tweet.get("id_str", tweet.get("id"))
+        ident = None if ident is None else str(ident)
+        if not isinstance(text, str):
+            yield ReadError(source.name, index, "tweet has no text", ident)
+            continue
+        meta = {"created_at": tweet["created_at"]} if "created_at" in tweet else {}
+        yield make_record(text, ident, source, index, options, meta)
