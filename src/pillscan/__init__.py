@@ -5,5 +5,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from pillscan.records import ReadError, Record, Result, Signal
+from pillscan.scan import ScanSummary, scan
 
-__all__ = ["ReadError", "Record", "Result", "Signal", "__version__"]
+__all__ = ["ReadError", "Record", "Result", "ScanSummary", "Signal", "__version__", "scan"]

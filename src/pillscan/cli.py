@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -199,6 +199,308 @@ def info(model_path: str | None, trust_model: bool) -> None:
 # </model-commands>
 
 # <score-scan>
+SCAN_FORMATS = (
+    "auto",
+    "csv",
+    "tsv",
+    "jsonl",
+    "json",
+    "parquet",
+    "txt",
+    "x-archive",
+    "telegram",
+    "facebook",
+    "instagram",
+    "reddit",
+)
+_GLOB_CHARS = set("*?[")
+
+
+def _use_color() -> bool:
+    import os
+
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _text_inputs(inputs: tuple[str, ...], per_line: bool) -> Iterator[tuple[str, str]]:
+    """(name, text) for each file, directory file, glob match or stdin; one per line with ``per_line``."""
+    import glob as globlib
+
+    from pillscan.errors import InputError
+
+    def read(path: Path) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if b"\0" in data[:8192]:
+            logging.getLogger("pillscan").warning("skipped %s: binary file", path)
+            return None
+        return data.decode("utf-8", "replace")
+
+    def files() -> Iterator[tuple[str, str]]:
+        for item in inputs:
+            if item == "-":
+                yield "<stdin>", sys.stdin.read()
+                continue
+            path = Path(item)
+            if path.is_dir():
+                for f in sorted(path.rglob("*")):
+                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
+                        text = read(f)
+                        if text is not None:
+                            yield str(f), text
+                continue
+            if not path.exists() and _GLOB_CHARS & set(item):
+                matches = sorted(globlib.glob(item, recursive=True))
+                if not matches:
+                    raise InputError(f"no files match {item}")
+                for m in matches:
+                    text = read(Path(m)) if Path(m).is_file() else None
+                    if text is not None:
+                        yield m, text
+                continue
+            if not path.exists():
+                raise InputError(f"no such file: {item}")
+            text = read(path)
+            if text is not None:
+                yield item, text
+
+    for name, text in files():
+        if not per_line:
+            yield name, text
+            continue
+        for i, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                yield f"{name}:{i}", line
+
+
+def _snippet(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(1, width - 1)] + "…"
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, metavar="[FILE... | -]")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
+@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@click.option("--per-line", is_flag=True, help="Score each line as its own post.")
+@click.option("--explain", is_flag=True, help="Add the words that drive each score.")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Offer threshold (default: the model's).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    help="Output format (default: table on a terminal, jsonl otherwise).",
+)
+@click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any text is flagged as an offer.")
+def score(
+    inputs: tuple[str, ...],
+    model_path: str | None,
+    trust_model: bool,
+    per_line: bool,
+    explain: bool,
+    threshold: float | None,
+    fmt: str | None,
+    fail_on_flag: bool,
+) -> int:
+    """Score text files, directories, globs or stdin (-): one score per file, or per line with --per-line."""
+    import csv
+    import itertools
+    import shutil
+
+    from pillscan.model import load_model
+
+    if not inputs:
+        if sys.stdin.isatty():
+            raise click.UsageError("give FILE..., a directory, or - to read stdin")
+        inputs = ("-",)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    model = load_model(model_path, trust=trust_model)
+    color = _use_color()
+    width = shutil.get_terminal_size((110, 24)).columns
+    items = _text_inputs(inputs, per_line)
+    flagged = 0
+    collected: list[dict[str, object]] = []
+    csv_out = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+    if csv_out is not None:
+        csv_out.writerow(["name", "score", "decision", "drugs", "reasons", *(["top_terms"] if explain else [])])
+    if fmt == "table":
+        click.echo(f"{'score':>6}  {'decision':<8}  {'drugs':<18}  {'reasons':<30}  text")
+    while batch := list(itertools.islice(items, 256)):
+        results = model.score([t for _, t in batch], threshold=threshold)
+        for (name, text), res in zip(batch, results, strict=True):
+            flagged += res.decision == "offer"
+            terms: list[tuple[str, float]] = []
+            if explain and hasattr(model, "explain"):
+                terms = list(model.explain(text).top_terms)
+            row: dict[str, object] = {
+                "name": name,
+                "score": res.score,
+                "decision": res.decision,
+                "drugs": list(res.drugs),
+                "signals": list(dict.fromkeys(s.name for s in res.signals)),
+                "reasons": list(res.reasons),
+            }
+            if explain:
+                row["top_terms"] = [[w, v] for w, v in terms]
+            if fmt == "jsonl":
+                click.echo(json.dumps(row, ensure_ascii=False))
+            elif fmt == "json":
+                collected.append(row)
+            elif csv_out is not None:
+                csv_out.writerow(
+                    [name, res.score, res.decision, ";".join(res.drugs), "; ".join(res.reasons)]
+                    + ([" ".join(w for w, _ in terms)] if explain else [])
+                )
+            else:
+                decision = f"{res.decision:<8}"
+                if color and res.decision != "clean":
+                    decision = click.style(decision, fg="red" if res.decision == "offer" else "yellow", bold=True)
+                drugs = _snippet(",".join(res.drugs) or "-", 18)
+                reasons = _snippet("; ".join(res.reasons[:2]) or "-", 30)
+                rest = max(20, width - 72)
+                click.echo(
+                    f"{res.score:>6.3f}  {decision}  {drugs:<18}  {reasons:<30}  "
+                    f"{_snippet(text, rest - len(name) - 3)}  [{name}]",
+                    color=color,
+                )
+                if terms:
+                    click.echo("        words: " + ", ".join(f"{w} ({v:+.2f})" for w, v in terms[:8]))
+    if fmt == "json":
+        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    return 3 if fail_on_flag and flagged else 0
+
+
+@cli.command("scan")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--format", "in_format", type=click.Choice(SCAN_FORMATS), default="auto", show_default=True, help="Input format."
+)
+@click.option("--text-col", help="Column/field holding the post text (default: detected).")
+@click.option("--id-col", help="Column/field holding the post id (default: detected, else the position).")
+@click.option("-o", "--output", required=True, help="Output file (.jsonl, .csv, .parquet), or - for stdout.")
+@click.option("--out-format", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the extension.")
+@click.option(
+    "--all/--flagged-only",
+    "keep_all",
+    default=True,
+    show_default=True,
+    help="Write every post, or only offer and review ones.",
+)
+@click.option("--no-text", is_flag=True, help="Leave the post text out of the output.")
+@click.option("--workers", type=click.IntRange(1), help="Worker processes (default: one per CPU).")
+@click.option("--chunk-size", type=click.IntRange(1), default=2000, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); with --engine dask.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
+@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Offer threshold (default: the model's).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped records (JSONL).")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), help="Write the summary (JSON).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same inputs and options.")
+@click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any post is flagged as an offer.")
+@click.pass_context
+def scan_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    in_format: str,
+    text_col: str | None,
+    id_col: str | None,
+    output: str,
+    out_format: str | None,
+    keep_all: bool,
+    no_text: bool,
+    workers: int | None,
+    chunk_size: int,
+    engine: str,
+    scheduler: str | None,
+    model_path: str | None,
+    trust_model: bool,
+    threshold: float | None,
+    errors_path: str | None,
+    summary_path: str | None,
+    report_path: str | None,
+    resume: bool,
+    fail_on_flag: bool,
+) -> int:
+    """Scan exported posts (files, directories, platform exports) and write a score for each."""
+    from pillscan.scan import ScanInterrupted, scan
+
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if output == "-" and out_format not in (None, "jsonl"):
+        raise click.UsageError("-o - writes JSONL; choose a file for csv or parquet")
+    quiet = bool(ctx.obj.get("quiet"))
+    bar = None
+    if not quiet and sys.stderr.isatty() and output != "-":
+        from pillscan.progress import ProgressLine
+
+        bar = ProgressLine(sys.stderr)
+    kwargs = dict(
+        output=output,
+        model=model_path,
+        format=in_format,
+        text_col=text_col,
+        id_col=id_col,
+        out_format=out_format,
+        flagged_only=not keep_all,
+        include_text=not no_text,
+        errors_path=errors_path,
+        summary_path=summary_path,
+        workers=workers,
+        chunk_size=chunk_size,
+        resume=resume,
+        threshold=threshold,
+        progress=bar,
+        report_path=report_path,
+        trust_model=trust_model,
+    )
+    try:
+        if engine == "dask":
+            try:
+                from pillscan.engines.dask import scan_dask
+            except ModuleNotFoundError as exc:
+                if exc.name and exc.name.split(".")[0] in ("dask", "distributed"):
+                    raise PillscanError("the dask engine needs dask: pip install 'pillscan[dask]'") from exc
+                raise PillscanError("the dask engine is not available in this installation") from exc
+            summary = scan_dask(list(inputs), scheduler=scheduler, **kwargs)
+        else:
+            summary = scan(list(inputs), **kwargs)  # type: ignore[arg-type]
+    except ScanInterrupted as exc:
+        if bar is not None:
+            bar.close()
+        click.echo(f"pillscan: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not quiet:
+        _echo_scan_summary(summary)
+    return 3 if fail_on_flag and summary.flagged else 0
+
+
+def _echo_scan_summary(s: object) -> None:
+    d = s.to_dict() if hasattr(s, "to_dict") else dict(s)  # type: ignore[call-overload]
+
+    def top(counts: dict[str, int]) -> str:
+        return ", ".join(f"{k} {v:,}" for k, v in list(counts.items())[:5]) or "-"
+
+    out_note = "" if d["output_rows"] == d["written"] else f" ({d['output_rows']:,} rows: flagged only)"
+    lines = [
+        f"read {d['read']:,} = written {d['written']:,} + skipped {d['skipped']:,}"
+        + (f" (listed in {d['errors']})" if d["skipped"] and d.get("errors") else ""),
+        f"flagged {d['flagged']:,} offers, {d['review']:,} for review"
+        f" (offer >= {d['thresholds'].get('offer')}, model {d['model']})",
+        f"output {d['output']}{out_note}; {d['elapsed_s']:.1f} s, {d['posts_per_s']:,.0f} posts/s",
+        f"top drugs: {top(d['by_drug'])}",
+        f"top signals: {top(d['by_signal'])}",
+    ]
+    for line in lines:
+        click.echo(f"pillscan: {line}", err=True)
+
+
 # </score-scan>
 
 

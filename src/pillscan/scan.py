@@ -1,0 +1,779 @@
+"""The batch engine: read posts in chunks, score them in parallel, write them in input order, account for all.
+
+Every record read is either scored (and written, unless ``flagged_only`` leaves a clean one out) or skipped
+(and listed in the errors file), so ``read == written + skipped`` always holds; ``output_rows`` counts the rows
+actually in the output. The output is built in ``OUT.partial`` and renamed at the end, so a file at the output
+path is always complete; ``OUT.lock`` keeps two scans from writing the same output; ``OUT.checkpoint.json``
+(written every few chunks and on SIGINT/SIGTERM) lets ``resume=True`` continue an interrupted scan and produce
+the same bytes as an uninterrupted one (JSONL and CSV; Parquet output restarts from the beginning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pillscan.errors import InputError, PillscanError
+from pillscan.records import ReadError, Result
+from pillscan.writers import ChunkWriter, OutputError, encode_chunk, open_writer, out_format_for, result_row
+
+__all__ = ["ScanInterrupted", "ScanProgress", "ScanSummary", "scan"]
+
+log = logging.getLogger(__name__)
+
+HIST_BINS = 20
+TOP_K = 50  # flagged posts kept (bounded) for the report
+TOP_TEXT_CHARS = 20_000  # a kept post's text is cut here so the checkpoint and report stay small
+CHECKPOINT_EVERY_CHUNKS = 20
+CHECKPOINT_EVERY_S = 10.0
+CHECKPOINT_VERSION = 1
+
+
+class ScanInterrupted(PillscanError):
+    """The scan was stopped by SIGINT/SIGTERM after saving a checkpoint; ``exit_code`` is 128 + the signal."""
+
+    def __init__(self, signum: int, resumable: bool = True) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        hint = "resume with --resume" if resumable else "output is incomplete"
+        super().__init__(f"interrupted: {hint}")
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    """Where a running scan is: records read/scored/skipped so far, flags, and seconds since it started."""
+
+    read: int
+    written: int
+    skipped: int
+    flagged: int
+    review: int
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """The account of a finished scan.
+
+    ``read == written + skipped``: ``written`` counts records scored (each is in the output unless
+    ``flagged_only`` left a clean one out), ``output_rows`` the rows in the output file, ``skipped`` records that
+    could not be read (listed in the errors file). ``flagged`` counts ``offer`` decisions, ``review`` the band below.
+    ``by_drug`` and ``by_signal`` count flagged (``offer``) posts; ``by_source`` has per-file counts.
+    """
+
+    read: int
+    written: int
+    skipped: int
+    output_rows: int
+    flagged: int
+    review: int
+    by_drug: dict[str, int]
+    by_signal: dict[str, int]
+    by_source: dict[str, dict[str, int]]
+    score_hist: tuple[int, ...]
+    thresholds: dict[str, float]
+    model: str
+    elapsed_s: float
+    posts_per_s: float
+    output: str
+    errors: str | None = None
+    resumed_at: int = 0
+    skip_examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the summary."""
+        d = asdict(self)
+        d["score_hist"] = list(self.score_hist)
+        d["skip_examples"] = list(self.skip_examples)
+        return d
+
+
+# --- per-chunk work (runs in worker processes) ----------------------------------------------------------
+
+
+@dataclass
+class _ChunkOut:
+    """What a worker sends back for one chunk: the encoded output and the chunk's counts."""
+
+    payload: Any
+    rows: int
+    scored: int
+    offer: int
+    review: int
+    by_drug: dict[str, int]
+    by_signal: dict[str, int]
+    by_source: dict[str, list[int]]  # source -> [scored, offer, review]
+    hist: list[int]
+    top: list[dict[str, Any]]
+
+
+def _score_texts(model: Any, texts: list[str], threshold: float | None) -> list[Result]:
+    if threshold is None:
+        return list(model.score(texts))
+    return list(model.score(texts, threshold=threshold))
+
+
+def _process_chunk(
+    model: Any,
+    records: list[tuple[str, str, str, int]],
+    *,
+    threshold: float | None,
+    fmt: str,
+    include_text: bool,
+    flagged_only: bool,
+) -> _ChunkOut:
+    """Score one chunk, encode its output rows and count what the summary needs."""
+    results = _score_texts(model, [r[1] for r in records], threshold) if records else []
+    if len(results) != len(records):
+        raise PillscanError(f"the model returned {len(results)} results for {len(records)} texts")
+    payload, rows = encode_chunk(records, results, fmt, include_text=include_text, flagged_only=flagged_only)
+    offer = review = 0
+    by_drug: Counter[str] = Counter()
+    by_signal: Counter[str] = Counter()
+    by_source: dict[str, list[int]] = {}
+    hist = [0] * HIST_BINS
+    flagged: list[tuple[float, int]] = []
+    for i, (rec, res) in enumerate(zip(records, results, strict=True)):
+        counts = by_source.get(rec[2])
+        if counts is None:
+            counts = by_source[rec[2]] = [0, 0, 0]
+        counts[0] += 1
+        hist[min(int(res.score * HIST_BINS), HIST_BINS - 1)] += 1
+        if res.decision == "offer":
+            offer += 1
+            counts[1] += 1
+            by_drug.update(res.drugs)
+            by_signal.update({s.name for s in res.signals})
+            flagged.append((res.score, i))
+        elif res.decision == "review":
+            review += 1
+            counts[2] += 1
+            flagged.append((res.score, i))
+    top = [_top_row(records[i], results[i]) for _, i in heapq.nlargest(TOP_K, flagged, key=lambda t: (t[0], -t[1]))]
+    return _ChunkOut(payload, rows, len(records), offer, review, dict(by_drug), dict(by_signal), by_source, hist, top)
+
+
+def _top_row(rec: tuple[str, str, str, int], res: Result) -> dict[str, Any]:
+    row = result_row(rec, res, include_text=True)
+    if len(row["text"]) > TOP_TEXT_CHARS:
+        row["text"] = row["text"][:TOP_TEXT_CHARS]
+        row["signals"] = [s for s in row["signals"] if s["end"] <= TOP_TEXT_CHARS]
+    return row
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(spec: tuple[Any, ...], options: dict[str, Any]) -> None:
+    """Pool initializer: load the model once per worker process (never once per task)."""
+    # The parent handles Ctrl-C (it stops cleanly and checkpoints); workers just finish their chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER["model"] = _model_from_spec(spec)
+    _WORKER["options"] = options
+
+
+def _work(records: list[tuple[str, str, str, int]]) -> _ChunkOut:
+    return _process_chunk(_WORKER["model"], records, **_WORKER["options"])
+
+
+def _model_from_spec(spec: tuple[Any, ...]) -> Any:
+    if spec[0] == "path":
+        from pillscan.model import load_model
+
+        return load_model(spec[1], trust=spec[2])
+    return spec[1]
+
+
+def _worker_spec(model: Any) -> tuple[Any, ...]:
+    """How a worker gets the model: a pillscan Model by its path (reloaded once), anything else pickled once."""
+    try:
+        from pillscan.model import Model
+    except ImportError:  # pragma: no cover - model.py is part of the package
+        Model = None  # type: ignore[assignment,misc]
+    path = getattr(model, "path", None)
+    if Model is not None and isinstance(model, Model) and path is not None:
+        # A model without a card can only have been loaded with trust=True by the caller.
+        return ("path", str(path), not bool(model.card))
+    return ("object", model)
+
+
+def _resolve_model(model: Any, trust_model: bool) -> Any:
+    if model is None or isinstance(model, (str, Path)):
+        from pillscan.model import load_model
+
+        return load_model(model, trust=trust_model)
+    if not hasattr(model, "score"):
+        raise PillscanError(f"not a model: {type(model).__name__} has no score() method")
+    return model
+
+
+def _model_id(model: Any) -> str:
+    card = getattr(model, "card", None) or {}
+    if card.get("sha256"):
+        return f"{card.get('name', 'model')}:{card['sha256']}"
+    return f"{type(model).__module__}.{type(model).__qualname__}:{getattr(model, 'path', '')}"
+
+
+def _model_name(model: Any) -> str:
+    card = getattr(model, "card", None) or {}
+    return str(card.get("name") or getattr(model, "name", None) or type(model).__name__)
+
+
+# --- accounting -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    """Running counts; saved in checkpoints so a resumed scan reports the whole run."""
+
+    consumed: int = 0
+    read: int = 0
+    scored: int = 0
+    skipped: int = 0
+    rows: int = 0
+    offer: int = 0
+    review: int = 0
+    out_bytes: int = 0
+    err_bytes: int = 0
+    by_drug: dict[str, int] = field(default_factory=dict)
+    by_signal: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    hist: list[int] = field(default_factory=lambda: [0] * HIST_BINS)
+    top: list[dict[str, Any]] = field(default_factory=list)
+    skip_examples: list[str] = field(default_factory=list)
+
+    def source(self, name: str) -> dict[str, int]:
+        s = self.by_source.get(name)
+        if s is None:
+            s = self.by_source[name] = {"read": 0, "scored": 0, "skipped": 0, "flagged": 0, "review": 0}
+        return s
+
+    def add(self, out: _ChunkOut, errors: list[ReadError], n_items: int) -> None:
+        self.consumed += n_items
+        self.read += out.scored + len(errors)
+        self.scored += out.scored
+        self.skipped += len(errors)
+        self.rows += out.rows
+        self.offer += out.offer
+        self.review += out.review
+        for k, v in out.by_drug.items():
+            self.by_drug[k] = self.by_drug.get(k, 0) + v
+        for k, v in out.by_signal.items():
+            self.by_signal[k] = self.by_signal.get(k, 0) + v
+        for name, (n, offer, review) in out.by_source.items():
+            s = self.source(name)
+            s["read"] += n
+            s["scored"] += n
+            s["flagged"] += offer
+            s["review"] += review
+        for err in errors:
+            s = self.source(err.source)
+            s["read"] += 1
+            s["skipped"] += 1
+            if len(self.skip_examples) < 3:
+                self.skip_examples.append(f"{err.source}:{err.position}: {err.reason}")
+        self.hist = [a + b for a, b in zip(self.hist, out.hist, strict=True)]
+        if out.top:
+            self.top = heapq.nlargest(TOP_K, self.top + out.top, key=lambda r: r["score"])
+
+
+def _sorted_counts(d: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# --- files: lock, checkpoint, fingerprints ----------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _acquire_lock(lock: Path, output: Path) -> None:
+    """Create ``OUT.lock`` holding our pid; refuse if a live process holds it, take over a dead one's lock."""
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid and pid != os.getpid() and _pid_alive(pid):
+                raise OutputError(
+                    f"another scan (pid {pid}) is writing {output}; wait for it, or remove {lock} if it is stale"
+                ) from None
+            log.warning("taking over the stale lock %s (pid %s is not running)", lock, pid or "?")
+            lock.unlink(missing_ok=True)
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write to {lock.parent}: {exc.strerror or exc}") from exc
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return
+    raise OutputError(f"could not take the lock {lock}")
+
+
+def _input_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(f for f in path.rglob("*") if f.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def _fingerprint(paths: Sequence[str]) -> list[list[Any]]:
+    """Inputs as (path, size, mtime) so a resume can tell the inputs changed."""
+    out = []
+    for f in _input_files(paths):
+        try:
+            st = f.stat()
+        except OSError:
+            continue  # the reader reports a missing input with a proper message
+        out.append([str(f.resolve()), st.st_size, st.st_mtime_ns])
+    return out
+
+
+def _write_json_atomic(path: Path, data: Any, *, sync: bool = False) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[str]:
+    if isinstance(paths, (str, Path)):
+        return [str(paths)]
+    return [str(p) for p in paths]
+
+
+def _skip_items(chunks: Iterable[list[Any]], skip: int) -> Iterator[list[Any]]:
+    """Drop the first ``skip`` items (records and read errors) already handled before an interruption."""
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        if skip:
+            chunk = chunk[skip:]
+            skip = 0
+        yield chunk
+
+
+class _Stop:
+    """Set by the SIGINT/SIGTERM handler; the loop stops at the next chunk boundary."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.signum:  # a second signal: stop right now (the last periodic checkpoint still holds)
+            raise KeyboardInterrupt
+        self.signum = signum
+        log.warning("stopping: finishing the current chunk and saving a checkpoint (again to abort now)")
+
+
+# --- the engine -----------------------------------------------------------------------------------------
+
+
+def scan(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    output: str | Path,
+    model: Any = None,
+    format: str = "auto",
+    text_col: str | None = None,
+    id_col: str | None = None,
+    out_format: str | None = None,
+    flagged_only: bool = False,
+    include_text: bool = True,
+    errors_path: str | Path | None = None,
+    summary_path: str | Path | None = None,
+    workers: int | None = None,
+    chunk_size: int = 2000,
+    resume: bool = False,
+    threshold: float | None = None,
+    progress: Callable[[ScanProgress], None] | None = None,
+    report_path: str | Path | None = None,
+    trust_model: bool = False,
+    max_text_chars: int = 1_000_000,
+    handle_signals: bool = True,
+    checkpoint_every: int = CHECKPOINT_EVERY_CHUNKS,
+) -> ScanSummary:
+    """Score every post in ``paths`` and write one row per post to ``output`` (``"-"``: JSONL on stdout).
+
+    ``model`` is a loaded model, a model path, or None for the bundled default. ``workers`` processes score
+    chunks in parallel (default: one per CPU; 1 scores in this process); output keeps the input order.
+    Raises :class:`ScanInterrupted` after SIGINT/SIGTERM (a checkpoint is saved: call again with
+    ``resume=True``) and other :class:`PillscanError` subclasses for unusable input or output.
+    """
+    started = time.perf_counter()
+    inputs = _as_paths(paths)
+    if not inputs:
+        raise InputError("no input given")
+    if chunk_size < 1:
+        raise InputError("chunk size must be at least 1")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise PillscanError(f"threshold must be between 0 and 1, got {threshold}")
+    to_stdout = str(output) == "-"
+    if to_stdout and out_format not in (None, "jsonl"):
+        raise OutputError("only JSONL can be written to stdout (-o -)")
+    fmt = "jsonl" if to_stdout else out_format_for(output, out_format)
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+
+    model_obj = _resolve_model(model, trust_model)
+    thresholds = {k: float(v) for k, v in dict(model_obj.thresholds).items()}
+    if threshold is not None:
+        thresholds = {"offer": threshold, "review": min(thresholds.get("review", threshold), threshold)}
+    options: dict[str, Any] = {
+        "threshold": threshold,
+        "fmt": fmt,
+        "include_text": include_text,
+        "flagged_only": flagged_only,
+    }
+
+    out_path = Path(output)
+    if not to_stdout:
+        if out_path.is_dir():
+            raise OutputError(f"output {out_path} is a directory; give a file name")
+        if not out_path.parent.exists():
+            raise OutputError(f"output directory {out_path.parent} does not exist")
+        resolved_out = out_path.resolve()
+        if any(Path(p).resolve() == resolved_out for p in inputs if p != "-"):
+            raise OutputError(f"output {out_path} is also an input; refusing to overwrite it")
+    checkpointing = not to_stdout and "-" not in inputs
+    if resume and not checkpointing:
+        raise OutputError("--resume needs file inputs and a file output (not stdin/stdout)")
+
+    partial = out_path.with_name(out_path.name + ".partial")
+    ckpt_path = out_path.with_name(out_path.name + ".checkpoint.json")
+    lock = out_path.with_name(out_path.name + ".lock")
+    err_final = Path(errors_path) if errors_path is not None else None
+    err_partial = err_final.with_name(err_final.name + ".partial") if err_final is not None else None
+
+    from pillscan.readers import read_records
+
+    fingerprint = _fingerprint(inputs) if checkpointing else []
+    options_hash = hashlib.sha256(
+        json.dumps(
+            {
+                "format": format,
+                "text_col": text_col,
+                "id_col": id_col,
+                "chunk_size": chunk_size,
+                "max_text_chars": max_text_chars,
+                "model": _model_id(model_obj),
+                "errors": str(err_final.resolve()) if err_final else None,
+                **options,
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+
+    if not to_stdout:
+        _acquire_lock(lock, out_path)
+    stop = _Stop()
+    old_handlers: dict[signal.Signals, Any] = {}
+    if handle_signals and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            old_handlers[sig] = signal.signal(sig, stop.handler)
+
+    tally = _Tally()
+    writer: ChunkWriter | None = None
+    err_fh: IO[bytes] | None = None
+    executor: ProcessPoolExecutor | None = None
+    resumed_at = 0
+    session_start_read = 0
+    last_ckpt = time.monotonic()
+    chunks_since_ckpt = 0
+
+    def save_checkpoint() -> None:
+        nonlocal last_ckpt, chunks_since_ckpt
+        assert writer is not None
+        writer.sync()
+        if err_fh is not None:
+            err_fh.flush()
+            os.fsync(err_fh.fileno())
+        _write_json_atomic(
+            ckpt_path,
+            {
+                "version": CHECKPOINT_VERSION,
+                "inputs": fingerprint,
+                "options": options_hash,
+                "output": str(out_path),
+                "tally": asdict(tally),
+            },
+            sync=True,
+        )
+        last_ckpt = time.monotonic()
+        chunks_since_ckpt = 0
+
+    def finish_chunk(out: _ChunkOut, errors: list[ReadError], n_items: int) -> None:
+        nonlocal chunks_since_ckpt
+        assert writer is not None
+        try:
+            writer.write(out.payload)
+            if err_fh is not None and errors:
+                blob = "".join(
+                    json.dumps(
+                        {"source": e.source, "position": e.position, "id": e.id, "reason": e.reason},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                    for e in errors
+                ).encode("utf-8", "backslashreplace")
+                err_fh.write(blob)
+                tally.err_bytes += len(blob)
+        except OSError as exc:
+            raise OutputError(f"cannot write the output: {exc.strerror or exc}") from exc
+        tally.add(out, errors, n_items)
+        tally.out_bytes = writer.bytes_written
+        chunks_since_ckpt += 1
+        if progress is not None:
+            progress(
+                ScanProgress(
+                    tally.read, tally.scored, tally.skipped, tally.offer, tally.review, time.perf_counter() - started
+                )
+            )
+        if (
+            checkpointing
+            and fmt != "parquet"
+            and (chunks_since_ckpt >= checkpoint_every or time.monotonic() - last_ckpt >= CHECKPOINT_EVERY_S)
+        ):
+            save_checkpoint()
+
+    completed = False
+    try:
+        state = _load_checkpoint(ckpt_path, fingerprint, options_hash) if resume else None
+        if resume and state is not None and fmt == "parquet":
+            log.warning("Parquet output cannot be resumed in place: scanning again from the beginning")
+            state = None
+        elif resume and state is not None and (not partial.exists() or partial.stat().st_size < state["out_bytes"]):
+            raise OutputError(f"cannot resume: {partial} is missing or shorter than its checkpoint; scan again")
+        elif (
+            resume
+            and state is not None
+            and err_partial is not None
+            and (not err_partial.exists() or err_partial.stat().st_size < state["err_bytes"])
+        ):
+            raise OutputError(f"cannot resume: {err_partial} is missing or short; scan again without --resume")
+        if not resume and ckpt_path.exists():
+            log.warning("discarding the checkpoint of an earlier interrupted scan of %s (use --resume)", out_path)
+            ckpt_path.unlink()
+        try:
+            if to_stdout:
+                import sys
+
+                writer = ChunkWriter(sys.stdout.buffer, fmt, include_text, owns_file=False)
+            elif state is not None:
+                tally = _Tally(**state)
+                resumed_at = tally.consumed
+                session_start_read = tally.read
+                writer = open_writer(partial, fmt, include_text, resume_bytes=tally.out_bytes)
+                log.info("resuming %s after %d records", out_path, tally.consumed)
+            else:
+                writer = open_writer(partial, fmt, include_text)
+            if err_partial is not None:
+                if state is not None:
+                    err_fh = open(err_partial, "r+b")  # noqa: SIM115 - closed below
+                    err_fh.truncate(tally.err_bytes)
+                    err_fh.seek(tally.err_bytes)
+                else:
+                    err_fh = open(err_partial, "wb")  # noqa: SIM115
+        except OSError as exc:
+            raise OutputError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+
+        chunks = read_records(
+            inputs,
+            format=format,
+            text_col=text_col,
+            id_col=id_col,
+            chunk_size=chunk_size,
+            max_text_chars=max_text_chars,
+        )
+        if resumed_at:
+            chunks = _skip_items(chunks, resumed_at)
+
+        if workers > 1:
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                # spawn: workers start clean (no inherited locks or threads) and load the model once each
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(_worker_spec(model_obj), options),
+            )
+        pending: deque[tuple[Future[_ChunkOut], list[ReadError], int]] = deque()
+        max_in_flight = 2 * workers
+
+        def drain_one() -> None:
+            fut, errs, n = pending.popleft()
+            try:
+                out = fut.result()
+            except BrokenProcessPool as exc:
+                raise PillscanError("a worker process died (out of memory?); try fewer --workers") from exc
+            finish_chunk(out, errs, n)
+
+        for chunk in chunks:
+            if stop.signum:
+                break
+            recs: list[tuple[str, str, str, int]] = []
+            errs: list[ReadError] = []
+            for item in chunk:
+                if isinstance(item, ReadError):
+                    errs.append(item)
+                else:
+                    recs.append((item.id, item.text, item.source, item.position))
+            if executor is None:
+                finish_chunk(_process_chunk(model_obj, recs, **options), errs, len(chunk))
+                continue
+            pending.append((executor.submit(_work, recs), errs, len(chunk)))
+            while len(pending) >= max_in_flight and not stop.signum:
+                drain_one()
+        while pending and not stop.signum:
+            drain_one()
+        if stop.signum:
+            raise _Interrupted(stop.signum)
+
+        writer.close()
+        if err_fh is not None:
+            err_fh.close()
+        if not to_stdout:
+            os.replace(partial, out_path)
+            if err_partial is not None and err_final is not None:
+                os.replace(err_partial, err_final)
+            _fsync_dir(out_path.parent)
+            ckpt_path.unlink(missing_ok=True)
+        completed = True
+    except _Interrupted as exc:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = None
+        resumable = checkpointing and fmt != "parquet"
+        if resumable:
+            save_checkpoint()
+        raise ScanInterrupted(exc.signum, resumable=resumable) from None
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+        if not completed:
+            for fh in (writer.fh if writer is not None and not to_stdout else None, err_fh):
+                if fh is not None and not fh.closed:
+                    fh.close()
+            # Keep partial files only when a checkpoint makes them resumable.
+            if not to_stdout and not ckpt_path.exists():
+                partial.unlink(missing_ok=True)
+                if err_partial is not None:
+                    err_partial.unlink(missing_ok=True)
+        if not to_stdout:
+            lock.unlink(missing_ok=True)
+
+    elapsed = time.perf_counter() - started
+    this_session = tally.read - session_start_read
+    summary = ScanSummary(
+        read=tally.read,
+        written=tally.scored,
+        skipped=tally.skipped,
+        output_rows=tally.rows,
+        flagged=tally.offer,
+        review=tally.review,
+        by_drug=_sorted_counts(tally.by_drug),
+        by_signal=_sorted_counts(tally.by_signal),
+        by_source=dict(sorted(tally.by_source.items())),
+        score_hist=tuple(tally.hist),
+        thresholds=thresholds,
+        model=_model_name(model_obj),
+        elapsed_s=round(elapsed, 3),
+        posts_per_s=round(this_session / elapsed, 1) if elapsed > 0 else 0.0,
+        output=str(output),
+        errors=str(err_final) if err_final is not None else None,
+        resumed_at=resumed_at,
+        skip_examples=tuple(tally.skip_examples),
+    )
+    if tally.read != tally.scored + tally.skipped:  # pragma: no cover - an accounting bug, never user error
+        raise PillscanError(f"accounting error: read {tally.read} != {tally.scored} + {tally.skipped}")
+    if summary.skipped and err_final is None:
+        log.warning(
+            "%d records skipped (e.g. %s); pass --errors FILE to list them all",
+            summary.skipped,
+            summary.skip_examples[0] if summary.skip_examples else "?",
+        )
+    if summary_path is not None:
+        try:
+            _write_json_atomic(Path(summary_path), summary.to_dict())
+        except OSError as exc:
+            raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
+    if report_path is not None:
+        from pillscan.report import write_report
+
+        write_report(tally.top, summary, report_path)
+    return summary
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _load_checkpoint(path: Path, fingerprint: list[list[Any]], options_hash: str) -> dict[str, Any] | None:
+    """The tally saved in a checkpoint, after checking it belongs to the same inputs and options."""
+    if not path.exists():
+        log.warning("nothing to resume (no %s): scanning from the beginning", path.name)
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        tally = data["tally"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OutputError(f"cannot resume: checkpoint {path} is unreadable ({exc}); scan again") from exc
+    if data.get("version") != CHECKPOINT_VERSION:
+        raise OutputError(f"cannot resume: checkpoint {path} is from another pillscan version; scan again")
+    if data.get("inputs") != fingerprint:
+        raise OutputError("cannot resume: the input files changed since the interrupted scan; scan again")
+    if data.get("options") != options_hash:
+        raise OutputError(
+            "cannot resume: options differ from the interrupted scan (format, columns, model, output, "
+            "chunk size...); use the same options or scan again"
+        )
+    tally["hist"] = list(tally["hist"])
+    return dict(tally)
