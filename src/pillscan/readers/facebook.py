@@ -33,12 +33,16 @@ def repair_all(value: Any) -> Any:
 def read_messages(doc: Mapping[str, Any], source: Source, options: ReadOptions, platform: str) -> Iterator[Item]:
     """A Messenger / Instagram Direct thread: ``{"participants": [...], "messages": [{sender_name, content}]}``."""
     thread = doc.get("title") or doc.get("thread_path")
+    thread_path = doc.get("thread_path")
     for position, msg in enumerate(doc.get("messages", []), 1):
         if not isinstance(msg, Mapping):
             yield ReadError(source.name, position, "message is not an object")
             continue
-        ident = msg.get("id") or msg.get("message_id")
-        ident = None if ident is None else str(ident)
+        # Messenger exports carry no message ids: thread + millisecond timestamp is stable and unique in practice.
+        raw_id = msg.get("id") or msg.get("message_id")
+        if raw_id is None and thread_path and "timestamp_ms" in msg:
+            raw_id = f"{thread_path}:{msg['timestamp_ms']}"
+        ident = None if raw_id is None else str(raw_id)
         content = msg.get("content")
         if not isinstance(content, str) or not content.strip():
             kinds = [k for k in ("photos", "videos", "audio_files", "gifs", "files", "sticker", "share") if k in msg]
@@ -84,6 +88,7 @@ def read_facebook(opened: Opened) -> Iterator[Item]:
         if not isinstance(item, Mapping):
             yield ReadError(source.name, position, "post is not an object")
             continue
+        ident = f"fb:{item['timestamp']}" if isinstance(item.get("timestamp"), int) else None
         text = _post_text(item)
         if text is None:
             alt = value_to_text(item.get("text", item.get("content", MISSING)))
@@ -91,9 +96,9 @@ def read_facebook(opened: Opened) -> Iterator[Item]:
         if text is None:
             title = item.get("title")
             reason = f"no post text ({title})" if isinstance(title, str) and title else "no post text"
-            yield ReadError(source.name, position, reason)
+            yield ReadError(source.name, position, reason, ident)
             continue
         meta: dict[str, Any] = {"platform": "facebook", "kind": "post"}
         if "timestamp" in item:
             meta["timestamp"] = item["timestamp"]
-        yield make_record(text, None, source, position, options, meta)
+        yield make_record(text, ident, source, position, options, meta)

@@ -56,15 +56,17 @@ def read_instagram(opened: Opened) -> Iterator[Item]:
         if not isinstance(item, Mapping):
             yield ReadError(source.name, position, "post is not an object")
             continue
-        text = _caption(item)
-        if text is None:
-            yield ReadError(source.name, position, "no caption")
-            continue
-        meta: dict[str, Any] = {"platform": "instagram", "kind": "post"}
         stamp = item.get("creation_timestamp")
         if stamp is None and isinstance(item.get("media"), list) and item["media"]:
             first = item["media"][0]
             stamp = first.get("creation_timestamp") if isinstance(first, Mapping) else None
+        # IG posts have no id in the export; the creation time is stable across re-exports.
+        ident = f"ig:{stamp}" if isinstance(stamp, int) else None
+        text = _caption(item)
+        if text is None:
+            yield ReadError(source.name, position, "no caption", ident)
+            continue
+        meta: dict[str, Any] = {"platform": "instagram", "kind": "post"}
         if stamp is not None:
             meta["timestamp"] = stamp
-        yield make_record(text, None, source, position, options, meta)
+        yield make_record(text, ident, source, position, options, meta)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -46,4 +47,5 @@ def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
             yield ReadError(source.name, index, "tweet has no text", ident)
             continue
         meta = {"created_at": tweet["created_at"]} if "created_at" in tweet else {}
-        yield make_record(text, ident, source, index, options, meta)
+        # The archive keeps Twitter's HTML escaping (&amp; &lt; &gt;) in full_text.
+        yield make_record(html.unescape(text) if "&" in text else text, ident, source, index, options, meta)
