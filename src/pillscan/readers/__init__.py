@@ -86,6 +86,7 @@ _NOT_POSTS = frozenset(
         ".opus",
         ".wav",
         ".html",
+        ".md",
         ".htm",
         ".css",
         ".pdf",
@@ -156,8 +157,10 @@ def _format_from_content(head: bytes, path: Path | None) -> str:
 
 
 def _looks_like_jsonl(text: bytes) -> bool:
-    """An object that ends on its first line and another value (or nothing) after it."""
-    first = text.partition(b"\n")[0]
+    """An object that ends on its first line, and another line after it (one line is a JSON document)."""
+    first, _, rest = text.partition(b"\n")
+    if not rest.strip():
+        return False
     first = first.strip()
     if not first.endswith(b"}"):
         return False

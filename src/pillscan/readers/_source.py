@@ -90,8 +90,32 @@ def open_binary(source: Source) -> tuple[io.BufferedReader, str | None]:
     head = buffered.peek(8)[:8]
     for magic, codec in _MAGIC:
         if head.startswith(magic):
-            return io.BufferedReader(_decompressor(codec, buffered), buffer_size=_READ_BUFFER), codec
+            raw_stream = _Read1Raw(_decompressor(codec, buffered))
+            return io.BufferedReader(raw_stream, buffer_size=_READ_BUFFER), codec
     return buffered, None
+
+
+class _Read1Raw(io.RawIOBase):
+    """Raw view of a decompressor that returns what one underlying read gives (``read1``).
+
+    A plain buffered read loops until its buffer is full, so a truncated file would lose the whole last
+    buffer to the EOFError; with read1 everything decompressed before the cut is still delivered.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
 
 
 def _decompressor(codec: str, stream: BinaryIO) -> Any:
@@ -136,7 +160,7 @@ def sniff(stream: io.BufferedReader, compression: str | None = None) -> TextKind
             return TextKind("utf-16-be", head, compression)
     # A stray NUL in a text file is a per-line problem; many NULs or control bytes mean a binary file.
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
-    if sample and (nuls > 0.01 * len(sample) or controls > 0.1 * len(sample)):
+    if sample and (nuls >= max(3, 0.01 * len(sample)) or controls > 0.1 * len(sample)):
         return TextKind(None, head, compression)
     return TextKind("utf-8", head, compression)
 
