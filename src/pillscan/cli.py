@@ -294,7 +294,9 @@ def _snippet(text: str, width: int) -> str:
     help="Output format (default: table on a terminal, jsonl otherwise).",
 )
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any text is flagged as an offer.")
+@click.pass_context
 def score(
+    ctx: click.Context,
     inputs: tuple[str, ...],
     model_path: str | None,
     trust_model: bool,
@@ -369,7 +371,9 @@ def score(
                     click.echo("        words: " + ", ".join(f"{w} ({v:+.2f})" for w, v in terms[:8]))
     if fmt == "json":
         click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
-    return 3 if fail_on_flag and flagged else 0
+    if fail_on_flag and flagged:
+        ctx.exit(3)  # ctx.exit, not a return value: the exit code must hold in standalone mode too
+    return 0
 
 
 @cli.command("scan")
@@ -478,7 +482,9 @@ def scan_command(
             bar.close()
     if not quiet:
         _echo_scan_summary(summary)
-    return 3 if fail_on_flag and summary.flagged else 0
+    if fail_on_flag and summary.flagged:
+        ctx.exit(3)
+    return 0
 
 
 def _echo_scan_summary(s: object) -> None:

@@ -1,0 +1,303 @@
+"""The batch engine: order, accounting, output formats, locking, atomic output, checkpoint and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pillscan.errors import InputError, PillscanError
+from pillscan.records import Result, Signal
+
+scan_mod = sys.modules["pillscan.scan"]  # ``pillscan.scan`` the attribute is the function
+from pillscan.scan import ScanInterrupted, ScanSummary, scan  # noqa: E402
+from pillscan.writers import OutputError  # noqa: E402
+
+_DRUG = re.compile(r"(?i)\b(xanax|percs|m30)\b")
+_CONTACT = re.compile(r"(?i)\b(snap|telegram|dm)\b")
+
+
+class FakeModel:
+    """A keyword model with the real Model's interface: drug + contact = offer, drug alone = review.
+
+    ``slow`` sleeps per call (to interrupt a scan mid-way); a text containing ``BOOM`` raises.
+    """
+
+    def __init__(self, slow: float = 0.0) -> None:
+        self.slow = slow
+        self.thresholds = {"offer": 0.5, "review": 0.25}
+        self.card = {"name": "fake-keywords"}
+
+    def score(self, texts: Sequence[str], *, threshold: float | None = None) -> list[Result]:
+        if self.slow:
+            time.sleep(self.slow)
+        offer_at = self.thresholds["offer"] if threshold is None else threshold
+        out = []
+        for text in texts:
+            if "BOOM" in text:
+                raise RuntimeError("model exploded")
+            drugs = [Signal("drug:" + m.group(1).lower(), m.group(0), m.start(), m.end()) for m in _DRUG.finditer(text)]
+            contacts = [
+                Signal("contact:" + m.group(1).lower(), m.group(0), m.start(), m.end()) for m in _CONTACT.finditer(text)
+            ]
+            score = 0.9 if drugs and contacts else 0.3 if drugs else 0.02
+            decision = "offer" if score >= offer_at else "review" if score >= min(0.25, offer_at) else "clean"
+            out.append(
+                Result(
+                    score=score,
+                    decision=decision,  # type: ignore[arg-type]
+                    drugs=tuple(dict.fromkeys(s.name[5:] for s in drugs)),
+                    signals=tuple(sorted(drugs + contacts, key=lambda s: s.start)),
+                    reasons=("names a pill", "contact off-platform") if contacts and drugs else (),
+                )
+            )
+        return out
+
+
+TEXTS = [
+    "xanax bars 2mg, snap me for the menu",
+    "Police warn parents about fake pills",
+    "my doctor changed my percs dose",
+    "selling jordans size 10, dm me",
+    "blue m30s available, telegram @plugz",
+]
+
+
+def write_jsonl(path: Path, n: int, *, bad_every: int = 0) -> Path:
+    """``n`` posts cycling through TEXTS (a broken JSON line every ``bad_every`` lines)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            if bad_every and i % bad_every == bad_every - 1:
+                fh.write("{not json\n")
+            else:
+                fh.write(json.dumps({"id": f"p{i}", "text": f"{TEXTS[i % len(TEXTS)]} #{i}"}) + "\n")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def posts(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "posts.jsonl", 500, bad_every=50)
+
+
+def test_every_record_is_scored_or_skipped_and_listed(posts: Path, tmp_path: Path) -> None:
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    summary = scan([posts], output=out, model=FakeModel(), workers=1, chunk_size=64, errors_path=errors)
+    rows = read_jsonl(out)
+    errs = read_jsonl(errors)
+    assert summary.read == 500 == summary.written + summary.skipped
+    assert summary.skipped == 10 == len(errs)
+    assert len(rows) == summary.written == summary.output_rows
+    assert [e["position"] for e in errs] == list(range(50, 501, 50))
+    assert all(e["source"] == str(posts) and e["reason"] for e in errs)
+    assert set(rows[0]) == {"id", "source", "position", "score", "decision", "drugs", "signals", "reasons", "text"}
+    assert rows[0]["decision"] == "offer" and rows[0]["drugs"] == ["xanax"]
+    assert rows[0]["signals"][0] == {"name": "drug:xanax", "text": "xanax", "start": 0, "end": 5}
+    assert summary.flagged == sum(r["decision"] == "offer" for r in rows)
+    assert summary.review == sum(r["decision"] == "review" for r in rows)
+    assert summary.by_drug["xanax"] > 0 and "percs" not in summary.by_drug  # by_drug counts offers only
+    assert sum(summary.score_hist) == summary.written
+    assert summary.by_source[str(posts)]["skipped"] == 10
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.lock"))
+
+
+def test_two_workers_keep_input_order_and_bytes(posts: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    scan([posts], output=one, model=FakeModel(), workers=1, chunk_size=17)
+    summary = scan([posts], output=two, model=FakeModel(), workers=2, chunk_size=17)
+    assert two.read_bytes() == one.read_bytes()
+    ids = [r["id"] for r in read_jsonl(two)]
+    assert ids == sorted(ids, key=lambda s: int(s[1:]))
+    assert summary.read == summary.written + summary.skipped == 500
+
+
+def test_flagged_only_writes_offers_and_review_but_counts_all(posts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "flagged.jsonl"
+    summary = scan([posts], output=out, model=FakeModel(), workers=1, flagged_only=True, include_text=False)
+    rows = read_jsonl(out)
+    assert {r["decision"] for r in rows} == {"offer", "review"}
+    assert "text" not in rows[0]
+    assert summary.output_rows == len(rows) == summary.flagged + summary.review
+    assert summary.written + summary.skipped == summary.read == 500
+
+
+def test_csv_and_parquet_outputs(posts: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    csv_sum = scan([posts], output=tmp_path / "out.csv", model=FakeModel(), workers=1)
+    frame = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert list(frame.columns) == [
+        "id",
+        "source",
+        "position",
+        "score",
+        "decision",
+        "drugs",
+        "signals",
+        "reasons",
+        "text",
+    ]
+    assert len(frame) == csv_sum.written
+    assert frame.loc[0, "signals"] == "drug:xanax;contact:snap"
+
+    pq_sum = scan([posts], output=tmp_path / "out.parquet", model=FakeModel(), workers=1, chunk_size=100)
+    table = pd.read_parquet(tmp_path / "out.parquet")
+    assert len(table) == pq_sum.written
+    assert list(table.loc[0, "drugs"]) == ["xanax"]
+    assert table.loc[0, "signals"][0]["start"] == 0
+
+
+def test_threshold_override_changes_decisions(posts: Path, tmp_path: Path) -> None:
+    strict = scan([posts], output=tmp_path / "s.jsonl", model=FakeModel(), workers=1, threshold=0.95)
+    loose = scan([posts], output=tmp_path / "l.jsonl", model=FakeModel(), workers=1, threshold=0.2)
+    assert strict.flagged == 0 and strict.thresholds["offer"] == 0.95
+    assert loose.flagged > 0 and loose.review == 0
+
+
+def test_second_scan_of_the_same_output_is_refused(posts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.lock").write_text(f"{os.getppid()}\n")  # a live process holds it
+    with pytest.raises(OutputError, match="another scan"):
+        scan([posts], output=out, model=FakeModel(), workers=1)
+    assert not out.exists()
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(posts: Path, tmp_path: Path, caplog: Any) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "out.jsonl.lock").write_text(f"{dead.pid}\n")
+    summary = scan([posts], output=tmp_path / "out.jsonl", model=FakeModel(), workers=1)
+    assert summary.written == 490
+    assert "stale lock" in caplog.text
+    assert not (tmp_path / "out.jsonl.lock").exists()
+
+
+def test_failed_scan_leaves_no_output(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 300)
+    with open(src, "a") as fh:
+        fh.write(json.dumps({"id": "x", "text": "BOOM"}) + "\n")
+    out = tmp_path / "out.jsonl"
+    before = src.read_bytes()
+    with pytest.raises(RuntimeError, match="exploded"):
+        scan([src], output=out, model=FakeModel(), workers=1, chunk_size=50, errors_path=tmp_path / "e.jsonl")
+    assert not out.exists() and not (tmp_path / "e.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    assert src.read_bytes() == before
+
+
+def test_unusable_output_is_a_clear_error(posts: Path, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="does not exist"):
+        scan([posts], output=tmp_path / "nope" / "out.jsonl", model=FakeModel(), workers=1)
+    with pytest.raises(OutputError, match="also an input"):
+        scan([posts], output=posts, model=FakeModel(), workers=1)
+    with pytest.raises(InputError):
+        scan([tmp_path / "missing.jsonl"], output=tmp_path / "o.jsonl", model=FakeModel(), workers=1)
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.jsonl.lock").exists()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_directory(posts: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="cannot write"):
+            scan([posts], output=locked / "out.jsonl", model=FakeModel(), workers=1)
+    finally:
+        locked.chmod(0o700)
+
+
+def _interrupt_after(chunks: int) -> Any:
+    seen = []
+
+    def progress(p: Any) -> None:
+        seen.append(p)
+        if len(seen) == chunks:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return progress
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_interrupt_then_resume_gives_identical_bytes(tmp_path: Path, fmt: str) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
+    full, part = tmp_path / f"full.{fmt}", tmp_path / f"part.{fmt}"
+    opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100, "checkpoint_every": 3}
+    expected = scan([src], output=full, errors_path=tmp_path / "full-errors.jsonl", **opts)
+
+    with pytest.raises(ScanInterrupted) as info:
+        scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=_interrupt_after(7), **opts)
+    assert info.value.exit_code == 130 and "--resume" in str(info.value)
+    assert not part.exists()  # nothing complete-looking at the output path
+    assert (tmp_path / f"part.{fmt}.partial").exists() and (tmp_path / f"part.{fmt}.checkpoint.json").exists()
+
+    resumed = scan([src], output=part, errors_path=tmp_path / "e.jsonl", resume=True, **opts)
+    assert part.read_bytes() == full.read_bytes()
+    assert (tmp_path / "e.jsonl").read_bytes() == (tmp_path / "full-errors.jsonl").read_bytes()
+    assert resumed.resumed_at == 700
+    for key in ("read", "written", "skipped", "flagged", "review", "by_drug", "by_signal", "score_hist"):
+        assert getattr(resumed, key) == getattr(expected, key), key
+    assert not (tmp_path / f"part.{fmt}.checkpoint.json").exists()
+
+
+def test_resume_refuses_changed_options_or_inputs(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 1000)
+    out = tmp_path / "out.jsonl"
+    opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100}
+    with pytest.raises(ScanInterrupted):
+        scan([src], output=out, progress=_interrupt_after(2), **opts)
+    with pytest.raises(OutputError, match="options differ"):
+        scan([src], output=out, resume=True, flagged_only=True, **opts)
+    with open(src, "a") as fh:
+        fh.write(json.dumps({"text": "one more"}) + "\n")
+    with pytest.raises(OutputError, match="input files changed"):
+        scan([src], output=out, resume=True, **opts)
+    # Without --resume the stale checkpoint is discarded and the scan starts again.
+    summary = scan([src], output=out, **opts)
+    assert summary.read == 1001 and not (tmp_path / "out.jsonl.checkpoint.json").exists()
+
+
+def test_summary_and_report_files(posts: Path, tmp_path: Path) -> None:
+    summary = scan(
+        [posts],
+        output=tmp_path / "out.jsonl",
+        model=FakeModel(),
+        workers=1,
+        summary_path=tmp_path / "summary.json",
+        report_path=tmp_path / "report.html",
+    )
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved == json.loads(json.dumps(summary.to_dict()))
+    assert saved["read"] == saved["written"] + saved["skipped"]
+    page = (tmp_path / "report.html").read_text()
+    assert "<mark" in page and "data:image/png;base64," in page
+
+
+def test_summary_is_a_frozen_record() -> None:
+    s = ScanSummary(1, 1, 0, 1, 0, 0, {}, {}, {}, (1,), {"offer": 0.5}, "m", 0.1, 10.0, "o")
+    with pytest.raises(AttributeError):
+        s.read = 2  # type: ignore[misc]
+    assert s.to_dict()["score_hist"] == [1]
+
+
+def test_not_a_model_is_refused(posts: Path, tmp_path: Path) -> None:
+    with pytest.raises(PillscanError, match="not a model"):
+        scan([posts], output=tmp_path / "o.jsonl", model=object(), workers=1)
+
+
+def test_skip_items_drops_consumed_records_across_chunks() -> None:
+    chunks = [[1, 2, 3], [4, 5], [6, 7, 8]]
+    assert list(scan_mod._skip_items(iter(chunks), 4)) == [[5], [6, 7, 8]]
+    assert list(scan_mod._skip_items(iter(chunks), 0)) == chunks
