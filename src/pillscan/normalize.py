@@ -1,0 +1,389 @@
+"""De-obfuscation: turn a post into a canonical lower-case form that the model and signal matchers share.
+
+``normalize_text`` is pure, never raises and is idempotent. Steps, in order:
+
+1. Inputs longer than :data:`MAX_CHARS` are cut (long texts are scored in windows by the model).
+2. Every non-ASCII character is folded on its own, through a cache built lazily per character: NFKC
+   (fullwidth ``ｘ`` → ``x``, ligatures, math letters), lower case, diacritics stripped (``envío`` → ``envio``),
+   zero-width/format characters, variation selectors, skin tones and lone surrogates dropped, Cyrillic/Greek
+   homoglyphs mapped to Latin (``хanax`` → ``xanax``), other whitespace/control characters to a space, and
+   pictographs to word tokens (``💊`` → `` emoji_pill ``). Folding per character (not whole-string NFKC) is
+   what makes the result a fixed point: every folded character folds to itself.
+3. ASCII lower case.
+4. Placeholders: e-mail and ``@handle`` → ``handletoken``; URLs → ``urltoken HOST`` (the host is kept so that
+   ``t.me``/``wa.me`` links still name their app); phone numbers → ``phonetoken``; money amounts (``$20``,
+   ``$ 20``, ``20$``, ``20 usd``, ``20 dollars``, ``20 pesos``) → ``pricetoken`` (the amount itself is dropped:
+   it is noise for the classifier, and ``price`` signals keep the original span); ``$name`` cashtags →
+   ``cashtag``. Each placeholder must start and end at a token edge, which keeps them stable on a second pass.
+5. Whitespace collapsed.
+6. Spaced or dotted letters joined: a run of >= 3 single letters/digits with the same separator
+   (space, ``.``, ``-``, ``*``, ``~``, ``|``, ``•``, ``·``), at least half of them letters:
+   ``x a n a x`` / ``x.a.n.a.x`` / ``X 4 N 4 X`` → ``xanax`` (the digits then go through leetspeak).
+7. Leetspeak inside words (``0→o 1→i 3→e 4→a 5→s 7→t @→a $→s``): only a lone digit/symbol in a token of
+   >= 2 letters, and between two letters only when the token has >= 3 letters (``x4n4x`` → ``xanax``,
+   ``0xyc0d0ne`` → ``oxycodone``, ``perc0`` → ``perco``); numbers with units and codes stay
+   (``2mg``, ``5mg``, ``30s``, ``m30``, ``10/325``, ``100x``, ``t3s``).
+8. Repeated letters squeezed: a run of >= 3 equal letters becomes ONE letter (``cheaaap`` → ``cheap``,
+   ``xaaanax`` → ``xanax``); runs of two are kept (``xannax``). One letter, not two, because elongation
+   usually stretches a letter that the word has once; the signal matcher also indexes lexicon forms with
+   doubled letters collapsed, so ``zannnnies`` → ``zanies`` still matches ``zannies``.
+
+Steps 6-8 can expose new matches for each other (a squeezed ``aaa`` is a single letter); when any of them
+changed the text the whole pass is repeated until nothing changes, which guarantees idempotency.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "MAX_CHARS",
+    "MAX_EXPANSION",
+    "TracedText",
+    "fold_char",
+    "normalize_many",
+    "normalize_text",
+    "normalize_with_flags",
+    "normalize_with_offsets",
+]
+
+#: Longest input normalised; the rest is dropped. The model scores long texts in windows well below this.
+MAX_CHARS = 100_000
+#: Upper bound on output length per input character (an emoji expands to a `` emoji_<name> `` token).
+MAX_EXPANSION = 64
+
+# Flags reported by the internal pass (used by pillscan.signals to name obfuscation kinds).
+FLAG_JOIN = 1
+FLAG_LEET = 2
+FLAG_SQUEEZE = 4
+
+# Lower-case Cyrillic, Greek and Armenian letters that pass for Latin ones in a Latin word.
+_HOMOGLYPHS = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ӏ": "l",
+    "ԛ": "q", "ԝ": "w", "ь": "b", "п": "n", "г": "r", "и": "u", "ɡ": "g", "ı": "i", "ȷ": "j",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ϲ": "c", "ϳ": "j",
+    "օ": "o", "ս": "u", "հ": "h", "ց": "g", "ա": "w",
+}  # fmt: skip
+_DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cs", "Co", "Cn"})
+_SPACE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc"})
+_EMOJI_MIN_CODEPOINT = 0x2190  # So below this (©, °, ¦) are kept as they are
+_MAX_NAME = 56
+
+
+def _fold_once(text: str) -> str:
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).lower()):
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        category = unicodedata.category(ch)
+        if category in _DROP_CATEGORIES or category == "Sk":
+            continue  # combining marks (diacritics), zero-width/format, skin tones, unassigned
+        if category in _SPACE_CATEGORIES:
+            out.append(" ")
+        elif ch in _HOMOGLYPHS:
+            out.append(_HOMOGLYPHS[ch])
+        elif category == "So" and ord(ch) >= _EMOJI_MIN_CODEPOINT:
+            name = re.sub(r"[^a-z0-9]+", "_", unicodedata.name(ch, "symbol").lower()).strip("_")
+            if len(name) > _MAX_NAME:  # cut at a word edge: "emoji_negative_squared_latin_capital_letter_p"
+                name = name[: name.rfind("_", 0, _MAX_NAME)]
+            out.append(f" emoji_{name} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_fold_cache: dict[str, str] = {}
+
+
+def fold_char(ch: str) -> str:
+    """The folded form of one character (step 2): a string every character of which folds to itself."""
+    cached = _fold_cache.get(ch)
+    if cached is not None:
+        return cached
+    result = ch
+    for _ in range(6):  # NFKC/lower/NFD interplay settles in one or two rounds; six is a safe ceiling
+        folded = _fold_once(result)
+        if folded == result:
+            break
+        result = folded
+    else:
+        result = ""  # a character that never settles is dropped rather than risk non-idempotent output
+    _fold_cache[ch] = result
+    return result
+
+
+_run_cache: dict[str, str] = {}
+_RUN_CACHE_LIMIT = 200_000
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    run = match.group()
+    folded = _run_cache.get(run)
+    if folded is None:
+        folded = "".join([fold_char(c) for c in run])
+        if len(_run_cache) < _RUN_CACHE_LIMIT:
+            _run_cache[run] = folded
+    return folded
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # \t\n\v\f\r and \x1c-\x1f are already whitespace
+
+# --- placeholders -------------------------------------------------------------------------------------------
+# Every placeholder starts with one of these characters and must not be followed by one: a replacement then
+# never changes what its neighbours see, so a second pass finds exactly the same placeholders.
+_EDGE = r"a-z0-9_@$€£+("
+_PLACEHOLDER = re.compile(
+    rf"(?<![{_EDGE}])(?:"
+    r"(?P<email>[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+    r"|(?P<url>(?:https?://|www\.)[^\s<>\"']+?|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']*?)"
+    r"(?=[.,;:!?)\]}'\"]*(?:\s|$))"
+    r"|(?P<handle>@[a-z0-9_](?:[a-z0-9_.]*[a-z0-9_])?)"
+    r"|(?P<phone>(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,3}\)|\d{2,3})[\s.-]?\d{3,4}[\s.-]?\d{4})"
+    r"|(?P<price>[$€£]\s?\d+(?:[.,]\d+)*"
+    r"|\d+(?:[.,]\d+)*\s?(?:[$€£]|usd|dollars?|bucks|pesos?|mxn|dlls?|eur|euros?))"
+    r"|(?P<cashtag>\$[a-z][a-z0-9_]{2,})"
+    rf")(?![{_EDGE}])"
+)
+_URL_HOST = re.compile(r"^(?:https?://)?(?:www\.)*([a-z0-9.-]*)")
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "url":
+        host = _URL_HOST.match(match.group())
+        name = host.group(1).strip(".-") if host else ""
+        return f" urltoken {name} " if name else " urltoken "
+    return {
+        "email": " handletoken ",
+        "handle": " handletoken ",
+        "phone": " phonetoken ",
+        "price": " pricetoken ",
+        "cashtag": " cashtag ",
+    }[kind or "price"]
+
+
+# --- spaced letters, leetspeak, elongation ------------------------------------------------------------------
+_SPACED = re.compile(r"(?<![a-z0-9_@$])[a-z0-9](?P<sep> |\.|-|\*|~|\||•|·)[a-z0-9](?:(?P=sep)[a-z0-9])+(?![a-z0-9_@$])")
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    letters = match.group()[::2]
+    if sum(c.isalpha() for c in letters) * 2 < len(letters):
+        return match.group()  # mostly digits: a date, a version or a list of numbers
+    return letters
+
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Tokens holding at least one letter and one leet character.
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])[a-z0-9@$]*[013457@$][a-z0-9@$]*(?![a-z0-9@$])")
+_UNIT_SUFFIX = re.compile(
+    r"\d+(?:[.,]\d+)?(?:mg|mcg|ug|ml|g|gr|gm|k|x|s|pk|pc|pcs|ct|lb|lbs|oz|h|hr|hrs|am|pm|st|nd|rd|th|mm|cm|"
+    r"km|yo|yr|yrs|min|mins|day|days|d|w|m|y)$"
+)
+_TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}[a-z]?$")
+
+
+def _deleet(match: re.Match[str]) -> str:
+    token = match.group()
+    letters = sum(c.isalpha() for c in token)
+    if letters < 2:
+        return token
+    # Numbers with units ("5mg", "30s", "100x") and codes ending in a number ("m30", "rp30", "gg249").
+    unit = _UNIT_SUFFIX.search(token)
+    if unit is not None and unit.start() == 0:
+        return token
+    if _TRAILING_NUMBER.fullmatch(token):
+        return token
+    # A multi-letter unit inside a token ("xanax2mg") keeps its number; a lone "x"/"s" there is a letter.
+    multi_letter_unit = unit is not None and sum(c.isalpha() for c in unit.group()) >= 2
+    protected_from = unit.start() if unit is not None and multi_letter_unit else len(token)
+    chars = list(token)
+    n = len(token)
+    for i, c in enumerate(token):
+        if c not in _LEET or i >= protected_from:
+            continue
+        before = token[i - 1] if i > 0 else ""
+        after = token[i + 1] if i + 1 < n else ""
+        if (before and not before.isalpha()) or (after and not after.isalpha()):
+            continue  # part of a run of digits/symbols: a number, not a letter in disguise
+        if before and after and letters < 3:
+            continue  # "t3s", "m3x": too short to tell a code from a word
+        chars[i] = _LEET[c]
+    return "".join(chars)
+
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+# A step: (pattern, replacement, flag raised when it changes something).
+Step = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str, int]
+_DEOBFUSCATION_STEPS: tuple[Step, ...] = (
+    (_SPACED, _join_spaced, FLAG_JOIN),
+    (_LEET_TOKEN, _deleet, FLAG_LEET),
+    (_REPEATS, r"\1", FLAG_SQUEEZE),
+)
+
+
+def _one_pass(text: str) -> tuple[str, int]:
+    if not text.isascii():
+        text = _NON_ASCII_RUN.sub(_fold_run, text)
+    text = text.lower()
+    text = _ASCII_CONTROL.sub(" ", text)
+    text = _PLACEHOLDER.sub(_placeholder, text)
+    text = " ".join(text.split())
+    flags = 0
+    for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
+        new = pattern.sub(replacement, text)
+        if new != text:
+            flags |= flag
+            text = new
+    return text, flags
+
+
+def normalize_with_flags(text: str) -> tuple[str, int]:
+    """``normalize_text`` plus a bit mask of the de-obfuscation steps that fired (``FLAG_*``)."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    out, flags = _one_pass(text[:MAX_CHARS])
+    if flags:
+        for _ in range(8):  # each repeat strictly shortens the text or removes a leet character
+            again, more = _one_pass(out)
+            if again == out:
+                break
+            out = again
+            flags |= more
+    return out, flags
+
+
+def normalize_text(text: str) -> str:
+    """Canonical de-obfuscated form of ``text`` (see the module docstring); pure, idempotent, never raises."""
+    return normalize_with_flags(text)[0]
+
+
+def normalize_many(texts: Iterable[str]) -> list[str]:
+    """``normalize_text`` over many texts (``None`` becomes ``""``)."""
+    return [normalize_with_flags(t)[0] for t in texts]
+
+
+# --- the same pipeline, keeping track of where each output character came from ----------------------------
+Offsets = list[int]
+
+
+@dataclass(frozen=True)
+class TracedText:
+    """A normalised text with, for each character ``k``, the span ``original[starts[k]:ends[k]]`` it came from.
+
+    ``edits`` lists ``(flag, start, end)``: original spans that spaced-letter joining, leetspeak or squeezing
+    changed (``FLAG_*``), so callers can name the obfuscation and point at it.
+    """
+
+    text: str
+    starts: Offsets
+    ends: Offsets
+    flags: int
+    edits: tuple[tuple[int, int, int], ...]
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """The original span of normalised characters ``text[i:j]`` (``i < j``)."""
+        return self.starts[i], self.ends[j - 1]
+
+
+def _traced_sub(
+    pattern: re.Pattern[str],
+    replacement: Callable[[re.Match[str]], str] | str,
+    text: str,
+    starts: Offsets,
+    ends: Offsets,
+    changed: list[tuple[int, int]] | None = None,
+) -> tuple[str, Offsets, Offsets]:
+    pieces: list[str] = []
+    new_starts: Offsets = []
+    new_ends: Offsets = []
+    pos = 0
+    for match in pattern.finditer(text):
+        a, b = match.span()
+        out = replacement(match) if callable(replacement) else match.expand(replacement)
+        if out == match.group():
+            continue
+        if changed is not None:
+            changed.append((starts[a], ends[b - 1]))
+        pieces.append(text[pos:a])
+        new_starts += starts[pos:a]
+        new_ends += ends[pos:a]
+        if len(out) == b - a:  # same length (leetspeak): characters keep their own origins
+            new_starts += starts[a:b]
+            new_ends += ends[a:b]
+        else:  # every replacement character stands for the whole match
+            new_starts += [starts[a]] * len(out)
+            new_ends += [ends[b - 1]] * len(out)
+        pieces.append(out)
+        pos = b
+    if not pieces:
+        return text, starts, ends
+    pieces.append(text[pos:])
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return "".join(pieces), new_starts, new_ends
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _traced_pass(text: str) -> TracedText:
+    if text.isascii():
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+    else:
+        pieces: list[str] = []
+        starts, ends = [], []
+        for i, ch in enumerate(text):
+            folded = ch if ch.isascii() else fold_char(ch)
+            pieces.append(folded)
+            starts += [i] * len(folded)
+            ends += [i + 1] * len(folded)
+        text = "".join(pieces)
+    text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
+    text, starts, ends = _traced_sub(_PLACEHOLDER, _placeholder, text, starts, ends)
+    text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)
+    if text.startswith(" "):
+        text, starts, ends = text[1:], starts[1:], ends[1:]
+    if text.endswith(" "):
+        text, starts, ends = text[:-1], starts[:-1], ends[:-1]
+    flags = 0
+    edits: list[tuple[int, int, int]] = []
+    for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
+        changed: list[tuple[int, int]] = []
+        text, starts, ends = _traced_sub(pattern, replacement, text, starts, ends, changed)
+        if changed:
+            flags |= flag
+            edits += [(flag, a, b) for a, b in changed]
+    return TracedText(text, starts, ends, flags, tuple(edits))
+
+
+def normalize_with_offsets(text: str) -> TracedText:
+    """``normalize_text`` with a map from output characters back to ``text`` (see :class:`TracedText`).
+
+    Slower than :func:`normalize_text` (a Python loop per non-ASCII character); used for evidence spans.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    traced = _traced_pass(text[:MAX_CHARS])
+    if not traced.flags:
+        return traced
+    out, starts, ends, flags, edits = traced.text, traced.starts, traced.ends, traced.flags, list(traced.edits)
+    for _ in range(8):
+        again = _traced_pass(out)
+        if again.text == out:
+            break
+        edits += [(flag, starts[a], ends[b - 1]) for flag, a, b in again.edits]
+        starts = [starts[k] for k in again.starts]
+        ends = [ends[k - 1] for k in again.ends]
+        out = again.text
+        flags |= again.flags
+    return TracedText(out, starts, ends, flags, tuple(edits))

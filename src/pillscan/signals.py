@@ -1,0 +1,327 @@
+"""Interpretable evidence in a post: named signals with their span in the original text.
+
+Every name comes from the lexicons (``drugs.json``, ``cues.json``); nothing here lists vocabulary.
+
+=============================  ==================================================================================
+signal name                    fires on
+=============================  ==================================================================================
+``drug:<canonical>``           a brand, generic, slang, misspelling or Spanish name (``xanax`` → ``drug:alprazolam``)
+``imprint:<canonical>``        an imprint code with letters and digits, >= 3 characters (``M30`` →
+                               ``imprint:oxycodone``); bare numbers (``512``) and 2-character codes (``K9``) are not
+                               matched: they are everyday numbers and words
+``slang:ambiguous``            ambiguous slang (``bars``, ``blues``, ``30s``); it *also* yields ``drug:<canonical>``
+                               when the same text has other drug evidence: a drug name, an imprint, a dose, the
+                               pill emoji, or a number right before it (``90 bars``)
+``dose``                       a strength: ``2mg``, ``0.5 mg``, ``10/325``, ``7.5/325``
+``quantity``                   ``100x``, ``x100``, ``qty 50``, ``100 pills``, ``50 tabs``, a number before a drug
+``price``                      a money amount (``$20``, ``20$``, ``20 usd``, ``20 dollars``, ``300 pesos``)
+``handle``                     an ``@handle``, an e-mail, a phone number, or a link to a contact app (``t.me/…``)
+``url``                        a link
+``contact:<name>``             ``cues.json`` group ``contact`` (``contact:snapchat``, ``contact:telegram``, …)
+``payment:<name>``             group ``payment`` (``payment:cashapp``, ``payment:crypto``, …)
+``shipping:<name>``            group ``shipping`` (``shipping:stealth``, ``shipping:overnight``, …)
+``claim:<name>``               group ``claims`` (``claim:pressed``, ``claim:pharma_grade``, …)
+``sale:<name>``                group ``sale`` (``sale:selling``, ``sale:menu``, …)
+``no_prescription``            group ``no_prescription`` (``no script``, ``sin receta``)
+``emoji:<name>``               group ``emoji_code`` (``emoji:plug`` for 🔌, ``emoji:pill`` for 💊, …)
+``obfuscation:<kind>``         ``leetspeak``, ``spacing`` (``x a n a x``), ``homoglyph`` (Cyrillic/Greek letters in
+                               a Latin word), ``zero_width`` (an invisible character inside a word), ``fullwidth``
+                               (fullwidth or mathematical letters)
+=============================  ==================================================================================
+
+How spans are found: the text is normalised by :func:`pillscan.normalize.normalize_with_offsets`, which keeps
+for every normalised character the original span it came from; lexicon forms are normalised the same way and
+matched whole-word on the normalised text (one Aho-Corasick automaton over all forms, so the cost per post
+does not grow with the lexicon). A match on normalised characters ``i..j`` maps back to
+``text[starts[i]:ends[j-1]]``, so ``Signal.text`` is exactly what the post says, obfuscated or not.
+Forms of one or two characters (``sc``, ``wa``, ``pm``) must stand alone as words and are ignored right after
+a number (``5 pm``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+import numpy as np
+
+from pillscan.lexicon import load_lexicon
+from pillscan.normalize import (
+    FLAG_JOIN,
+    FLAG_LEET,
+    normalize_text,
+    normalize_with_flags,
+    normalize_with_offsets,
+)
+from pillscan.records import Signal
+
+__all__ = [
+    "SIGNAL_GROUPS",
+    "drugs_named",
+    "extract_signals",
+    "signal_counts",
+    "signal_feature_names",
+]
+
+#: Group prefixes of signal names (``group`` or ``group:name``).
+SIGNAL_GROUPS: tuple[str, ...] = (
+    "drug",
+    "imprint",
+    "slang",
+    "dose",
+    "quantity",
+    "price",
+    "handle",
+    "url",
+    "contact",
+    "payment",
+    "shipping",
+    "claim",
+    "sale",
+    "no_prescription",
+    "emoji",
+    "obfuscation",
+)
+_CUE_PREFIX = {"claims": "claim", "emoji_code": "emoji"}
+
+# Columns of signal_counts; "drug" counts drug names plus ambiguous slang backed by other evidence.
+_COUNT_COLUMNS: tuple[str, ...] = (
+    "drug",
+    "drug_in_scope",
+    "imprint",
+    "dose",
+    "slang_ambiguous",
+    "contact",
+    "payment",
+    "shipping",
+    "claim",
+    "sale",
+    "no_prescription",
+    "emoji",
+    "price",
+    "quantity",
+    "handle",
+    "url",
+    "obfuscation",
+)
+_COMBINATIONS: tuple[str, ...] = ("sale", "contact", "price", "payment", "shipping", "no_prescription")
+_FEATURES = _COUNT_COLUMNS + tuple(f"drug_and_{c}" for c in _COMBINATIONS)
+_COLUMN = {name: i for i, name in enumerate(_FEATURES)}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What a matched form means: its signal name, count column and (for drugs) the canonical name."""
+
+    name: str
+    column: str
+    canonical: str = ""
+    in_scope: bool = False
+
+
+_NON_WORD = re.compile(r"[^a-z0-9_]")
+_TRAILING_NUMBER = re.compile(r"(?<![a-z0-9_])\d+ ?$")
+_DOUBLED = re.compile(r"([a-z])\1")
+_PLACEHOLDER_ENTRIES = {
+    "pricetoken": _Entry("price", "price"),
+    "handletoken": _Entry("handle", "handle"),
+    "phonetoken": _Entry("handle", "handle"),
+    "urltoken": _Entry("url", "url"),
+}
+
+
+def _form_key(form: str) -> str:
+    return _NON_WORD.sub(" ", normalize_text(form)).strip()
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    """One automaton over every lexicon form, keyed `` form `` on the space-padded word view of a text."""
+    lex = load_lexicon()
+    table: dict[str, list[_Entry]] = {}
+
+    def add(form: str, entry: _Entry) -> None:
+        key = _form_key(form)
+        if key and entry not in table.setdefault(key, []):
+            table[key].append(entry)
+
+    for drug in lex.drugs:
+        strong = _Entry(f"drug:{drug.canonical}", "drug", drug.canonical, drug.in_scope)
+        for form in drug.names:
+            add(form, strong)
+            squeezed = _DOUBLED.sub(r"\1", _form_key(form))  # "zannies" also as "zanies" (see normalize)
+            if len(squeezed) >= 5:
+                add(squeezed, strong)
+        for form in drug.ambiguous_slang:
+            add(form, _Entry("slang:ambiguous", "slang_ambiguous", drug.canonical, drug.in_scope))
+        imprint = _Entry(f"imprint:{drug.canonical}", "imprint", drug.canonical, drug.in_scope)
+        for form in drug.imprints:
+            compact = re.sub(r"[\s-]", "", form)
+            if len(compact) >= 3 and re.search(r"[A-Za-z]", form) and re.search(r"\d", form):
+                add(form, imprint)
+                add(compact, imprint)
+    for group, names in lex.cues.items():
+        prefix = _CUE_PREFIX.get(group, group)
+        for name, forms in names.items():
+            signal = prefix if name == group else f"{prefix}:{name}"
+            entry = _Entry(signal, prefix)
+            for form in forms:
+                add(form, entry)
+    for key, entry in _PLACEHOLDER_ENTRIES.items():
+        add(key, entry)
+    automaton = ahocorasick.Automaton()
+    for key, entries in table.items():
+        padded = f" {key} "
+        automaton.add_word(padded, (len(padded), len(key) <= 2, tuple(entries)))
+    automaton.make_automaton()
+    return automaton
+
+
+_DOSE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:[.,]\d+)? ?(?:mg|mcg|ug|ml)|\d{1,3}(?:\.\d)?/\d{3})(?![a-z0-9/])")
+_QUANTITY = re.compile(
+    r"(?<![a-z0-9.])(?:\d+ ?x|x ?\d+|(?:qty|cantidad):? ?\d+"
+    r"|\d+ ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
+    r"(?![a-z0-9])"
+)
+_ZERO_WIDTH = re.compile(r"(?<=\w)[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]+(?=\w)")
+_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff]+")
+_HOMOGLYPH_CHARS = "авеёкмнорстухіїјѕһԁӏԛԝαβεηικνορτυχγωϲօսհ"
+_HG = _HOMOGLYPH_CHARS + _HOMOGLYPH_CHARS.upper()
+_HOMOGLYPH = re.compile(rf"[a-zA-Z][{_HG}]|[{_HG}][a-zA-Z]")
+_WORD_AROUND = re.compile(r"\S+")
+
+
+def _raw_obfuscation(text: str) -> list[tuple[str, int, int]]:
+    """Obfuscation visible only in the raw text: (kind, start, end) spans of the words that use it."""
+    if text.isascii():
+        return []
+    found: list[tuple[str, int, int]] = []
+    for kind, pattern in (("zero_width", _ZERO_WIDTH), ("fullwidth", _FULLWIDTH), ("homoglyph", _HOMOGLYPH)):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            if not found or found[-1] != (kind, start, end):
+                found.append((kind, start, end))
+    return found
+
+
+def _number_before(view: str, i: int) -> int:
+    """Start of a number that ends right before ``view[i]`` (one space allowed), or -1."""
+    match = _TRAILING_NUMBER.search(view, max(0, i - 12), i)
+    return match.start() if match else -1
+
+
+def _matches(view: str) -> list[tuple[int, int, _Entry]]:
+    """Whole-word lexicon matches on a normalised text's word view: (start, end, entry), end exclusive."""
+    found: list[tuple[int, int, _Entry]] = []
+    for end, (length, short, entries) in _automaton().iter(f" {view} "):
+        start = end - length + 1  # in view coordinates (the padding space before the form is dropped)
+        stop = end - 1
+        if short and _number_before(view, start) >= 0:
+            continue  # "5 pm", "2 wa": a unit after a number, not an app
+        found.extend((start, stop, entry) for entry in entries)
+    return found
+
+
+_DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
+
+
+def extract_signals(text: str) -> tuple[Signal, ...]:
+    """All signals in ``text``, ordered by position; ``text[s.start:s.end] == s.text`` for each."""
+    traced = normalize_with_offsets(text)
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    norm = traced.text
+    view = _NON_WORD.sub(" ", norm)
+    out: list[tuple[str, int, int]] = []
+
+    def emit(name: str, i: int, j: int) -> None:
+        start, end = traced.span(i, j)
+        out.append((name, start, end))
+
+    matches = _matches(view)
+    columns = {entry.column for _, _, entry in matches}
+    columns.update(("dose",) if _DOSE.search(norm) else ())
+    has_pill_emoji = any(entry.name == "emoji:pill" for _, _, entry in matches)
+    evidence = bool(columns & _DRUG_EVIDENCE) or has_pill_emoji
+    url_ends = {stop for start, stop, entry in matches if entry.column == "url"}
+    for start, stop, entry in matches:
+        emit(entry.name, start, stop)
+        if entry.column == "contact" and start - 1 in url_ends:
+            emit("handle", start, stop)  # a link to a contact app (t.me/…, wa.me/…)
+        if entry.column in ("drug", "slang_ambiguous"):
+            number = _number_before(view, start)
+            if number >= 0:
+                emit("quantity", number, stop)
+            if entry.column == "slang_ambiguous" and (evidence or number >= 0):
+                emit(f"drug:{entry.canonical}", start, stop)
+    for pattern, name in ((_DOSE, "dose"), (_QUANTITY, "quantity")):
+        for match in pattern.finditer(norm):
+            emit(name, *match.span())
+    kinds = {FLAG_LEET: "leetspeak", FLAG_JOIN: "spacing"}
+    for flag, start, end in traced.edits:
+        if flag in kinds:
+            out.append((f"obfuscation:{kinds[flag]}", start, end))
+    out.extend((f"obfuscation:{kind}", start, end) for kind, start, end in _raw_obfuscation(text))
+    unique = sorted(set(out), key=lambda s: (s[1], s[2], s[0]))
+    return tuple(Signal(name, text[start:end], start, end) for name, start, end in unique if start < end)
+
+
+def drugs_named(signals: Iterable[Signal]) -> tuple[str, ...]:
+    """Canonical names of the in-scope drugs that ``signals`` name (sorted, no duplicates)."""
+    in_scope = {d.canonical for d in load_lexicon().in_scope_drugs}
+    names = set()
+    for sig in signals:
+        group, _, name = sig.name.partition(":")
+        if group in ("drug", "imprint") and name in in_scope:
+            names.add(name)
+    return tuple(sorted(names))
+
+
+def signal_feature_names() -> list[str]:
+    """Names of the columns of :func:`signal_counts`."""
+    return list(_FEATURES)
+
+
+def _count_row(text: str, row: np.ndarray) -> None:
+    norm, flags = normalize_with_flags(text)
+    view = _NON_WORD.sub(" ", norm)
+    col = _COLUMN
+    ambiguous = backed_ambiguous = 0
+    pill_emoji = False
+    for start, _stop, entry in _matches(view):
+        row[col[entry.column]] += 1
+        if entry.column == "drug" and entry.in_scope:
+            row[col["drug_in_scope"]] += 1
+        pill_emoji = pill_emoji or entry.name == "emoji:pill"
+        if entry.column in ("drug", "slang_ambiguous") and _number_before(view, start) >= 0:
+            row[col["quantity"]] += 1
+            backed_ambiguous += entry.column == "slang_ambiguous"
+        ambiguous += entry.column == "slang_ambiguous" and entry.in_scope
+    doses = len(_DOSE.findall(norm))
+    row[col["dose"]] += doses
+    row[col["quantity"]] += len(_QUANTITY.findall(norm))
+    # Ambiguous slang counts as a drug when other evidence backs it (see the table above).
+    if row[col["drug"]] or row[col["imprint"]] or doses or pill_emoji:
+        backed_ambiguous = ambiguous
+    row[col["drug"]] += backed_ambiguous
+    row[col["drug_in_scope"]] += backed_ambiguous
+    kinds = {k for k, _, _ in _raw_obfuscation(text)}
+    row[col["obfuscation"]] = len(kinds) + bool(flags & FLAG_LEET) + bool(flags & FLAG_JOIN)
+    if row[col["drug_in_scope"]] or row[col["imprint"]]:
+        for name in _COMBINATIONS:
+            row[col[f"drug_and_{name}"]] = 1.0 if row[col[name]] else 0.0
+
+
+def signal_counts(texts: Sequence[str]) -> np.ndarray:
+    """Per-text signal counts, one row per text, columns :func:`signal_feature_names` (float32)."""
+    counts = np.zeros((len(texts), len(_FEATURES)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        _count_row(text if isinstance(text, str) else "" if text is None else str(text), counts[i])
+    return counts
