@@ -45,7 +45,51 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
 # --- commands (each block owned by one module of the library) -------------------------------------
 
+
 # <generate>
+def _floats(value: str, what: str) -> list[float]:
+    try:
+        return [float(x) for x in value.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{what} must be comma-separated numbers, got {value!r}") from None
+
+
+@cli.command()
+@click.option("--n", "n", type=click.IntRange(min=0), default=20000, show_default=True, help="Rows to generate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same bytes).")
+@click.option("--positive-rate", type=click.FloatRange(0, 1), default=0.35, show_default=True, help="Share of offers.")
+@click.option("--lang", "lang", default="en,es", show_default=True, help="Languages, comma-separated (en, es).")
+@click.option(
+    "--obfuscation",
+    default="0.4,0.3,0.2,0.1",
+    show_default=True,
+    help="Weights of obfuscation levels 0,1,2,3.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Output file (.csv, .csv.gz, .jsonl, .jsonl.gz, .parquet); '-' writes CSV to stdout.",
+)
+def generate(n: int, seed: int, positive_rate: float, lang: str, obfuscation: str, output: str) -> None:
+    """Generate a labelled synthetic corpus of posts (offers and hard negatives)."""
+    from pillscan.generate import corpus_format, generate_corpus, write_corpus
+
+    if output != "-":
+        corpus_format(output)  # fail on a bad extension before spending time generating
+    langs = [x.strip() for x in lang.split(",") if x.strip()]
+    weights = _floats(obfuscation, "--obfuscation")
+    df = generate_corpus(n, seed=seed, positive_rate=positive_rate, langs=langs, obfuscation=weights)
+    if output == "-":
+        click.echo(df.to_csv(index=False), nl=False)
+    else:
+        write_corpus(df, output)
+    logging.getLogger("pillscan").info(
+        "wrote %d rows (%d offers) to %s", len(df), int(df["label"].sum()), "stdout" if output == "-" else output
+    )
+
+
 # </generate>
 
 
@@ -234,7 +278,7 @@ def _text_inputs(inputs: tuple[str, ...], per_line: bool) -> Iterator[tuple[str,
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
         if b"\0" in data[:8192]:
-            logging.getLogger("pillscan").warning("skipped %s: binary file", path)
+            click.echo(f"pillscan: skipped {path}: binary file", err=True)
             return None
         return data.decode("utf-8", "replace")
 
@@ -361,10 +405,10 @@ def score(
                     decision = click.style(decision, fg="red" if res.decision == "offer" else "yellow", bold=True)
                 drugs = _snippet(",".join(res.drugs) or "-", 18)
                 reasons = _snippet("; ".join(res.reasons[:2]) or "-", 30)
-                rest = max(20, width - 72)
+                where = name if len(name) <= 28 else "…" + name[-27:]
                 click.echo(
                     f"{res.score:>6.3f}  {decision}  {drugs:<18}  {reasons:<30}  "
-                    f"{_snippet(text, rest - len(name) - 3)}  [{name}]",
+                    f"{_snippet(text, max(30, width - 72 - len(where) - 4))}  [{where}]",
                     color=color,
                 )
                 if terms:

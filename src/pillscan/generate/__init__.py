@@ -31,6 +31,7 @@ __all__ = [
     "FAMILIES",
     "KIND_LABEL",
     "PLATFORMS",
+    "corpus_format",
     "Post",
     "generate_corpus",
     "near_duplicate_key",
@@ -203,15 +204,27 @@ def generate_corpus(
     return df.astype({"label": "int64", "obfuscation": "int64", "seed": "int64"})
 
 
+def corpus_format(path: str | Path) -> str:
+    """The file format for a corpus path: ``csv``, ``jsonl`` or ``parquet`` (InputError otherwise)."""
+    name = Path(path).name.lower()
+    for fmt, exts in (("csv", (".csv", ".csv.gz")), ("jsonl", (".jsonl", ".jsonl.gz")), ("parquet", (".parquet",))):
+        if name.endswith(exts):
+            return fmt
+    raise InputError(
+        f"cannot write {Path(path).name}: unknown extension; use .csv, .csv.gz, .jsonl, .jsonl.gz or .parquet"
+    )
+
+
 def write_corpus(df: pd.DataFrame, path: str | Path) -> Path:
     """Write a corpus as CSV, JSONL or Parquet, chosen by extension (``.csv[.gz]``, ``.jsonl[.gz]``, ``.parquet``)."""
     p = Path(path)
     name = p.name.lower()
-    if name.endswith((".csv", ".csv.gz")):
+    fmt = corpus_format(p)
+    if fmt == "csv":
         # mtime=0 keeps the gzip header, and so the file, identical for a seed.
         gz = {"method": "gzip", "mtime": 0} if name.endswith(".gz") else None
         df.to_csv(p, index=False, compression=gz)
-    elif name.endswith((".jsonl", ".jsonl.gz")):
+    elif fmt == "jsonl":
         text = df.to_json(orient="records", lines=True, force_ascii=False)
         data = text.encode("utf-8")
         if name.endswith(".gz"):
