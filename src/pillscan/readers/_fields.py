@@ -59,8 +59,20 @@ def _dotted(path: str) -> Getter:
     return get
 
 
+class _Key:
+    """Getter for one top-level key; readers may read ``.name`` to do the lookup inline (hot path)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, obj: Mapping[str, Any]) -> Any:
+        return obj.get(self.name, MISSING)
+
+
 def _key(name: str) -> Getter:
-    return lambda obj: obj.get(name, MISSING)
+    return _Key(name)
 
 
 def _title_selftext(obj: Mapping[str, Any]) -> Any:
@@ -113,6 +125,18 @@ class FieldPicker:
         self.text_get: Getter | None = _dotted(options.text_col) if options.text_col else None
         self.id_get: Getter | None = _dotted(options.id_col) if options.id_col else None
         self.seen_any = False
+
+    @property
+    def text_key(self) -> str | None:
+        """The plain key the text comes from once known (None: not yet known, dotted or combined)."""
+        get = self.text_get
+        return get.name if isinstance(get, _Key) and self.text_col is None else None
+
+    @property
+    def id_key(self) -> str | None:
+        """The plain key the id comes from once known."""
+        get = self.id_get
+        return get.name if isinstance(get, _Key) and self.id_col is None else None
 
     def _detect_text(self, obj: Mapping[str, Any]) -> Getter | None:
         keys = list(obj.keys())

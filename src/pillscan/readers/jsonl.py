@@ -32,22 +32,34 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
     source, options = opened.source, opened.options
     name = source.name
     picker = FieldPicker(options, source)
-    loads = json.loads
+    # The C scanner directly: json.loads would re-detect the encoding and re-check the tail on every line.
+    scan_once = json.JSONDecoder().scan_once
     for lineno, line in iter_lines(opened.stream, opened.kind, options.line_cap):
         if line is None:
             yield ReadError(name, lineno, f"line too long: more than {options.line_cap:,} bytes")
             continue
         try:
-            obj = loads(line)
-        except (ValueError, RecursionError):
+            s = line.decode()
+            obj, end = scan_once(s, 0)
+            if end != len(s) and not s[end:].isspace():
+                raise ValueError("extra data")
+        except (ValueError, RecursionError, StopIteration):
             obj, reason = parse_json_line(line)
             if obj is MISSING:
                 continue
-            yield ReadError(name, lineno, reason or "invalid JSON")
-            continue
+            if reason is not None:
+                yield ReadError(name, lineno, reason)
+                continue
         if type(obj) is dict:
-            raw = picker.text(obj)
-            ident = picker.ident(obj)
+            # Hot path: once the text/id keys are known, plain dict lookups (fall back to the picker if absent).
+            tk, ik = picker.text_key, picker.id_key
+            raw = obj.get(tk, MISSING) if tk is not None else MISSING
+            if raw is MISSING:
+                raw = picker.text(obj)
+            if ik is not None and type(ident := obj.get(ik)) is str:
+                pass
+            else:
+                ident = picker.ident(obj)
             if raw is MISSING:
                 yield ReadError(name, lineno, picker.missing_reason(obj), ident)
                 continue
