@@ -33,7 +33,7 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
     name = source.name
     picker = FieldPicker(options, source)
     # The C scanner directly: json.loads would re-detect the encoding and re-check the tail on every line.
-    scan_once = json.JSONDecoder().scan_once
+    scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
     for lineno, line in iter_lines(opened.stream, opened.kind, options.line_cap):
         if line is None:
             yield ReadError(name, lineno, f"line too long: more than {options.line_cap:,} bytes")
