@@ -241,9 +241,35 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert [r["decision"] for r in rows][1] == "clean" and rows[0]["decision"] == "offer"
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists() or not SAMPLES.exists(), reason="needs the default model and samples")
-def test_real_model_on_samples(tmp_path: Path, capsys: Any) -> None:
-    code, _, err = run(capsys, "scan", str(SAMPLES), "-o", str(tmp_path / "o.jsonl"), "--workers", "1")
+PLANTED = {
+    "csv-03", "csv-07", "j-02", "j-06", "posts.txt:2", "1699000000000000003", "1987654321:2", "1987654321:5",
+    "fb:1700200000", "inbox/carlos_abc123:1701000200000", "ig:1707200000", "inbox/jay_xyz789:1708000200000",
+    "t3_a2", "t1_c3",
+}  # fmt: skip
+HARD_NEGATIVES = {
+    "csv-01", "csv-02", "j-07", "csv-04", "j-03", "t3_a3", "csv-09", "t1_c4", "j-04", "t1_c2", "1987654321:7",
+    "1699000000000000002",
+}  # fmt: skip
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="needs data/samples")
+def test_scan_all_sample_exports(fake_model: Any, tmp_path: Path, capsys: Any) -> None:
+    errors = tmp_path / "errors.jsonl"
+    code, _, err = run(capsys, "scan", str(SAMPLES), "-o", str(tmp_path / "o.jsonl"), "--errors", str(errors))
     assert code == 0, err
-    rows = read_jsonl(tmp_path / "o.jsonl")
-    assert rows and any(r["decision"] == "offer" for r in rows)
+    rows, errs = read_jsonl(tmp_path / "o.jsonl"), read_jsonl(errors)
+    assert len(rows) + len(errs) == 57 and len(errs) == 8
+    assert "read 57 = written 49 + skipped 8" in err
+    assert {Path(r["source"]).parts[-1] for r in rows} >= {"posts.csv", "posts.jsonl", "tweets.js", "result.json"}
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists() or not SAMPLES.exists(), reason="needs the default model and samples")
+def test_real_model_flags_the_planted_offers_only(tmp_path: Path, capsys: Any) -> None:
+    code, _, err = run(capsys, "scan", str(SAMPLES), "-o", str(tmp_path / "o.jsonl"), "--workers", "2")
+    assert code == 0, err
+    by_id = {
+        Path(r["id"]).name if r["id"].endswith("posts.txt:2") else r["id"]: r for r in read_jsonl(tmp_path / "o.jsonl")
+    }
+    missed = sorted(i for i in PLANTED if by_id[i]["decision"] != "offer")
+    false_alarms = sorted(i for i in HARD_NEGATIVES if by_id[i]["decision"] == "offer")
+    assert not missed and not false_alarms, (missed, false_alarms)
