@@ -31,8 +31,8 @@ __all__ = [
     "FAMILIES",
     "KIND_LABEL",
     "PLATFORMS",
-    "corpus_format",
     "Post",
+    "corpus_format",
     "generate_corpus",
     "near_duplicate_key",
     "render_post",
@@ -180,7 +180,7 @@ def generate_corpus(
                 fnames, fcum = [f.name for f in fams], list(accumulate(f.weight for f in fams))
             template = _weighted(rng, fnames, fcum)
             post = render_post(template, lang, rng.getrandbits(48), level)
-            if post.text in seen:
+            if post.text in seen or len(post.text.strip()) < 2:
                 redrawn += 1
                 continue
             key = near_duplicate_key(post.text)

@@ -363,6 +363,27 @@ class Ctx:
         pool = g[name] if name else self.pick(list(g.values()))
         return self.pick(pool)
 
+    def mangle(self, text: str, p: float) -> str:
+        """Break words with stray symbols and doubled letters, as spam does to slip past filters."""
+        out = []
+        for w in text.split(" "):
+            if len(w) > 3 and self.chance(p):
+                i = self.num(1, len(w) - 1)
+                r = self.rng.random()
+                if r < 0.6:
+                    w = w[:i] + self.pick(("`", "~", "_", "|", ",", "'", ".", "-", " ", "^", "*")) + w[i:]
+                elif r < 0.8:
+                    w = w[:i] + w[i - 1] + w[i:]
+                else:
+                    w = w[:i] + " " + w[i:]
+                self.tactics.add("deliberate_obfuscation")
+            out.append(w)
+        return " ".join(out)
+
+    def filler(self, lo: int, hi: int) -> str:
+        """Random unrelated words (spam's bayesian poisoning; also in ordinary spam)."""
+        return " ".join(self.pick(vocab.FILLER_WORDS) for _ in range(self.num(lo, hi)))
+
     def chat(self, line: str) -> str:
         """Wrap a short line in a casual opener and closer, as people type (both labels use it)."""
         if self.lang == "es":

@@ -7,11 +7,11 @@ from pillscan.generate.grammar import REGISTRY, Family
 
 # Share of each kind among the rows of its label (before language filtering).
 OFFER_KINDS: dict[str, float] = {
-    "plain_ad": 0.17,
-    "menu": 0.13,
+    "plain_ad": 0.15,
+    "menu": 0.12,
     "emoji_code": 0.10,
     "obfuscated_ad": 0.10,
-    "pharmacy_spam": 0.17,
+    "pharmacy_spam": 0.20,
     "indirect_solicitation": 0.08,
     "prescription_resale": 0.08,
     "darknet_listing": 0.17,

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (phrase pools are prose; wrapping them would hurt readability)
+# ruff: noqa: E501  -- phrase pools are prose, kept on one line each
 """Non-offer kinds (label 0): hard negatives that share the offers' vocabulary or shape."""
 
 from __future__ import annotations
@@ -1101,7 +1101,7 @@ def spam_software_stocks(ctx: Ctx) -> Draft:
         ctx.pick(("Order now.", "Visit our site.", "Limited offer.", "Free shipping worldwide.", "Click here.")),
     ]
     if ctx.chance(0.5):
-        lines.append(" ".join(ctx.pick(vocab.SPAM_FILLER) for _ in range(ctx.num(5, 25))))
+        lines.append(ctx.filler(5, 25))
     return Draft(lines, title=ctx.pick(("cheap software", "stock tip", "re: offer", "save big")))
 
 
@@ -1243,7 +1243,7 @@ def lifestyle_ed_spam(ctx: Ctx) -> Draft:
         ctx.pick(("discreet shipping", "overnight delivery", "satisfaction guaranteed", "order online")),
     ]
     if ctx.chance(0.4):
-        lines.append(" ".join(ctx.pick(vocab.SPAM_FILLER) for _ in range(ctx.num(5, 20))))
+        lines.append(ctx.filler(5, 20))
     return Draft(lines, title=ctx.pick(("be a man again", "for your love life", "men's health", "cheaap v1agra")))
 
 
@@ -1275,3 +1275,114 @@ def farmacia_aviso(ctx: Ctx) -> Draft:
         )
     )
     return Draft([text])
+
+
+@family("pharmacy_catalog", 0, {"web": 3.0}, langs=("en",), weight=1.3)
+def catalog_product_line(ctx: Ctx) -> Draft:
+    """'Brand Form - Generic (strength) [+ Generic (strength)] - Indication' catalogue lines."""
+    form = ctx.pick(
+        ("Tablet", "Capsule", "Syrup", "Injection", "Cream", "Drops", "Tablet SR", "Tablet ER", "Suspension")
+    )
+    items = []
+    ind = ""
+    for _ in range(ctx.num(1, 3)):
+        if ctx.chance(0.45):
+            d = ctx.drug()
+            g = ctx.pick(d.generics)
+            ctx.keywords.append(g)
+            items.append(f"{g.title()} ({ctx.dose(d) or '10mg'})")
+            ind = ind or ctx.pick(vocab.INDICATIONS[d.drug_class])
+        else:
+            _, g, dose, i = ctx.pick(vocab.OTHER_MEDS)
+            items.append(f"{g.title()} ({dose})")
+            ind = ind or i
+    brand = ctx.pick(vocab.HANDLE_A).title() + ctx.pick(
+        ("cet", "dol", "zen", "max", "pin", "lex", "vir", "cort", "lin", "tam")
+    )
+    sep = ctx.pick((" - ", " | ", " – ", ": "))
+    text = f"{brand} {ctx.pick(('', f'{ctx.num(1, 60) * 5}mg '))}{form}{sep}{' + '.join(items)}{sep}{ctx.pick(('', 'Treatment of ', 'Used for '))}{ind}"
+    return Draft([text.replace("  ", " ")])
+
+
+@family("chatter", 0, {"x": 2.0, "telegram": 0.5, "instagram": 0.5}, langs=("en",))
+def chatter_bot_update(ctx: Ctx) -> Draft:
+    """Automated posts: crypto prices, weather, scores, listings — numbers, $ and hashtags without any sale of pills."""
+    coin = ctx.pick(("BTC", "ETH", "DOGE", "SOL", "XRP", "ADA", "SHIB", "LTC"))
+    r = ctx.rng.random()
+    if r < 0.3:
+        lines = [
+            f"{coin} price: ${ctx.num(0, 60000)}.{ctx.num(10, 99)}",
+            f"1h: {ctx.pick(('+', '-'))}{ctx.num(0, 5)}.{ctx.num(10, 99)}%",
+            f"24h: {ctx.pick(('+', '-'))}{ctx.num(0, 15)}.{ctx.num(10, 99)}%",
+        ]
+        tags = [coin.lower(), "crypto", "price"]
+    elif r < 0.55:
+        lines = [
+            f"{ctx.fill('{city}')} weather: {ctx.num(-20, 105)}°F, wind {ctx.num(0, 40)} mph, humidity {ctx.num(10, 99)}%"
+        ]
+        tags = ["weather", "forecast"]
+    elif r < 0.75:
+        lines = [
+            f"FINAL: {ctx.fill('{team}')} {ctx.num(0, 130)}, {ctx.fill('{team}')} {ctx.num(0, 130)}",
+            ctx.pick(("next game thursday", "what a finish", "playoffs here we come", "")),
+        ]
+        tags = ["gameday", "sports"]
+    else:
+        item, detail, _, _ = ctx.pick(vocab.GOODS)
+        lines = [
+            f"{item.title()} {detail}",
+            f"Order now: {ctx.phone()}",
+            ctx.pick(("free delivery", "cash on delivery", "limited stock", "wholesale available")),
+        ]
+        tags = ["shopping", "sale", "promotion", item.split()[0].lower()]
+    return Draft(lines, tags=tags)
+
+
+@family("chatter", 0, {"sms": 3.0}, langs=("en",))
+def chatter_textspeak(ctx: Ctx) -> Draft:
+    """SMS shorthand: dropped vowels, 'u', 'r', 'n', 'k', ellipses."""
+    subj = ctx.pick(("u", "we", "ur mum", "da boss", "my bro", "she", "he", "they"))
+    verb = ctx.pick(
+        (
+            "comin",
+            "goin",
+            "stayin",
+            "workin late",
+            "at da shop",
+            "watchin tv",
+            "still sleepin",
+            "done wit class",
+            "bk home",
+            "waitin 4 bus",
+            "out 4 dinner",
+            "free 2nite",
+        )
+    )
+    q = ctx.pick(("?", "...", " lor", " k", " 2day?", " or not?", " rite?", ""))
+    tail = ctx.pick(("", " cal me l8r", " txt me wen u reach", " c u", " luv ya", " :)", " :-(", " haha", " gud nite"))
+    return Draft([f"{subj} {verb}{q}{tail}"])
+
+
+@family("generic_spam", 0, {"email": 1.0}, langs=("en",))
+def spam_mangled_offer(ctx: Ctx) -> Draft:
+    """Non-pharmacy spam with the same mangled words, filler and footer as pharmacy spam."""
+    item = ctx.pick(("software", "watches", "mortgage", "diploma", "stock", "logo design", "ink cartridges", "dating"))
+    lines = [
+        ctx.mangle(
+            ctx.pick(
+                (
+                    f"super cheap {item} , you save {ctx.num(40, 90)} %",
+                    f"best {item} deals on the net",
+                    f"your {item} offer inside",
+                    f"get {item} now at the lowest price",
+                )
+            ),
+            0.3,
+        ),
+        ctx.filler(3, 12),
+        ctx.pick((f"http : / / www . {ctx.handle()} . com", "click here", "go here")),
+        ctx.filler(5, 20),
+    ]
+    if ctx.chance(0.5):
+        lines.append("to be removed from our list , go here")
+    return Draft(lines, title=ctx.filler(1, 4) if ctx.chance(0.5) else f"re : {item}")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  -- phrase pools are prose, kept on one line each
 """Offer kinds (label 1): grammars for posts that sell or solicit buyers for prescription-type pills."""
 
 from __future__ import annotations
@@ -591,7 +592,7 @@ def _spam_name(ctx: Ctx, d: object) -> str:
 
 def _filler(ctx: Ctx, lo: int, hi: int) -> str:
     ctx.tactics.add("filler_words")
-    return " ".join(ctx.pick(vocab.SPAM_FILLER) for _ in range(ctx.num(lo, hi)))
+    return ctx.filler(lo, hi)
 
 
 _SPAM_SUBJECTS = (
@@ -782,6 +783,75 @@ def offer_pharmacy_spam_newsletter(ctx: Ctx) -> Draft:
     lines.append(ctx.pick(("order today, ships tomorrow", "we ship to all countries", "no rx no problem")))
     lines.append(_filler(ctx, 10, 40))
     return Draft(lines, title=ctx.pick(_SPAM_SUBJECTS))
+
+
+@family("pharmacy_spam", 1, {"email": 1.0}, langs=("en",), weight=1.5)
+def offer_pharmacy_spam_mangled(ctx: Ctx) -> Draft:
+    """Long spam with symbol-broken words everywhere, mixed drug lists, filler lines and a postal footer."""
+    ds = ctx.drugs_n(2, 5)
+    names = [_spam_name(ctx, d) for d in ds]
+    if ctx.chance(0.35):
+        names.append(ctx.name(ctx.drug(lifestyle=True), "brand"))
+    glue = ctx.pick((", ", " , ", " ", "", " / "))
+    lines = [
+        ctx.pick(
+            (
+                f"up to {ctx.num(50, 85)} % off {glue.join(names[:2])}",
+                f"super savings on {names[0]}",
+                f"{ctx.pick(('best', 'top', 'cheaap', 'discount'))} online pharmacy",
+                f"need {names[0]} ? we have it",
+                "your online drugstore",
+            )
+        ),
+        ctx.mangle(
+            ctx.pick(
+                (
+                    f"if you need {glue.join(names)} we have it",
+                    f"our pharmacy ships {glue.join(names)} and other popular meds to your door",
+                    f"we carry {glue.join(names)} at the lowest prices",
+                    f"painkillers , sleeping pills , {glue.join(names)} , all in one place",
+                )
+            ),
+            0.35,
+        ),
+        ctx.mangle(
+            ctx.pick(
+                (
+                    "no doctor visit , no prescription needed",
+                    "private , secure , discreet",
+                    "fast worldwide shipping",
+                    "we care for your health whoever you are",
+                    f"save {ctx.num(40, 80)} % compared to your local pharmacy",
+                )
+            ),
+            0.3,
+        ),
+    ]
+    for _ in range(ctx.num(1, 6)):
+        lines.append(_filler(ctx, 3, 12))
+    lines.insert(
+        ctx.num(1, len(lines)),
+        ctx.pick(
+            (
+                f"http : / / www . {ctx.pick(vocab.FAKE_SHOPS).lower()} . com",
+                f"http://{ctx.handle()}.{ctx.pick(('biz', 'info', 'net', 'com'))}/rx",
+                "click here",
+                "visit us here",
+                "go here",
+            )
+        ),
+    )
+    if ctx.chance(0.5):
+        lines.append(
+            ctx.pick(
+                (
+                    "to be removed from our list , go here",
+                    f"{ctx.num(10, 999)} {ctx.pick(('main', 'front', 'harbour', 'king'))} st . {ctx.pick(vocab.CITIES)}",
+                    "no more emails please click here",
+                )
+            )
+        )
+    return Draft(lines, title=ctx.pick(_SPAM_SUBJECTS) if ctx.chance(0.6) else ctx.filler(1, 4))
 
 
 # --- indirect solicitation ----------------------------------------------------------------------

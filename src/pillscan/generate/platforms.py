@@ -40,7 +40,7 @@ _STYLE: dict[str, tuple[int, tuple[str, ...], tuple[int, int], float]] = {
     "web": (420, (" ",), (0, 0), 0.0),
 }
 
-_SPACE_PUNCT = re.compile(r"([.,!?:;()\"$%*/\-])")
+_SPACE_PUNCT = re.compile(r"([.,!?:;()\"$%*/\-@'`~|_&#\[\]])")
 
 
 def _trim(parts: list[str], keep: set[int], limit: int) -> list[str]:
@@ -73,6 +73,8 @@ def style(draft: Draft, ctx: Ctx) -> str:
         parts = [p + " " + ctx.pick(vocab.DECOR) if ctx.chance(0.45) else p for p in parts]
     body = joiner.join(parts)
     title = draft.title
+    if not body.strip() and title:
+        body, title = title, None
 
     if platform == "reddit":
         # Reddit: often only the post title is visible (feeds, dumps of titles).
@@ -86,7 +88,7 @@ def style(draft: Draft, ctx: Ctx) -> str:
         subj = title or (parts[0][:60] if len(parts) > 1 else "")
         lead = ctx.pick(("Subject: ", "subject: ", "Subject: ", "Re: ", "Fwd: ", ""))
         text = f"{lead}{subj}\n{body}" if subj and ctx.chance(0.85) else body
-        if ctx.chance(0.35):
+        if ctx.chance(0.6):
             text = tokenize_like_corpus(text)
     elif platform == "darknet":
         text = title or body

@@ -257,4 +257,13 @@ CLOSE_EN = (
 )
 OPEN_ES = ("", "", "", "oigan", "neta", "jaja", "bueno", "hoy", "oye", "la verdad", "ay", "güey", "ok")
 CLOSE_ES = ("", "", "", "jaja", "😂", "saludos", "la neta", "ni modo", "🙏", "xd", "ya", "bien", "otra vez", "alv")
+# A wide pool of unrelated words for spam filler: the fixed pool plus words from the other pools.
+FILLER_WORDS = tuple(
+    sorted(
+        set(SPAM_FILLER)
+        | {w.lower() for pool in (CITIES, FIRST_NAMES, TEAMS, MUSICIANS, EFFECTS, SIDE_EFFECTS, HANDLE_A, HANDLE_B)
+           for phrase in pool for w in phrase.split() if w.isalpha() and len(w) > 2}
+        | {w.lower() for g in GOODS for w in g[0].split() + g[1].split() if w.isalpha() and len(w) > 2}
+    )
+)
 # fmt: on
