@@ -139,18 +139,41 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # \t\n\v\f\r and \x1c-
 # Every placeholder starts with one of these characters and must not be followed by one: a replacement then
 # never changes what its neighbours see, so a second pass finds exactly the same placeholders.
 _EDGE = r"a-z0-9_@$€£+("
-_PLACEHOLDER = re.compile(
-    rf"(?<![{_EDGE}])(?:"
-    r"(?P<email>[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
-    r"|(?P<url>(?:https?://|www\.)[^\s<>\"']+?|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']*?)"
+_BEFORE = rf"(?<![{_EDGE}])"
+_AFTER = rf"(?![{_EDGE}])"
+# Three regexes, each run only when a cheap search shows it could match (most posts need none of them).
+_AT = re.compile(
+    _BEFORE + r"(?:(?P<email>[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+    r"|(?P<handle>@[a-z0-9_](?:[a-z0-9_.]*[a-z0-9_])?))" + _AFTER
+)
+_URL_HINT = re.compile(r"://|www\.|\.[a-z]{2,}/")
+_URL = re.compile(
+    _BEFORE + r"(?P<url>(?:https?://|www\.)[^\s<>\"']+?|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']*?)"
     r"(?=[.,;:!?)\]}'\"]*(?:\s|$))"
-    r"|(?P<handle>@[a-z0-9_](?:[a-z0-9_.]*[a-z0-9_])?)"
-    r"|(?P<phone>(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,3}\)|\d{2,3})[\s.-]?\d{3,4}[\s.-]?\d{4})"
+)
+_MONEY_HINT = re.compile(r"[$€£]|\d(?:[\s.-]?\d{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur))")
+_MONEY = re.compile(
+    r"(?=[\d$€£+(])"
+    + _BEFORE
+    + r"(?:(?P<phone>(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,3}\)|\d{2,3})[\s.-]?\d{3,4}[\s.-]?\d{4})"
     r"|(?P<price>[$€£]\s?\d+(?:[.,]\d+)*"
     r"|\d+(?:[.,]\d+)*\s?(?:[$€£]|usd|dollars?|bucks|pesos?|mxn|dlls?|eur|euros?))"
-    r"|(?P<cashtag>\$[a-z][a-z0-9_]{2,})"
-    rf")(?![{_EDGE}])"
+    r"|(?P<cashtag>\$[a-z][a-z0-9_]{2,}))" + _AFTER
 )
+
+
+def _placeholder_steps(text: str) -> list[re.Pattern[str]]:
+    """The placeholder regexes worth running on ``text`` (a cheap necessary condition for each)."""
+    steps = []
+    if "@" in text:
+        steps.append(_AT)
+    if _URL_HINT.search(text):
+        steps.append(_URL)
+    if _MONEY_HINT.search(text):
+        steps.append(_MONEY)
+    return steps
+
+
 _URL_HOST = re.compile(r"^(?:https?://)?(?:www\.)*([a-z0-9.-]*)")
 
 
@@ -191,7 +214,22 @@ _TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}[a-z]?$")
 
 
 def _deleet(match: re.Match[str]) -> str:
-    token = match.group()
+    return _deleet_token(match.group())
+
+
+_token_cache: dict[str, str] = {}
+
+
+def _deleet_token(token: str) -> str:
+    cached = _token_cache.get(token)
+    if cached is None:
+        cached = _deleet_uncached(token)
+        if len(_token_cache) < _RUN_CACHE_LIMIT:
+            _token_cache[token] = cached
+    return cached
+
+
+def _deleet_uncached(token: str) -> str:
     letters = sum(c.isalpha() for c in token)
     if letters < 2:
         return token
@@ -219,7 +257,37 @@ def _deleet(match: re.Match[str]) -> str:
     return "".join(chars)
 
 
-_REPEATS = re.compile(r"([a-z])\1{2,}")
+_LEET_HINT = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$")
+
+
+def _deleet_text(text: str) -> str:
+    """``_LEET_TOKEN.sub(_deleet, text)``, faster: only tokens where a leet character touches a letter."""
+    pieces: list[str] = []
+    pos = done = 0
+    n = len(text)
+    for hint in _LEET_HINT.finditer(text):
+        a = hint.start()
+        if a < done:
+            continue  # same token as the previous hint
+        while a > 0 and text[a - 1] in _TOKEN_CHARS:
+            a -= 1
+        b = hint.end()
+        while b < n and text[b] in _TOKEN_CHARS:
+            b += 1
+        done = b
+        token = text[a:b]
+        new = _deleet_token(token)
+        if new != token:
+            pieces += (text[pos:a], new)
+            pos = b
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+_REPEATS = re.compile(r"([a-z])\1\1+")
 
 # A step: (pattern, replacement, flag raised when it changes something).
 Step = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str, int]
@@ -235,14 +303,19 @@ def _one_pass(text: str) -> tuple[str, int]:
         text = _NON_ASCII_RUN.sub(_fold_run, text)
     text = text.lower()
     text = _ASCII_CONTROL.sub(" ", text)
-    text = _PLACEHOLDER.sub(_placeholder, text)
+    for pattern in _placeholder_steps(text):
+        text = pattern.sub(_placeholder, text)
     text = " ".join(text.split())
     flags = 0
-    for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
-        new = pattern.sub(replacement, text)
-        if new != text:
-            flags |= flag
-            text = new
+    new = _SPACED.sub(_join_spaced, text)
+    if new != text:
+        flags, text = FLAG_JOIN, new
+    new = _deleet_text(text)
+    if new != text:
+        flags, text = flags | FLAG_LEET, new
+    new = _REPEATS.sub(r"\1", text)
+    if new != text:
+        flags, text = flags | FLAG_SQUEEZE, new
     return text, flags
 
 
@@ -349,7 +422,8 @@ def _traced_pass(text: str) -> TracedText:
             ends += [i + 1] * len(folded)
         text = "".join(pieces)
     text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
-    text, starts, ends = _traced_sub(_PLACEHOLDER, _placeholder, text, starts, ends)
+    for pattern in _placeholder_steps(text):
+        text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends)
     text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)
     if text.startswith(" "):
         text, starts, ends = text[1:], starts[1:], ends[1:]

@@ -1,0 +1,112 @@
+"""normalize_text: obfuscated spellings fold to the canonical word, real numbers survive, and it is safe."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pillscan.normalize import MAX_CHARS, MAX_EXPANSION, normalize_many, normalize_text, normalize_with_offsets
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("X 4 N 4 X", "xanax"),
+        ("x.a.n.a.x", "xanax"),
+        ("x-a-n-a-x", "xanax"),
+        ("v i c o d i n", "vicodin"),
+        ("\u0445anax", "xanax"),  # Cyrillic х
+        ("ｘａｎａｘ", "xanax"),  # fullwidth
+        ("xa\u200bn\u200dax", "xanax"),  # zero-width inside the word
+        ("x\u00adanax", "xanax"),  # soft hyphen
+        ("0xyc0d0ne", "oxycodone"),
+        ("x4n4x", "xanax"),
+        ("ca$happ", "cashapp"),
+        ("XAAAANAX", "xanax"),
+        ("cheaaaap", "cheap"),
+        ("Envío", "envio"),
+        ("MÉDICA", "medica"),
+    ],
+)
+def test_obfuscated_forms_fold_to_the_canonical_word(raw, word):
+    assert normalize_text(f"selling {raw} today") == f"selling {word} today"
+
+
+def test_emoji_become_word_tokens():
+    assert normalize_text("percs 💊🔌") == "percs emoji_pill emoji_electric_plug"
+    assert normalize_text("🅿️") == normalize_text("🅿")  # variation selector dropped
+
+
+@pytest.mark.parametrize("dose", ["2mg", "10/325", "m30", "30s", "100x", "7.5/325", "0.5mg", "t3s"])
+def test_doses_codes_and_counts_survive(dose):
+    assert normalize_text(f"got {dose} now") == f"got {dose} now"
+
+
+@pytest.mark.parametrize("price", ["$20", "$ 20", "20$", "20 usd", "20 dollars", "300 pesos", "$1,200.50"])
+def test_prices_become_a_price_token(price):
+    assert normalize_text(f"only {price} each") == "only pricetoken each"
+
+
+def test_urls_handles_and_phones_become_placeholders():
+    out = normalize_text("DM @plug.22, join https://t.me/plugxyz or call (555) 123-4567")
+    assert out == "dm handletoken , join urltoken t.me or call phonetoken"
+
+
+def test_ordinary_text_is_only_lower_cased():
+    text = "Meet me at 5pm, the game starts at 7:30 and tickets were 2 for 1."
+    assert normalize_text(text) == text.lower()
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "",
+        " ",
+        "\ud800",
+        "a\udfffb",
+        "\x00\x01\x7f",
+        "\u202e\u2066evil",
+        "🏳️‍🌈" * 50,
+        "ǅ İ ß ﬁ ㎒",
+        "\U0010ffff",
+        "x" * 10,
+    ],
+)
+def test_never_raises_and_is_idempotent_on_odd_input(odd):
+    once = normalize_text(odd)
+    assert normalize_text(once) == once
+    assert "\ud800" not in once and "\udfff" not in once
+
+
+def test_long_input_is_cut_at_max_chars():
+    assert len(normalize_text("ab " * MAX_CHARS)) <= MAX_CHARS
+
+
+def test_normalize_many_matches_normalize_text():
+    texts = ["X 4 N 4 X", "💊", None]
+    assert normalize_many(texts) == [normalize_text("X 4 N 4 X"), normalize_text("💊"), ""]
+
+
+def test_offsets_agree_with_normalize_text():
+    text = "Selling ｘａｎａｘ, X 4 N 4 X and 0xy for $20 💊 t.me/abc"
+    traced = normalize_with_offsets(text)
+    assert traced.text == normalize_text(text)
+    assert len(traced.starts) == len(traced.ends) == len(traced.text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=120))
+def test_property_idempotent_bounded_and_total(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert len(once) <= MAX_EXPANSION * len(text) + 8
+    traced = normalize_with_offsets(text)
+    assert traced.text == once
+    assert all(0 <= s < e <= len(text) for s, e in zip(traced.starts, traced.ends))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="xan4@$0 .-1357mgMX$u s/d:", max_size=40))
+def test_property_idempotent_on_obfuscation_alphabet(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert normalize_with_offsets(text).text == once
