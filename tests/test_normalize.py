@@ -101,7 +101,7 @@ def test_property_idempotent_bounded_and_total(text):
     assert len(once) <= MAX_EXPANSION * len(text) + 8
     traced = normalize_with_offsets(text)
     assert traced.text == once
-    assert all(0 <= s < e <= len(text) for s, e in zip(traced.starts, traced.ends))
+    assert all(0 <= s < e <= len(text) for s, e in zip(traced.starts, traced.ends, strict=True))
 
 
 @settings(max_examples=300, deadline=None)

@@ -269,7 +269,16 @@ def extract_signals(text: str) -> tuple[Signal, ...]:
         if flag in kinds:
             out.append((f"obfuscation:{kinds[flag]}", start, end))
     out.extend((f"obfuscation:{kind}", start, end) for kind, start, end in _raw_obfuscation(text))
-    unique = sorted(set(out), key=lambda s: (s[1], s[2], s[0]))
+    unique = sorted(set(out), key=lambda s: (s[1], -s[2], s[0]))
+    # "on sale" and "sale" inside it are one piece of evidence: keep the longest span of each name.
+    kept: list[tuple[str, int, int]] = []
+    reach: dict[str, int] = {}
+    for name, start, end in unique:
+        if reach.get(name, -1) >= end:
+            continue
+        reach[name] = end
+        kept.append((name, start, end))
+    unique = sorted(kept, key=lambda s: (s[1], s[2], s[0]))
     return tuple(Signal(name, text[start:end], start, end) for name, start, end in unique if start < end)
 
 

@@ -1,0 +1,112 @@
+"""extract_signals / signal_counts: lexicon-driven evidence with exact spans in the original text."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pillscan.signals import drugs_named, extract_signals, signal_counts, signal_feature_names
+
+
+def names(text):
+    return {s.name for s in extract_signals(text)}
+
+
+def surfaces(text, name):
+    return [s.text for s in extract_signals(text) if s.name == name]
+
+
+def test_spans_index_the_original_text_even_through_obfuscation():
+    text = "Selling X 4 N 4 X, \u0445anax and ｐｅｒｃｓ, 0xyc0d0ne 💊 DM me @plugg for $20"
+    signals = extract_signals(text)
+    for sig in signals:
+        assert text[sig.start : sig.end] == sig.text
+    assert surfaces(text, "drug:alprazolam") == ["X 4 N 4 X", "\u0445anax"]
+    assert surfaces(text, "drug:oxycodone") == ["ｐｅｒｃｓ", "0xyc0d0ne"]
+    assert surfaces(text, "price") == ["$20"]
+    assert surfaces(text, "handle") == ["@plugg"]
+    assert {"obfuscation:spacing", "obfuscation:leetspeak", "obfuscation:homoglyph", "obfuscation:fullwidth"} <= {
+        s.name for s in signals
+    }
+
+
+def test_canonical_drug_names_imprints_and_doses():
+    text = "M30 blues and Percocet 10/325, also 2mg bars"
+    found = names(text)
+    assert {"imprint:oxycodone", "drug:oxycodone", "dose", "slang:ambiguous", "drug:alprazolam"} <= found
+    assert surfaces(text, "dose") == ["10/325", "2mg"]
+    assert drugs_named(extract_signals(text)) == ("alprazolam", "oxycodone")
+
+
+def test_lifestyle_drugs_are_recognised_but_not_named_as_in_scope():
+    signals = extract_signals("cheap viagra and cialis")
+    assert "drug:sildenafil" in {s.name for s in signals}
+    assert drugs_named(signals) == ()
+
+
+def test_sale_cues_are_detected():
+    text = "hmu on snap or telegram, cashapp or btc, discreet shipping, no script needed, 100 pills x50"
+    found = names(text)
+    assert {"contact:snapchat", "contact:telegram", "payment:cashapp", "payment:crypto", "shipping:stealth"} <= found
+    assert {"no_prescription", "quantity"} <= found
+    assert surfaces(text, "quantity") == ["100 pills", "x50"]
+
+
+def test_emoji_code_and_telegram_links():
+    text = "🔌💊 menu at t.me/bestplug"
+    found = names(text)
+    assert {"emoji:plug", "emoji:pill", "contact:telegram", "url", "handle"} <= found
+
+
+def test_everyday_words_do_not_fire_short_forms():
+    text = "I was at school describing a basic scan; the wall was local news at 5 pm"
+    found = names(text)
+    assert not {"contact:snapchat", "contact:whatsapp", "contact:telegram", "contact:instagram_dm"} & found
+
+
+def test_ambiguous_slang_alone_is_not_a_drug():
+    found = names("the bus was late and I bought candy bars")
+    assert "slang:ambiguous" in found
+    assert not any(n.startswith("drug:") for n in found)
+
+
+def test_news_sentence_names_drugs_but_has_no_sale_cues():
+    text = "Police seized 5,000 counterfeit oxycodone pills stamped M30 that contained fentanyl, officials said."
+    found = names(text)
+    assert {"drug:oxycodone", "drug:fentanyl"} <= found
+    assert not any(n.split(":")[0] in {"contact", "payment", "shipping", "sale", "price"} for n in found)
+
+
+def test_signal_counts_shape_and_meaning():
+    texts = ["selling xanax 2mg, hmu on snap, $20", "nice weather today", ""]
+    counts = signal_counts(texts)
+    cols = {n: i for i, n in enumerate(signal_feature_names())}
+    assert counts.shape == (3, len(cols))
+    assert counts[0, cols["drug_in_scope"]] == 1
+    assert counts[0, cols["drug_and_contact"]] == 1
+    assert counts[0, cols["drug_and_price"]] == 1
+    assert counts[0, cols["dose"]] == 1
+    assert not counts[1].any() and not counts[2].any()
+
+
+def test_signal_counts_agree_with_extract_signals_on_groups():
+    text = "Percs 💊 M30 for $20, snap me, fast shipping"
+    counts = dict(zip(signal_feature_names(), signal_counts([text])[0], strict=True))
+    groups = [s.name.split(":")[0] for s in extract_signals(text)]
+    for group in ("contact", "shipping", "price", "imprint", "emoji"):
+        assert counts[group] == groups.count(group), group
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.text(alphabet="xanaX4@$0 .-snap 💊🔌m30$20\u200b\u0445ｘ", max_size=60))
+def test_property_spans_inside_text_and_never_raises(text):
+    for sig in extract_signals(text):
+        assert 0 <= sig.start < sig.end <= len(text)
+        assert text[sig.start : sig.end] == sig.text
+    row = signal_counts([text])
+    assert row.shape == (1, len(signal_feature_names())) and np.isfinite(row).all()
+
+
+@pytest.mark.parametrize("bad", [None, 42])
+def test_non_text_input_is_treated_as_text(bad):
+    assert isinstance(extract_signals(bad), tuple)
