@@ -239,11 +239,12 @@ class Ctx:
         return " ".join(b for b in bits if b)
 
     def emoji_for(self, d: Drug) -> str:
-        """The emoji code sellers use for a drug (a pill when it has none)."""
+        """The emoji code sellers use for a drug (a pill emoji and its name when it has none)."""
         if d.emoji:
             self.tactics.add("emoji_code")
             return self.pick(d.emoji)
-        return self.pick(("💊", "💊", "⚪", "🟡", "🟠"))
+        # No emoji code for this drug: sellers put a pill emoji next to its name instead.
+        return self.pick(("💊", "💊", "⚪", "🟡", "🟠")) + self.pick((" ", "")) + self.name(d)
 
     # --- sale pieces (shared by offers and legal-goods sales on purpose) ---------------------------
     def price(self, lo: int = 5, hi: int = 400) -> str:

@@ -1,0 +1,181 @@
+"""The synthetic corpus generator: rates, determinism, uniqueness, obfuscation, files and the CLI."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pillscan.cli import cli
+from pillscan.errors import InputError
+from pillscan.generate import (
+    COLUMNS,
+    FAMILIES,
+    PLATFORMS,
+    generate_corpus,
+    near_duplicate_key,
+    render_post,
+    write_corpus,
+)
+from pillscan.generate.kinds import NON_OFFER_KINDS, OFFER_KINDS, kind_weights
+from pillscan.lexicon import load_lexicon
+
+N = 5000
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    return generate_corpus(N, seed=7)
+
+
+def test_rows_have_every_column_and_valid_values(corpus):
+    assert list(corpus.columns) == list(COLUMNS)
+    assert len(corpus) == N
+    assert corpus["id"].is_unique
+    assert set(corpus["label"]) == {0, 1}
+    assert set(corpus["obfuscation"]) == {0, 1, 2, 3}
+    assert corpus["text"].str.strip().str.len().min() >= 2
+    assert set(corpus["template"]) <= set(FAMILIES)
+
+
+def test_grammar_has_at_least_80_families_across_both_labels():
+    labels = [f.label for f in FAMILIES.values()]
+    assert len(FAMILIES) >= 80
+    assert labels.count(1) >= 35 and labels.count(0) >= 35
+
+
+def test_positive_rate_is_honoured(corpus):
+    assert abs(corpus["label"].mean() - 0.35) < 0.03
+    other = generate_corpus(2000, seed=1, positive_rate=0.7)
+    assert abs(other["label"].mean() - 0.7) < 0.04
+
+
+def test_every_kind_appears_at_its_rate(corpus):
+    lang_w = {"en": 0.8, "es": 0.2}
+    for label, table in ((1, OFFER_KINDS), (0, NON_OFFER_KINDS)):
+        rows = corpus[corpus["label"] == label]
+        share = rows["kind"].value_counts(normalize=True)
+        for kind in table:
+            expected = sum(w * kind_weights(label, lang).get(kind, 0.0) for lang, w in lang_w.items())
+            assert abs(share.get(kind, 0.0) - expected) < 0.03, (kind, share.get(kind, 0.0), expected)
+            assert share.get(kind, 0.0) > 0, kind
+
+
+def test_every_platform_and_language_appears(corpus):
+    assert set(corpus["platform"]) == set(PLATFORMS)
+    share = corpus["lang"].value_counts(normalize=True)
+    assert abs(share["es"] - 0.2) < 0.03
+    only_es = generate_corpus(300, seed=2, langs=("es",))
+    assert set(only_es["lang"]) == {"es"}
+    assert set(only_es["label"]) == {0, 1}
+
+
+def test_obfuscation_levels_follow_the_weights():
+    df = generate_corpus(3000, seed=3, obfuscation=[0.1, 0.2, 0.3, 0.4])
+    share = df["obfuscation"].value_counts(normalize=True)
+    for level, w in enumerate((0.1, 0.2, 0.3, 0.4)):
+        assert abs(share[level] - w) < 0.03
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path):
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    write_corpus(generate_corpus(800, seed=11), a)
+    write_corpus(generate_corpus(800, seed=11), b)
+    write_corpus(generate_corpus(800, seed=12), c)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+
+
+def test_no_exact_and_few_near_duplicates(corpus):
+    assert corpus["text"].is_unique
+    keys = corpus["text"].map(near_duplicate_key)
+    assert keys.duplicated().mean() < 0.03
+
+
+def test_level_3_changes_most_rows_and_level_0_reproduces(corpus):
+    heavy = corpus[corpus["obfuscation"] == 3]
+    plain = [render_post(r.template, r.lang, int(r.seed), 0).text for r in heavy.itertuples()]
+    changed = sum(p != t for p, t in zip(plain, heavy["text"], strict=True))
+    assert changed / len(heavy) > 0.9
+    # Obfuscation hits both labels, so it is not a label cue by itself.
+    assert set(heavy["label"]) == {0, 1}
+    for r in corpus[corpus["obfuscation"] == 0].head(200).itertuples():
+        assert render_post(r.template, r.lang, int(r.seed), 0).text == r.text
+
+
+def test_every_offer_names_an_in_scope_drug_or_is_indirect(corpus):
+    lex = load_lexicon()
+    in_scope = {d.canonical for d in lex.in_scope_drugs}
+    offers = corpus[corpus["label"] == 1]
+    for r in offers.itertuples():
+        drugs = set(filter(None, r.drugs.split(";")))
+        assert drugs & in_scope or r.kind == "indirect_solicitation", (r.template, r.text)
+    # At level 0 and without deliberate misspelling, a lexicon form of a drug is in the text itself.
+    plain = offers[(offers["obfuscation"] == 0) & ~offers["tactics"].str.contains("deliberate_obfuscation")]
+    plain = plain[plain["kind"] != "indirect_solicitation"]
+    for r in plain.itertuples():
+        forms = set()
+        for name in r.drugs.split(";"):
+            d = lex.drug(name)
+            forms.update(f.lower() for f in d.names + d.imprints + d.ambiguous_slang + d.emoji)
+        text = r.text.lower()
+        assert any(f in text for f in forms), (r.template, r.text)
+
+
+def test_all_in_scope_drugs_appear_in_both_labels(corpus):
+    lex = load_lexicon()
+    for label in (0, 1):
+        seen = set(";".join(corpus.loc[corpus["label"] == label, "drugs"]).split(";"))
+        missing = {d.canonical for d in lex.in_scope_drugs} - seen
+        assert not missing, (label, missing)
+
+
+@pytest.mark.parametrize("name", ["c.csv", "c.csv.gz", "c.jsonl", "c.jsonl.gz", "c.parquet"])
+def test_write_corpus_by_extension_round_trips(tmp_path, name):
+    df = generate_corpus(60, seed=4)
+    path = write_corpus(df, tmp_path / name)
+    if "csv" in name:
+        back = pd.read_csv(path, keep_default_na=False)
+    elif "jsonl" in name:
+        back = pd.read_json(path, lines=True, dtype=False)
+    else:
+        back = pd.read_parquet(path)
+    assert back["text"].tolist() == df["text"].tolist()
+    assert back["label"].tolist() == df["label"].tolist()
+
+
+def test_unknown_extension_and_bad_arguments_are_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="unknown extension"):
+        write_corpus(generate_corpus(5), tmp_path / "c.xlsx")
+    with pytest.raises(InputError, match="obfuscation"):
+        generate_corpus(5, obfuscation=[1, 2])
+    with pytest.raises(InputError, match="languages"):
+        generate_corpus(5, langs=("fr",))
+    with pytest.raises(InputError, match="positive_rate"):
+        generate_corpus(5, positive_rate=1.5)
+
+
+def test_cli_generate_writes_a_file_and_stdout(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "corpus.jsonl"
+    args = ["generate", "--n", "40", "--seed", "5", "--positive-rate", "0.5", "--lang", "en,es"]
+    res = runner.invoke(cli, [*args, "--obfuscation", "1,0,0,0", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    df = pd.read_json(out, lines=True, dtype=False)
+    assert len(df) == 40 and set(df["obfuscation"]) == {0}
+    res = runner.invoke(cli, ["generate", "--n", "5", "--seed", "5", "-o", "-"])
+    assert res.exit_code == 0
+    assert res.stdout.startswith("id,text,label,kind,platform,lang,drugs,tactics,obfuscation,template,seed")
+    res = runner.invoke(cli, ["generate", "--n", "5", "-o", str(tmp_path / "x.txt")])
+    assert res.exit_code != 0 and isinstance(res.exception, InputError)
+
+
+@pytest.mark.slow
+def test_100k_rows_in_under_a_minute():
+    start = time.perf_counter()
+    df = generate_corpus(100_000, seed=0)
+    assert time.perf_counter() - start < 60
+    assert df["text"].is_unique
+    assert df["text"].map(near_duplicate_key).duplicated().mean() < 0.03
