@@ -117,8 +117,8 @@ EMOJI = "💊🔌💰🔥💯📦✈️🚚👻📲🔵💙🅿️🍫📚⚡�
 HOMOGLYPH = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х"}
 
 
-def sample_posts(n: int, seed: int) -> list[str]:
-    """``n`` varied posts of about 150 characters."""
+def sample_posts(n: int, seed: int, offer_share: float = 1.0) -> list[str]:
+    """``n`` varied posts of about 150 characters; ``offer_share`` of them dense with drug and sale words."""
     rng = random.Random(seed)
     lex = load_lexicon()
     drug_words = [f for d in lex.drugs for f in d.names + d.imprints]
@@ -126,8 +126,9 @@ def sample_posts(n: int, seed: int) -> list[str]:
     posts = []
     for i in range(n):
         words: list[str] = []
+        offer = rng.random() < offer_share
         while sum(len(w) + 1 for w in words) < 150:
-            r = rng.random()
+            r = rng.random() if offer else rng.choice((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.85))
             if r < 0.55:
                 words.append(rng.choice(PLAIN))
             elif r < 0.68:
@@ -169,21 +170,22 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    posts = sample_posts(args.n, args.seed)
     warm = sample_posts(2000, args.seed + 1)  # fill the per-character caches, as a long scan would
     for p in warm:
         normalize_text(p)
         extract_signals(p)
-    mean_len = sum(map(len, posts)) / len(posts)
-    print(f"{len(posts)} posts, mean {mean_len:.0f} characters, one core")
-    print(f"{'function':<18} {'posts/s':>10}")
     rows = [
         ("normalize_text", lambda ps: [normalize_text(p) for p in ps]),
         ("signal_counts", signal_counts),
         ("extract_signals", lambda ps: [extract_signals(p) for p in ps]),
     ]
+    mixes = {"offer-dense": 1.0, "everyday (10% offers)": 0.1}
+    samples = {mix: sample_posts(args.n, args.seed, share) for mix, share in mixes.items()}
+    mean_len = sum(len(p) for ps in samples.values() for p in ps) / (len(mixes) * args.n)
+    print(f"{args.n} posts per mix, mean {mean_len:.0f} characters, one core; posts/s")
+    print(f"{'function':<18}" + "".join(f"{mix:>24}" for mix in mixes))
     for name, fn in rows:
-        print(f"{name:<18} {rate(fn, posts):>10,.0f}")
+        print(f"{name:<18}" + "".join(f"{rate(fn, samples[mix]):>24,.0f}" for mix in mixes))
 
 
 if __name__ == "__main__":

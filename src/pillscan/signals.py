@@ -226,7 +226,18 @@ def _matches(view: str) -> list[tuple[int, int, _Entry]]:
         if short and _number_before(view, start) >= 0:
             continue  # "5 pm", "2 wa": a unit after a number, not an app
         found.extend((start, stop, entry) for entry in entries)
-    return found
+    if len(found) < 2:
+        return found
+    # "snap me" and the "snap" inside it are one piece of evidence: keep the longest match of each name.
+    found.sort(key=lambda m: (m[0], -m[1]))
+    kept: list[tuple[int, int, _Entry]] = []
+    reach: dict[str, int] = {}
+    for start, stop, entry in found:
+        if reach.get(entry.name, -1) >= stop:
+            continue
+        reach[entry.name] = stop
+        kept.append((start, stop, entry))
+    return kept
 
 
 _DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
