@@ -301,3 +301,21 @@ def test_skip_items_drops_consumed_records_across_chunks() -> None:
     chunks = [[1, 2, 3], [4, 5], [6, 7, 8]]
     assert list(scan_mod._skip_items(iter(chunks), 4)) == [[5], [6, 7, 8]]
     assert list(scan_mod._skip_items(iter(chunks), 0)) == chunks
+
+
+def test_disk_full_is_a_clear_error_and_leaves_input_alone(
+    posts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    writers = sys.modules["pillscan.writers"]
+
+    def full(self: Any, payload: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers.ChunkWriter, "write", full)
+    before = posts.read_bytes()
+    with pytest.raises(OutputError, match="No space left on device"):
+        scan([posts], output=tmp_path / "out.jsonl", model=FakeModel(), workers=1)
+    assert posts.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["posts.jsonl"]

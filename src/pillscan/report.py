@@ -11,6 +11,7 @@ import heapq
 import html
 import io
 import json
+import re
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = ["highlight", "render_report", "write_report"]
 
 TOP_POSTS = 50
 _CONTEXT = 160  # characters kept around evidence when a post is long
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")  # blank lines collapsed in the table (display only)
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1d2430}
@@ -40,7 +42,9 @@ table{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;over
 box-shadow:0 1px 2px rgba(0,0,0,.08)}
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid #e6e8ec;font-size:13px}
 th{background:#eef0f3;font-weight:600}
-td.post{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14px;max-width:560px}
+td.post{max-width:560px;font-size:14px}
+td.post div{white-space:pre-wrap;overflow-wrap:anywhere;max-height:13.5em;overflow-y:auto}
+td.where{min-width:130px;max-width:190px}
 td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 mark{background:#ffe08a;border-radius:3px;padding:0 1px}
 .d-offer{color:#fff;background:#b3261e;border-radius:4px;padding:1px 6px;font-weight:600}
@@ -53,6 +57,8 @@ ul.reasons{margin:0;padding-left:16px}
 
 def highlight(text: str, signals: Iterable[Mapping[str, Any]], *, max_chars: int = 1200) -> str:
     """HTML for a post with each signal span wrapped in ``<mark>``; long stretches without evidence elided."""
+    if len(text) > 20 * max_chars:  # spans past this point are dropped below: the cell shows the start anyway
+        text = text[: 20 * max_chars]
     spans: list[list[Any]] = []
     for s in sorted(
         (s for s in signals if isinstance(s.get("start"), int) and isinstance(s.get("end"), int)),
@@ -243,6 +249,7 @@ def render_report(rows: str | Path | Iterable[Mapping[str, Any]], summary: Any) 
         )
         for i, r in enumerate(top, 1):
             decision = str(r.get("decision", ""))
+            source = str(r.get("source", ""))
             text = r.get("text")
             post = (
                 highlight(str(text), r.get("signals") or [])
@@ -254,10 +261,10 @@ def render_report(rows: str | Path | Iterable[Mapping[str, Any]], summary: Any) 
             out.append(
                 f"<tr><td class='num'>{i}</td><td class='num'>{float(r.get('score', 0)):.3f}<br>"
                 f"<span class='d-{esc(decision)}'>{esc(decision)}</span></td>"
-                f"<td class='post'>{post}</td>"
+                f"<td class='post'><div>{_BLANK_LINES.sub(chr(10), post)}</div></td>"
                 f"<td><b>{drugs or '—'}</b><ul class='reasons'>{reasons}</ul></td>"
-                f"<td class='small'>{esc(str(r.get('source', '')))}:{esc(str(r.get('position', '')))}<br>"
-                f"id {esc(str(r.get('id', '')))}</td></tr>"
+                f"<td class='small where' title='{esc(source)}'>{esc(Path(source).name)}<br>"
+                f"#{esc(str(r.get('position', '')))}<br>id {esc(str(r.get('id', '')))}</td></tr>"
             )
         out.append("</tbody></table>")
     if s.get("skip_examples"):
