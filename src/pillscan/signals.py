@@ -345,3 +345,8 @@ def signal_counts(texts: Sequence[str]) -> np.ndarray:
     for i, text in enumerate(texts):
         _count_row(text if isinstance(text, str) else "" if text is None else str(text), counts[i])
     return counts
+
+
+def _clear_caches() -> None:
+    """Forget everything built from the lexicons (tests swap the lexicons in)."""
+    _automaton.cache_clear()
