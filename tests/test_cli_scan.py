@@ -186,10 +186,10 @@ def _fake_cli(tmp_path: Path) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_killed_scan_resumes_to_identical_bytes(tmp_path: Path, signum: int) -> None:
-    src = write_jsonl(tmp_path / "in.jsonl", 30_000, bad_every=997)
+    src = write_jsonl(tmp_path / "in.jsonl", 12_000, bad_every=997)
     cli = _fake_cli(tmp_path)
     common = ["-q", "scan", str(src), "--workers", "2", "--chunk-size", "200"]
-    env = {**os.environ, "FAKE_SLOW": "0.02"}
+    env = {**os.environ, "FAKE_SLOW": "0.04"}
     full = tmp_path / "full.jsonl"
     subprocess.run([*cli, *common, "-o", str(full), "--errors", str(tmp_path / "fe.jsonl")], check=True, env=env)
 
@@ -273,3 +273,12 @@ def test_real_model_flags_the_planted_offers_only(tmp_path: Path, capsys: Any) -
     missed = sorted(i for i in PLANTED if by_id[i]["decision"] != "offer")
     false_alarms = sorted(i for i in HARD_NEGATIVES if by_id[i]["decision"] == "offer")
     assert not missed and not false_alarms, (missed, false_alarms)
+
+
+def test_dask_engine_missing_is_a_clear_error(
+    fake_model: Any, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pillscan.engines.dask", None)  # as if not installed
+    src = write_jsonl(tmp_path / "in.jsonl", 5)
+    code, _, err = run(capsys, "scan", str(src), "-o", str(tmp_path / "o.jsonl"), "--engine", "dask")
+    assert code == 1 and "dask engine" in err and "Traceback" not in err

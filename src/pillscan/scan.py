@@ -180,8 +180,10 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(spec: tuple[Any, ...], options: dict[str, Any]) -> None:
     """Pool initializer: load the model once per worker process (never once per task)."""
-    # The parent handles Ctrl-C (it stops cleanly and checkpoints); workers just finish their chunk.
+    # The parent handles Ctrl-C and SIGTERM sent to the whole process group (it stops at a chunk boundary,
+    # checkpoints and shuts the pool down); a worker killed mid-chunk would only break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _WORKER["model"] = _model_from_spec(spec)
     _WORKER["options"] = options
 
