@@ -257,7 +257,8 @@ def _deleet_uncached(token: str) -> str:
     return "".join(chars)
 
 
-_LEET_HINT = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
+# A leet character next to a letter (the leet character first: far rarer than letters, so faster to find).
+_LEET_HINT = re.compile(r"[013457@$](?:(?<=[a-z].)|(?=[a-z]))")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$")
 
 
@@ -298,7 +299,8 @@ _DEOBFUSCATION_STEPS: tuple[Step, ...] = (
 )
 
 
-def _one_pass(text: str) -> tuple[str, int]:
+def _reference_pass(text: str) -> tuple[str, int]:
+    """One pass of the normaliser written plainly; :func:`_one_pass` is the same function, guarded for speed."""
     if not text.isascii():
         text = _NON_ASCII_RUN.sub(_fold_run, text)
     text = text.lower()
@@ -310,8 +312,52 @@ def _one_pass(text: str) -> tuple[str, int]:
     new = _SPACED.sub(_join_spaced, text)
     if new != text:
         flags, text = FLAG_JOIN, new
-    new = _deleet_text(text)
+    new = _LEET_TOKEN.sub(_deleet, text)
     if new != text:
+        flags, text = flags | FLAG_LEET, new
+    new = _REPEATS.sub(r"\1", text)
+    if new != text:
+        flags, text = flags | FLAG_SQUEEZE, new
+    return text, flags
+
+
+# Cheap necessary conditions for each step, so that a text skips the regexes that cannot match it. Each
+# starts with a rare character, which lets the regex engine skip ahead instead of trying every position.
+_SPACED_HINT_SPACE = re.compile(r" [a-z0-9] ")  # the middle letter of a run of >= 3 spaced letters
+_SPACED_HINT_SEP = re.compile(r"([.\-*~|•·])[a-z0-9]\1")
+_MONEY_HINT_FAST = re.compile(
+    r"[\d$€£](?:(?<=[$€£])|(?<=\d)(?:[\s.-]?\d{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur)))"
+)  # the same as _MONEY_HINT, with the character class first
+_MONEY_HINT_ASCII = re.compile(
+    r"[0-9$](?:(?<=\$)|(?<=[0-9])(?:[\s.-]?[0-9]{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur)))"
+)  # the same on ASCII text
+
+
+def _one_pass(text: str) -> tuple[str, int]:
+    if not text.isascii():
+        text = _NON_ASCII_RUN.sub(_fold_run, text)
+    text = text.lower()
+    if not text.isprintable():  # every ASCII control character is unprintable
+        text = _ASCII_CONTROL.sub(" ", text)
+    # Decide all three placeholder steps on the same text, as _placeholder_steps does.
+    at = "@" in text
+    url = ("/" in text or "www." in text) and _URL_HINT.search(text) is not None
+    # \d also matches non-ASCII digits; [0-9] is a plain bitmap the engine checks faster.
+    money = (_MONEY_HINT_ASCII if text.isascii() else _MONEY_HINT_FAST).search(text) is not None
+    if at:
+        text = _AT.sub(_placeholder, text)
+    if url:
+        text = _URL.sub(_placeholder, text)
+    if money:
+        text = _MONEY.sub(_placeholder, text)
+    text = " ".join(text.split())
+    flags = 0
+    if _SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text):
+        new = _SPACED.sub(_join_spaced, text)
+        if new != text:
+            flags, text = FLAG_JOIN, new
+    new = _deleet_text(text)
+    if new is not text:
         flags, text = flags | FLAG_LEET, new
     new = _REPEATS.sub(r"\1", text)
     if new != text:
