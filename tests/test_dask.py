@@ -1,0 +1,172 @@
+"""The dask engine: the same rows and summary as the local engine, on a real two-process LocalCluster."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("distributed")
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+
+import dask.dataframe as dd  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+from distributed import Client, LocalCluster  # noqa: E402
+
+from pillscan.cli import cli  # noqa: E402
+from pillscan.engines.dask import model_loads, output_meta, register_model, scan_dask, score_partition  # noqa: E402
+from pillscan.errors import InputError  # noqa: E402
+from pillscan.model import Model, load_model, save_model  # noqa: E402
+from pillscan.scan import scan  # noqa: E402
+from pillscan.writers import OutputError  # noqa: E402
+
+N_FILES, PER_FILE = 3, 400
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pillscan.train import TrainConfig, train_model
+
+    model, _ = train_model(config=TrainConfig(n=2000, folds=2))
+    return save_model(model, tmp_path_factory.mktemp("model") / "tiny.joblib")
+
+
+@pytest.fixture(scope="session")
+def model(model_path: Path) -> Model:
+    return load_model(model_path)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="session")
+def posts() -> pd.DataFrame:
+    from pillscan.generate import generate_corpus
+
+    frame = generate_corpus(N_FILES * PER_FILE, seed=3)[["id", "text"]].copy()
+    frame["id"] = frame["id"].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def _files(posts: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
+    for i in range(N_FILES):
+        yield i, posts.iloc[i * PER_FILE : (i + 1) * PER_FILE].copy()
+
+
+@pytest.fixture(scope="session")
+def parquet_dir(posts: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three Parquet files of 4 row groups; file 1 has empty texts and, late in the file, missing ids."""
+    root = tmp_path_factory.mktemp("pq")
+    for i, part in _files(posts):
+        if i == 1:
+            part.loc[part.index[:3], "text"] = None
+            part.loc[part.index[-5:], "id"] = None
+        part.to_parquet(root / f"posts-{i}.parquet", row_group_size=100)
+    return root
+
+
+@pytest.fixture(scope="session")
+def jsonl_dir(posts: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three JSONL files (cut into several byte-range partitions by a small blocksize): broken lines,
+    blank lines, empty texts and records without an id near the end of a file."""
+    root = tmp_path_factory.mktemp("jl")
+    for i, part in _files(posts):
+        with open(root / f"posts-{i}.jsonl", "w", encoding="utf-8") as fh:
+            for j, (ident, text) in enumerate(zip(part["id"], part["text"], strict=True)):
+                if j % 97 == 5:
+                    fh.write("{broken json\n\n")
+                rec: dict[str, Any] = {"text": "" if j == 11 else text}
+                if j < PER_FILE - 4:
+                    rec["id"] = ident
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return root
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    files = sorted(path.glob("part.*")) if path.is_dir() else [path]
+    rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    return sorted(rows, key=lambda r: (r["source"], r["position"]))
+
+
+COUNTS = ("read", "written", "skipped", "output_rows", "flagged", "review", "by_drug", "by_signal", "by_source")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["parquet", "jsonl"])
+def test_dask_scan_matches_the_local_engine(
+    kind: str, parquet_dir: Path, jsonl_dir: Path, model: Model, client: Client, tmp_path: Path
+) -> None:
+    src = parquet_dir if kind == "parquet" else jsonl_dir
+    local = scan([src], output=tmp_path / "local.jsonl", model=model, workers=1, errors_path=tmp_path / "le.jsonl")
+    before = client.run(model_loads)
+    summary = scan_dask(
+        [src],
+        output=tmp_path / "dask.jsonl",
+        model=model,
+        scheduler=client,
+        blocksize=20_000,  # several partitions per file (byte ranges / row groups)
+        errors_path=tmp_path / "de.jsonl",
+        summary_path=tmp_path / "summary.json",
+    )
+    after = client.run(model_loads)
+    local_rows, dask_rows = _rows(tmp_path / "local.jsonl"), _rows(tmp_path / "dask.jsonl")
+    assert len(list((tmp_path / "dask.jsonl").glob("part.*"))) > N_FILES  # files really were split
+    assert [r["id"] for r in dask_rows] == [r["id"] for r in local_rows]
+    assert dask_rows == local_rows  # same ids, positions, scores, decisions, signals, text
+    assert any(":" in r["id"] and r["id"].startswith(str(src)) for r in dask_rows)  # generated ids agree too
+    assert {k: summary.to_dict()[k] for k in COUNTS} == {k: local.to_dict()[k] for k in COUNTS}
+    assert summary.read == summary.written + summary.skipped and summary.skipped > 0
+    assert _rows(tmp_path / "de.jsonl") == _rows(tmp_path / "le.jsonl")
+    assert json.loads((tmp_path / "summary.json").read_text())["read"] == summary.read
+    key = str(model.card["sha256"])
+    assert all(after[w].get(key, 0) - before[w].get(key, 0) == 1 for w in after)  # once per worker, not per task
+
+
+@pytest.mark.slow
+def test_cli_dask_engine_writes_a_parquet_directory(
+    parquet_dir: Path, model_path: Path, client: Client, tmp_path: Path
+) -> None:
+    out = tmp_path / "scored"
+    result = CliRunner().invoke(
+        cli,
+        ["scan", str(parquet_dir), "-o", str(out), "--engine", "dask", "--scheduler", client.scheduler.address,
+         "--model", str(model_path), "--flagged-only", "--summary", str(tmp_path / "s.json")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "s.json").read_text())
+    frame = pd.read_parquet(out)
+    assert len(frame) == summary["output_rows"] > 0
+    assert set(frame["decision"]) <= {"offer", "review"}
+    assert summary["read"] == N_FILES * PER_FILE == summary["written"] + summary["skipped"]
+
+
+@pytest.mark.slow
+def test_score_partition_on_a_dask_dataframe(posts: pd.DataFrame, model: Model, client: Client) -> None:
+    frame = posts.iloc[:300].copy()
+    frame.loc[frame.index[0], "text"] = None
+    ddf = dd.from_pandas(frame, npartitions=3)
+    key = register_model(client, model)
+    scored = ddf.map_partitions(score_partition, model_key=key, meta=output_meta()).compute()
+    assert len(scored) == len(frame)  # nothing dropped: the empty one is marked, not lost
+    assert scored.iloc[0]["decision"] == "skipped"
+    expected = model.score(frame["text"].iloc[1:].tolist())
+    assert scored["score"].iloc[1:].tolist() == [r.score for r in expected]
+    assert scored["decision"].iloc[1:].tolist() == [r.decision for r in expected]
+
+
+def test_refuses_stdin_and_a_file_as_output(parquet_dir: Path, model: Model, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="stdin"):
+        scan_dask(["-"], output=tmp_path / "o", model=model)
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(OutputError, match="is a file"):
+        scan_dask([parquet_dir], output=tmp_path / "taken", model=model)
