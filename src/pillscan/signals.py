@@ -62,6 +62,7 @@ __all__ = [
     "SIGNAL_GROUPS",
     "drugs_named",
     "extract_signals",
+    "normalize_and_count",
     "signal_counts",
     "signal_feature_names",
 ]
@@ -186,11 +187,17 @@ _QUANTITY = re.compile(
     r"|\d+ ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
     r"(?![a-z0-9])"
 )
-_ZERO_WIDTH = re.compile(r"(?<=\w)[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]+(?=\w)")
+# Each pattern starts with the rare character it is about, so the regex engine skips ahead to it:
+# an invisible character run between two word characters,
+_ZW = "\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_ZERO_WIDTH = re.compile(rf"[{_ZW}](?<=\w[{_ZW}])[{_ZW}]*(?=\w)")
+# fullwidth or mathematical letters and digits,
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff]+")
 _HOMOGLYPH_CHARS = "авеёкмнорстухіїјѕһԁӏԛԝαβεηικνορτυχγωϲօսհ"
 _HG = _HOMOGLYPH_CHARS + _HOMOGLYPH_CHARS.upper()
-_HOMOGLYPH = re.compile(rf"[a-zA-Z][{_HG}]|[{_HG}][a-zA-Z]")
+# a Cyrillic/Greek/Armenian look-alike right after or right before a Latin letter.
+_HOMOGLYPH = re.compile(rf"[{_HG}](?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")
+_RAW_KINDS = (("zero_width", _ZERO_WIDTH), ("fullwidth", _FULLWIDTH), ("homoglyph", _HOMOGLYPH))
 _WORD_AROUND = re.compile(r"\S+")
 
 
@@ -199,7 +206,7 @@ def _raw_obfuscation(text: str) -> list[tuple[str, int, int]]:
     if text.isascii():
         return []
     found: list[tuple[str, int, int]] = []
-    for kind, pattern in (("zero_width", _ZERO_WIDTH), ("fullwidth", _FULLWIDTH), ("homoglyph", _HOMOGLYPH)):
+    for kind, pattern in _RAW_KINDS:
         for match in pattern.finditer(text):
             start, end = match.span()
             while start > 0 and not text[start - 1].isspace():
@@ -218,16 +225,19 @@ def _number_before(view: str, i: int) -> int:
 
 
 def _matches(view: str) -> list[tuple[int, int, _Entry]]:
-    """Whole-word lexicon matches on a normalised text's word view: (start, end, entry), end exclusive."""
+    """Whole-word lexicon matches on a normalised text's word view: (start, end, entry), end exclusive.
+
+    In no particular order (callers count or sort them).
+    """
     found: list[tuple[int, int, _Entry]] = []
     for end, (length, short, entries) in _automaton().iter(f" {view} "):
         start = end - length + 1  # in view coordinates (the padding space before the form is dropped)
-        stop = end - 1
         if short and _number_before(view, start) >= 0:
             continue  # "5 pm", "2 wa": a unit after a number, not an app
-        found.extend((start, stop, entry) for entry in entries)
-    if len(found) < 2:
-        return found
+        for entry in entries:
+            found.append((start, end - 1, entry))
+    if len(found) < 2 or len({entry.name for _, _, entry in found}) == len(found):
+        return found  # no name matched twice: nothing can be nested
     # "snap me" and the "snap" inside it are one piece of evidence: keep the longest match of each name.
     found.sort(key=lambda m: (m[0], -m[1]))
     kept: list[tuple[int, int, _Entry]] = []
@@ -309,42 +319,97 @@ def signal_feature_names() -> list[str]:
     return list(_FEATURES)
 
 
-def _count_row(text: str, row: np.ndarray) -> None:
-    norm, flags = normalize_with_flags(text)
-    view = _NON_WORD.sub(" ", norm)
+# The word view of an ASCII text: every character but [a-z0-9_] becomes a space (as _NON_WORD.sub does).
+_VIEW_TABLE = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256))
+
+
+def _word_view(norm: str) -> str:
+    """``_NON_WORD.sub(" ", norm)``; a byte-level table lookup for ASCII text (nearly all normalised text)."""
+    if norm.isascii():
+        return norm.encode("ascii").translate(_VIEW_TABLE).decode("ascii")
+    return _NON_WORD.sub(" ", norm)
+
+
+_ANY_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = frozenset("0123456789")
+_N_FEATURES = len(_FEATURES)
+_C_DRUG, _C_IN_SCOPE, _C_IMPRINT, _C_DOSE = (_COLUMN[c] for c in ("drug", "drug_in_scope", "imprint", "dose"))
+_C_QUANTITY, _C_OBFUSCATION = _COLUMN["quantity"], _COLUMN["obfuscation"]
+_COMBINATION_COLUMNS = tuple((_COLUMN[c], _COLUMN[f"drug_and_{c}"]) for c in _COMBINATIONS)
+
+
+def _has_digit(norm: str) -> bool:
+    """Whether ``norm`` holds a digit (``\\d``: any Unicode digit); dose and quantity patterns all need one."""
+    if norm.isascii():
+        return not _ASCII_DIGITS.isdisjoint(norm)
+    return _ANY_DIGIT.search(norm) is not None
+
+
+def _counts_from(text: str, norm: str, flags: int) -> list[float]:
+    """One row of :func:`signal_counts` from a raw text and its normalised form and flags."""
+    row = [0.0] * _N_FEATURES
+    view = _word_view(norm)
     col = _COLUMN
     ambiguous = backed_ambiguous = 0
     pill_emoji = False
     for start, _stop, entry in _matches(view):
-        row[col[entry.column]] += 1
-        if entry.column == "drug" and entry.in_scope:
-            row[col["drug_in_scope"]] += 1
-        pill_emoji = pill_emoji or entry.name == "emoji:pill"
-        if entry.column in ("drug", "slang_ambiguous") and _number_before(view, start) >= 0:
-            row[col["quantity"]] += 1
-            backed_ambiguous += entry.column == "slang_ambiguous"
-        ambiguous += entry.column == "slang_ambiguous" and entry.in_scope
-    doses = len(_DOSE.findall(norm))
-    row[col["dose"]] += doses
-    row[col["quantity"]] += len(_QUANTITY.findall(norm))
+        column = entry.column
+        row[col[column]] += 1
+        if column == "drug":
+            if entry.in_scope:
+                row[_C_IN_SCOPE] += 1
+        elif column != "slang_ambiguous":
+            pill_emoji = pill_emoji or entry.name == "emoji:pill"
+            continue
+        if _number_before(view, start) >= 0:
+            row[_C_QUANTITY] += 1
+            backed_ambiguous += column == "slang_ambiguous"
+        ambiguous += column == "slang_ambiguous" and entry.in_scope
+    doses = 0
+    if _has_digit(norm):  # every dose and quantity form holds a digit: most posts skip both regexes
+        doses = len(_DOSE.findall(norm))
+        row[_C_DOSE] += doses
+        row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
     # Ambiguous slang counts as a drug when other evidence backs it (see the table above).
-    if row[col["drug"]] or row[col["imprint"]] or doses or pill_emoji:
+    if row[_C_DRUG] or row[_C_IMPRINT] or doses or pill_emoji:
         backed_ambiguous = ambiguous
-    row[col["drug"]] += backed_ambiguous
-    row[col["drug_in_scope"]] += backed_ambiguous
-    kinds = {k for k, _, _ in _raw_obfuscation(text)}
-    row[col["obfuscation"]] = len(kinds) + bool(flags & FLAG_LEET) + bool(flags & FLAG_JOIN)
-    if row[col["drug_in_scope"]] or row[col["imprint"]]:
-        for name in _COMBINATIONS:
-            row[col[f"drug_and_{name}"]] = 1.0 if row[col[name]] else 0.0
+    row[_C_DRUG] += backed_ambiguous
+    row[_C_IN_SCOPE] += backed_ambiguous
+    raw_kinds = 0 if text.isascii() else sum(pattern.search(text) is not None for _, pattern in _RAW_KINDS)
+    row[_C_OBFUSCATION] = raw_kinds + bool(flags & FLAG_LEET) + bool(flags & FLAG_JOIN)
+    if row[_C_IN_SCOPE] or row[_C_IMPRINT]:
+        for cue, combined in _COMBINATION_COLUMNS:
+            row[combined] = 1.0 if row[cue] else 0.0
+    return row
+
+
+def _as_text(text: object) -> str:
+    return text if isinstance(text, str) else "" if text is None else str(text)
 
 
 def signal_counts(texts: Sequence[str]) -> np.ndarray:
     """Per-text signal counts, one row per text, columns :func:`signal_feature_names` (float32)."""
-    counts = np.zeros((len(texts), len(_FEATURES)), dtype=np.float32)
-    for i, text in enumerate(texts):
-        _count_row(text if isinstance(text, str) else "" if text is None else str(text), counts[i])
-    return counts
+    rows = []
+    for text in texts:
+        text = _as_text(text)
+        norm, flags = normalize_with_flags(text)
+        rows.append(_counts_from(text, norm, flags))
+    return np.array(rows, dtype=np.float32).reshape(len(rows), _N_FEATURES)
+
+
+def normalize_and_count(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """``(normalize_many(texts), signal_counts(texts))`` with each text normalised once, not twice.
+
+    For pipelines that need both (word/char features on the normalised text, plus signal counts).
+    """
+    normalized: list[str] = []
+    rows = []
+    for text in texts:
+        text = _as_text(text)
+        norm, flags = normalize_with_flags(text)
+        normalized.append(norm)
+        rows.append(_counts_from(text, norm, flags))
+    return normalized, np.array(rows, dtype=np.float32).reshape(len(rows), _N_FEATURES)
 
 
 def _clear_caches() -> None:
