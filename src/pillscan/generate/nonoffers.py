@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pillscan.generate import vocab
+from pillscan.generate import shared, vocab
 from pillscan.generate.grammar import Ctx, Draft, family
 from pillscan.lexicon import Drug
 
@@ -191,30 +191,8 @@ def warn_counterfeit(ctx: Ctx) -> Draft:
 @family("harm_reduction", 0, {"facebook": 1.5, "instagram": 1.0, "tiktok": 1.0, "x": 0.5}, langs=("en",))
 def warn_parent_emoji_guide(ctx: Ctx) -> Draft:
     """Emoji cheat sheet for parents: what dealers' emoji mean."""
-    lines = [
-        ctx.pick(
-            (
-                "Parents, know these emoji:",
-                "Drug emoji decoder for parents 👇",
-                "What your teen's emojis might mean:",
-                "DEA emoji guide — save this",
-            )
-        )
-    ]
-    for d in ctx.drugs_n(2, 5):
-        e = ctx.emoji_for(d)
-        lines.append(f"{e} = {ctx.name(d, 'brand')}")
-    lines.append(ctx.pick(("🔌 = dealer / plug", "💰 = money", "🚀 = high potency", "📦 = large batch")))
-    lines.append(
-        ctx.pick(
-            (
-                "If you see these, talk to your child.",
-                "Check their apps.",
-                "This does not mean every emoji is a drug message.",
-                "Stay informed.",
-            )
-        )
-    )
+    lines = [shared.warn_head(ctx), *shared.emoji_legend(ctx, 2, 5)]
+    lines += [shared.warn_advice(ctx) for _ in range(ctx.num(1, 2))]
     return Draft(lines, tags=ctx.tags(("parents", "onepillcankill", "emojicode", "awareness"), 1, 3))
 
 
@@ -863,23 +841,8 @@ def jerga_cotidiana(ctx: Ctx) -> Draft:
 def wtb_asking(ctx: Ctx) -> Draft:
     """Someone asking where to get pills (not an offer)."""
     d = ctx.drug()
-    line = ctx.say(
-        (
-            f"anyone know where to get {ctx.name(d)} in {ctx.fill('{city}')}?",
-            f"looking for {ctx.product(d, 0.5)}, who got it",
-            f"need {ctx.name(d)} asap, anyone?",
-            f"who has {ctx.name(d)}?? will pay {ctx.price(5, 40)} each",
-            f"tryna find a plug for {ctx.name(d)}",
-            f"WTB {ctx.product(d, 0.5)} near {ctx.fill('{city}')}",
-        ),
-        (
-            f"¿alguien sabe dónde conseguir {ctx.name(d)}?",
-            f"busco {ctx.name(d)} en {ctx.fill('{city_es}')}",
-            f"¿quién vende {ctx.name(d)}?",
-        ),
-    )
-    tail = ctx.pick(("dm me", "hmu", "please", "i have cash", "lmk", "", "serious"))
-    return Draft([line, tail])
+    tail = shared.ask_extra(ctx) if ctx.chance(0.8) else ""
+    return Draft([shared.ask_line(ctx, d), tail])
 
 
 @family("wanted_to_buy", 0, {"reddit": 1.5, "x": 0.5}, langs=("en",))
@@ -923,7 +886,7 @@ def report_dealer_account(ctx: Ctx) -> Draft:
             f"me llegó un mensaje ofreciendo {ctx.name(d)} sin receta, ya lo reporté",
         ),
     )
-    return Draft([line, ctx.pick(("", "🙄", "do better", "kids use this app", "smh"))])
+    return Draft([line, ctx.pick(shared.REPORT_TAILS)])
 
 
 @family("dealer_report", 0, {"reddit": 1.0, "facebook": 1.0, "x": 0.6}, langs=("en",))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pillscan.generate import vocab
+from pillscan.generate import shared, vocab
 from pillscan.generate.grammar import Ctx, Draft, family
 
 SOCIAL = {"tiktok": 1.0, "snapchat": 1.2, "instagram": 1.2, "x": 1.0, "telegram": 0.8, "facebook": 0.4}
@@ -584,15 +584,19 @@ def _spam_name(ctx: Ctx, d: object) -> str:
 
     assert isinstance(d, Drug)
     nm = ctx.name(d, "brand") if ctx.chance(0.7) else ctx.name(d, "generic")
-    if ctx.chance(0.45):
+    r = ctx.rng.random()
+    if r < 0.3:
         nm = _evade(ctx, nm) if ctx.chance(0.5) else " ".join(nm)
         ctx.tactics.add("deliberate_obfuscation")
+    elif r < 0.65:
+        nm = shared.mangle_name(ctx, nm)
     return nm
 
 
 def _filler(ctx: Ctx, lo: int, hi: int) -> str:
     ctx.tactics.add("filler_words")
-    return ctx.filler(lo, hi)
+    # Real spam tails are long runs of dictionary words; ordinary spam gets the same tails (shared pool).
+    return shared.word_salad(ctx, lo, hi * 2) if ctx.chance(0.6) else ctx.filler(lo, hi)
 
 
 _SPAM_SUBJECTS = (
@@ -858,9 +862,9 @@ def offer_pharmacy_spam_mangled(ctx: Ctx) -> Draft:
 @family("indirect_solicitation", 1, {"tiktok": 1.0, "instagram": 1.0, "snapchat": 0.8, "x": 0.6}, weight=1.3)
 def offer_finals_help(ctx: Ctx) -> Draft:
     """Study help with book and pill emoji, never says sell."""
-    ctx.tactics.add("indirect")
-    parts = [
-        ctx.say(
+    return Draft(
+        shared.indirect_parts(
+            ctx,
             (
                 "finals help",
                 "study szn",
@@ -870,34 +874,17 @@ def offer_finals_help(ctx: Ctx) -> Draft:
                 "need to lock in?",
                 "focus mode",
             ),
-            ("ayuda para exámenes", "temporada de finales", "para estudiar toda la noche"),
-        )
-        + " "
-        + ctx.pick(("📚💊", "📚⚡", "💊📚", "🧠💊", "📚")),
-        ctx.pick(
-            (
-                "link in bio",
-                "you know where to find me",
-                "hmu",
-                "dm 🤫",
-                "ask me",
-                "slide in",
-                "check my story",
-                "menu on my snap",
-            )
         ),
-    ]
-    if ctx.chance(0.4):
-        parts.append(ctx.pick(("delivery to campus", "dorm drop offs", "library meetups", "on campus")))
-    return Draft(parts, tags=ctx.tags(("finals", "studytok", "college", "exams", "focus"), 1, 4))
+        tags=ctx.tags(("finals", "studytok", "college", "exams", "focus"), 0, 4),
+    )
 
 
 @family("indirect_solicitation", 1, {"instagram": 1.0, "tiktok": 1.0, "snapchat": 1.0})
 def offer_vibes_link_in_bio(ctx: Ctx) -> Draft:
     """Mood hooks with pill emoji pointing to a bio link or snap."""
-    ctx.tactics.add("indirect")
-    parts = [
-        ctx.pick(
+    return Draft(
+        shared.indirect_parts(
+            ctx,
             (
                 "cant sleep?",
                 "anxious?",
@@ -906,20 +893,18 @@ def offer_vibes_link_in_bio(ctx: Ctx) -> Draft:
                 "long week?",
                 "trouble sleeping lately?",
                 "back hurting?",
-            )
+            ),
         ),
-        ctx.pick(("💊", "😴💊", "🍫", "🔵", "🅿️", "💊✨", "⚡")),
-        ctx.pick(("link in bio", "check bio", "👻 in bio", "telegram in bio", "bio 👆", "tap the link")),
-    ]
-    return Draft(parts, tags=ctx.tags(("sleep", "relax", "selfcare", "anxiety", "vibes"), 0, 3))
+        tags=ctx.tags(("sleep", "relax", "selfcare", "anxiety", "vibes"), 0, 4),
+    )
 
 
 @family("indirect_solicitation", 1, {"snapchat": 1.0, "instagram": 0.8, "x": 0.6, "telegram": 0.5})
 def offer_party_favors(ctx: Ctx) -> Draft:
     """Party favours for the weekend, pills implied by emoji and code words."""
-    ctx.tactics.add("indirect")
-    parts = [
-        ctx.say(
+    return Draft(
+        shared.indirect_parts(
+            ctx,
             (
                 "party favors for the weekend",
                 "got the goodies for tonight",
@@ -927,32 +912,27 @@ def offer_party_favors(ctx: Ctx) -> Draft:
                 "fun pack for your weekend",
                 "vitamins for the rave",
             ),
-            ("dulces para la fiesta", "cosas para el fin", "vitaminas para el antro"),
         ),
-        ctx.pick(("💊🎉", "🍬💊", "💊🔥", "🎉🔌", "💊", "🔵🍫")),
-        ctx.pick(("slide in my dms", "u know the vibes", "ask for the list", "hmu before 9", "add me")),
-    ]
-    return Draft(parts, tags=ctx.tags(("party", "rave", "weekend", "festival"), 0, 3))
+        tags=ctx.tags(("party", "rave", "weekend", "festival"), 0, 4),
+    )
 
 
 @family("indirect_solicitation", 1, {"tiktok": 1.0, "x": 1.0, "instagram": 0.7})
 def offer_pain_relief_plug(ctx: Ctx) -> Draft:
     """Pain or anxiety 'help' offered by a stranger who can 'get you right'."""
-    ctx.tactics.add("indirect")
-    parts = [
-        ctx.pick(
+    return Draft(
+        shared.indirect_parts(
+            ctx,
             (
                 "if ur in pain and the doc won't help",
                 "doctor cut you off?",
                 "pharmacy out of your meds?",
                 "tired of waiting on refills?",
                 "insurance won't cover it?",
-            )
+            ),
         ),
-        ctx.pick(("i can get you right", "i got you", "i know a guy", "i can help you out", "we can help")),
-        ctx.pick(("no questions", "message me", "dm", "hmu", "lmk", "no script needed")),
-    ]
-    return Draft(parts)
+        tags=ctx.tags(("pain", "chronicpain", "help"), 0, 4),
+    )
 
 
 @family("indirect_solicitation", 1, {"snapchat": 1.0, "tiktok": 1.0, "instagram": 1.0}, langs=("es",))
