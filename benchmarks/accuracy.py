@@ -118,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     oof["pillscan"] = platt.predict_proba(oof[["pillscan"]].to_numpy())[:, 1]
     cut = {name: 0.5 for name in oof.columns}
     cut["pillscan"] = model.thresholds["offer"]
-    print(f"\n## Held-out template families ({args.n:,} generated rows, seed {args.seed}, {args.folds}-fold GroupKFold)\n")
+    print(
+        f"\n## Held-out template families ({args.n:,} generated rows, seed {args.seed}, {args.folds}-fold GroupKFold)\n"
+    )
     print("| model | PR-AUC | precision | recall | F1 | " + " | ".join(f"recall obf {i}" for i in range(4)) + " |")
     print("|---|---|---|---|---|" + "---|" * 4)
     for name in oof.columns:
@@ -164,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     names = list(flags)
     print("| slice | label | rows | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
-    for (slc, label), idx in sorted(real.groupby(["slice", "label"]).indices.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+    for (slc, label), idx in sorted(
+        real.groupby(["slice", "label"]).indices.items(), key=lambda kv: (-kv[0][1], kv[0][0])
+    ):
         cells = " | ".join(f"{flags[n][idx].mean():.1%}" for n in names)
         print(f"| {slc} | {label} | {len(idx)} | {cells} |")
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

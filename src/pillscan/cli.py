@@ -193,7 +193,7 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
     from pillscan.model import load_model
 
     if text is None or text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     model = load_model(model_path, trust=trust_model)
     exp = model.explain(text)
     res = exp.result

@@ -80,9 +80,7 @@ def slice_flag_rates(frame: pd.DataFrame, flagged: np.ndarray, by: str) -> pd.Da
     return out.sort_values(["label", by] if "label" in out else [by]).reset_index(drop=True)
 
 
-def evaluate_scores(
-    frame: pd.DataFrame, scores: np.ndarray, threshold: float, *, slice_col: str | None = None
-) -> dict:
+def evaluate_scores(frame: pd.DataFrame, scores: np.ndarray, threshold: float, *, slice_col: str | None = None) -> dict:
     """Everything `pillscan evaluate` reports for one labelled frame and its scores."""
     flagged = np.asarray(scores) >= threshold
     metrics = binary_metrics(frame["label"].to_numpy(), flagged, scores)
@@ -121,9 +119,7 @@ def format_evaluation(name: str, evaluation: dict) -> str:
     return "\n".join(lines)
 
 
-def plot_pr_curve(
-    labels: np.ndarray, scores: np.ndarray, path: str | Path, *, title: str = "Precision-recall"
-) -> Path:
+def plot_pr_curve(labels: np.ndarray, scores: np.ndarray, path: str | Path, *, title: str = "Precision-recall") -> Path:
     """Save a precision-recall curve as a PNG."""
     import matplotlib
 
@@ -174,7 +170,7 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
     bad = labels.isna() | ~labels.isin([-1, 0, 1])
     if bad.any():
         raise InputError(
-            f"{path}: {int(bad.sum())} rows have a label other than 1, 0 or -1 (first at row {int(bad.idxmax()) + 2})"
+            f"{path}: {int(bad.sum())} rows have a label other than 1, 0 or -1 (first at row {int(np.flatnonzero(bad.to_numpy())[0]) + 2})"
         )
     frame = frame.assign(label=labels.astype(int), text=frame["text"].astype(str))
     return frame

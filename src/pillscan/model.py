@@ -57,9 +57,7 @@ DEFAULT_THRESHOLDS = {"offer": 0.5, "review": 0.25}
 WINDOW_CHARS = 1200
 WINDOW_STRIDE = 900
 BUNDLE_FORMAT = 1
-RETRAIN_HINT = (
-    "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
-)
+RETRAIN_HINT = "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
 
 
 # --- scikit-learn transformers --------------------------------------------------------------------------
@@ -114,7 +112,9 @@ def _as_texts(X: Iterable[Any]) -> list[str]:
     return [x if isinstance(x, str) else ("" if x is None else str(x)) for x in X]
 
 
-def build_pipeline(*, C: float = 4.0, char_ngrams: tuple[int, int] = (2, 5), seed: int = 0) -> Pipeline:
+def build_pipeline(
+    *, C: float = 1.0, char_ngrams: tuple[int, int] = (2, 5), signal_weight: float = 1.0, seed: int = 0
+) -> Pipeline:
     """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features, into LR."""
     text_features = Pipeline(
         [
@@ -155,7 +155,13 @@ def build_pipeline(*, C: float = 4.0, char_ngrams: tuple[int, int] = (2, 5), see
     )
     return Pipeline(
         [
-            ("features", FeatureUnion([("text", text_features), ("signals", SignalFeaturizer())])),
+            (
+                "features",
+                FeatureUnion(
+                    [("text", text_features), ("signals", SignalFeaturizer())],
+                    transformer_weights={"text": 1.0, "signals": signal_weight},
+                ),
+            ),
             (
                 "clf",
                 LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear"),
@@ -395,11 +401,7 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
     if path.is_dir():
         path = path / f"{DEFAULT_MODEL_NAME}.joblib"
     if not path.exists():
-        hint = (
-            " (the bundled default model is missing: reinstall pillscan)"
-            if path.stem == DEFAULT_MODEL_NAME
-            else ""
-        )
+        hint = " (the bundled default model is missing: reinstall pillscan)" if path.stem == DEFAULT_MODEL_NAME else ""
         raise ModelError(f"model file not found: {path}{hint}")
     card_path = card_path_for(path)
     card: dict[str, Any] = {}
@@ -438,9 +440,7 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
     except Exception as exc:  # a corrupt or foreign pickle can raise nearly anything
         raise ModelError(f"could not load {path.name}: {type(exc).__name__}: {exc}; {RETRAIN_HINT}") from exc
     if not isinstance(payload, dict) or payload.get("bundle_format") != BUNDLE_FORMAT:
-        raise ModelError(
-            f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}"
-        )
+        raise ModelError(f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}")
     calibration = tuple(payload["calibration"])
     thresholds = dict(payload.get("thresholds") or card.get("thresholds") or DEFAULT_THRESHOLDS)
     if not all(math.isfinite(v) for v in calibration):

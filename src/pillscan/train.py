@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
 from pillscan.errors import InputError
@@ -37,11 +38,16 @@ class TrainConfig:
     seed: int = 0
     positive_rate: float = 0.35
     folds: int = 3
-    #: ``offer`` is the lowest threshold whose held-out precision reaches this ...
-    offer_precision: float = 0.99
-    #: ... and ``review`` the lowest whose held-out precision reaches this (a human looks at these).
-    review_precision: float = 0.90
-    C: float = 4.0
+    #: ``offer``: the best-F1 threshold on held-out families among those with at least this precision. Held-out
+    #: families are a harsh test (whole styles never seen in training), so precision there is a floor, not a goal.
+    offer_precision: float = 0.75
+    #: ... and ``review`` (a human looks at these) the threshold that catches this share of held-out offers.
+    review_recall: float = 0.95
+    C: float = 1.0
+    #: Kinds generated for completeness but left out of training: lifestyle-drug (Viagra/Cialis-only) spam is
+    #: *out of scope*, not a counter-example. Trained as a negative it teaches that pharmacy-spam shape means
+    #: "no offer", and real spam mixes Viagra with Xanax and Valium.
+    exclude_kinds: tuple[str, ...] = ("lifestyle_spam",)
 
 
 def _fingerprint(frame: pd.DataFrame) -> str:
@@ -51,25 +57,18 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def choose_thresholds(
-    labels: np.ndarray, probs: np.ndarray, offer_precision: float, review_precision: float
-) -> dict:
-    """Lowest thresholds reaching the target precisions on held-out scores (review never above offer)."""
-
-    def lowest_at(target: float) -> float:
-        order = np.argsort(-probs)
-        sorted_probs, sorted_labels = probs[order], labels[order]
-        tp = np.cumsum(sorted_labels == 1)
-        precision = tp / np.arange(1, len(sorted_labels) + 1)
-        # The lowest cut whose precision, and the precision of every higher cut of a similar size, holds.
-        ok = np.where(precision >= target)[0]
-        if len(ok) == 0:
-            return 0.99
-        return float(sorted_probs[ok[-1]])
-
-    offer = min(max(lowest_at(offer_precision), 0.5), 0.99)
-    review = min(max(lowest_at(review_precision), 0.05), offer)
-    return {"offer": round(offer, 4), "review": round(review, 4)}
+def choose_thresholds(labels: np.ndarray, probs: np.ndarray, offer_precision: float, review_recall: float) -> dict:
+    """Thresholds from held-out scores: ``offer`` maximises F1 among cuts whose precision reaches
+    ``offer_precision``; ``review`` is the highest cut that still catches ``review_recall`` of the offers."""
+    precision, recall, cuts = precision_recall_curve(labels, probs)
+    precision, recall = precision[:-1], recall[:-1]  # the last point has no threshold
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    ok = precision >= offer_precision
+    offer = float(cuts[np.argmax(np.where(ok, f1, -1.0))]) if ok.any() else 0.99
+    reach = np.where(recall >= review_recall)[0]
+    review = float(cuts[reach[-1]]) if len(reach) else offer / 2
+    offer = min(max(offer, 0.05), 0.99)
+    return {"offer": round(offer, 4), "review": round(min(max(review, 0.02), offer), 4)}
 
 
 def _load_extra(paths: Sequence[str | Path]) -> pd.DataFrame:
@@ -107,6 +106,7 @@ def train_model(
     model (with its card) and the held-out metrics.
     """
     say = progress or log.info
+    source: dict[str, Any]
     started = time.perf_counter()
     if data is None:
         from pillscan.generate import generate_corpus
@@ -124,10 +124,11 @@ def train_model(
         corpus = load_labelled(data)
         source = {"file": Path(data).name}
     if "template" not in corpus:
-        raise InputError(
-            "training data needs a `template` column (the grammar family) for grouped evaluation"
-        )
-    corpus = corpus[corpus["label"].isin([0, 1])].reset_index(drop=True)
+        raise InputError("training data needs a `template` column (the grammar family) for grouped evaluation")
+    corpus = corpus[corpus["label"].isin([0, 1])]
+    if "kind" in corpus and config.exclude_kinds:
+        corpus = corpus[~corpus["kind"].isin(config.exclude_kinds)]
+    corpus = corpus.reset_index(drop=True)
     extra_frame = _load_extra(extra)
     frame = pd.concat([corpus, extra_frame], ignore_index=True) if len(extra_frame) else corpus
     texts = frame["text"].astype(str).tolist()
@@ -150,7 +151,7 @@ def train_model(
     platt = LogisticRegression(C=1e4).fit(raw_oof.reshape(-1, 1), labels)
     calibration = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
     probs = 1.0 / (1.0 + np.exp(-(calibration[0] * raw_oof + calibration[1])))
-    thresholds = choose_thresholds(labels, probs, config.offer_precision, config.review_precision)
+    thresholds = choose_thresholds(labels, probs, config.offer_precision, config.review_recall)
 
     flagged = probs >= thresholds["offer"]
     heldout = binary_metrics(labels, flagged, probs).to_dict()
@@ -158,13 +159,10 @@ def train_model(
     if "obfuscation" in frame:
         for level, idx in frame.groupby("obfuscation").indices.items():
             positives = idx[labels[idx] == 1]
-            if len(positives) and int(level) >= 0:
+            if len(positives) and int(np.asarray(level).item()) >= 0:
                 by_obfuscation[str(level)] = round(float(flagged[positives].mean()), 4)
     by_kind = (
-        {
-            str(kind): round(float(flagged[idx].mean()), 4)
-            for kind, idx in frame.groupby("kind").indices.items()
-        }
+        {str(kind): round(float(flagged[idx].mean()), 4) for kind, idx in frame.groupby("kind").indices.items()}
         if "kind" in frame
         else {}
     )
@@ -172,8 +170,13 @@ def train_model(
     say(f"fitting the final model on all {len(frame):,} rows")
     pipeline = build_pipeline(C=config.C, seed=config.seed).fit(texts, labels)
     elapsed = time.perf_counter() - started
+    curve = []
+    for cut in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        at = binary_metrics(labels, probs >= cut)
+        curve.append({"threshold": cut, "precision": round(at.precision, 4), "recall": round(at.recall, 4)})
     metrics = {
         "heldout_templates": heldout,
+        "heldout_curve": curve,
         "heldout_recall_by_obfuscation": by_obfuscation,
         "heldout_flag_rate_by_kind": by_kind,
     }
