@@ -1,0 +1,290 @@
+"""End-to-end throughput (JSONL in -> JSONL out) of pillscan scan next to simpler pipelines (issue 5).
+
+Usage: python benchmarks/throughput.py [--n 200000] [--memory-n 1000000] [--repeat 3] [--train-n 50000]
+                                       [--model FILE] [--workdir DIR]
+
+It generates its own input (``--n`` posts at 1% offers, pillscan.generate with positive_rate=0.01), trains
+the comparison models on a separate generated corpus (``--train-n`` rows, 35% offers), then times, each in a
+fresh child process so that peak RSS is that run's own: ``pillscan scan`` with 1 and 2 workers (the installed
+CLI, default model unless ``--model``); a plain scikit-learn word 1-2 + char_wb 2-5 TF-IDF + LogisticRegression
+pipeline; the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText (fasttext-wheel, dim 32,
+2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model). Every row reads the
+same JSONL and writes one JSONL row per post. posts/s is the median of ``--repeat`` runs; peak RSS is the
+largest resident set of any one process of the run (ru_maxrss of the children); ``x pillscan`` is the row's
+posts/s divided by pillscan scan's with 2 workers. The memory row scans ``--memory-n`` posts (the input
+repeated with small edits) with 2 workers. Not a unit test: timings on a shared machine drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+BATCH = 2000
+# Runs a command and reports its wall time and the peak RSS of its process tree's largest process.
+_WRAPPER = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "s = time.perf_counter() - t\n"
+    "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+)
+
+
+# --- the rows that run in a child process (python throughput.py --row NAME ...) -------------------------------
+
+
+def _read_batches(path: Path) -> Iterator[tuple[list[str], list[str]]]:
+    ids: list[str] = []
+    texts: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            ids.append(rec["id"])
+            texts.append(rec["text"])
+            if len(texts) == BATCH:
+                yield ids, texts
+                ids, texts = [], []
+    if texts:
+        yield ids, texts
+
+
+def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path) -> None:
+    """Read ``input_path``, score every post with ``row``'s method, write JSONL to ``output_path``."""
+    score: Callable[[list[str]], list[float]]
+    if row == "floor":
+
+        def score(texts: list[str]) -> list[float]:
+            return [0.0] * len(texts)
+
+    elif row == "keyword":
+        from pillscan.baselines import pill_and_sale_cue
+
+        def score(texts: list[str]) -> list[float]:
+            return pill_and_sale_cue(texts).astype(float).tolist()
+
+    elif row == "sklearn":
+        import joblib
+
+        pipeline = joblib.load(workdir / "sklearn.joblib")
+
+        def score(texts: list[str]) -> list[float]:
+            return pipeline.predict_proba(texts)[:, 1].tolist()
+
+    elif row == "fasttext":
+        import fasttext
+
+        model = fasttext.load_model(str(workdir / "fasttext.bin"))
+
+        def score(texts: list[str]) -> list[float]:
+            # predict() is broken with numpy 2; multilinePredict with k=1 is not.
+            lines = [t.lower().replace("\n", " ") for t in texts]
+            labels, probs = model.f.multilinePredict(lines, 1, 0.0, "strict")
+            # A line with no known token gets no label at all: score it 0.
+            return [
+                (p[0] if lab[0] == "__label__1" else 1.0 - p[0]) if len(lab) else 0.0
+                for lab, p in zip(labels, probs, strict=True)
+            ]
+
+    else:
+        raise SystemExit(f"unknown row {row}")
+    with output_path.open("w", encoding="utf-8") as out:
+        for ids, texts in _read_batches(input_path):
+            out.writelines(
+                json.dumps({"id": i, "score": round(float(s), 4)}) + "\n"
+                for i, s in zip(ids, score(texts), strict=True)
+            )
+
+
+# --- preparation --------------------------------------------------------------------------------------------
+
+
+def _write_input(path: Path, n: int, seed: int) -> None:
+    from pillscan.generate import generate_corpus
+
+    df = generate_corpus(n, seed=seed, positive_rate=0.01)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(df["id"], df["text"], strict=True))
+
+
+def _write_repeated(src: Path, dst: Path, n: int) -> None:
+    """``n`` posts: the posts of ``src`` over and over, each copy with a new id and a small edit."""
+    lines = src.read_text(encoding="utf-8").splitlines()
+    with dst.open("w", encoding="utf-8") as out:
+        for k in range(n):
+            rec = json.loads(lines[k % len(lines)])
+            copy = k // len(lines)
+            if copy:
+                rec["id"] = f"{rec['id']}-{copy}"
+                rec["text"] = f"{rec['text']} {copy}"
+            out.write(json.dumps(rec) + "\n")
+
+
+def _train(workdir: Path, n: int, seed: int) -> dict[str, float]:
+    """Fit the scikit-learn and fastText comparison models; returns fit seconds per model."""
+    import joblib
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    from pillscan.generate import generate_corpus
+
+    df = generate_corpus(n, seed=seed)
+    texts, labels = df["text"].tolist(), df["label"].to_numpy()
+    fit: dict[str, float] = {}
+    start = time.perf_counter()
+    pipeline = Pipeline(
+        [
+            (
+                "tfidf",
+                FeatureUnion(
+                    [
+                        ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)),
+                        (
+                            "char",
+                            TfidfVectorizer(
+                                analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True, dtype=np.float32
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+            ("clf", LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, solver="liblinear")),
+        ]
+    )
+    pipeline.fit(texts, labels)
+    fit["sklearn"] = time.perf_counter() - start
+    joblib.dump(pipeline, workdir / "sklearn.joblib")
+    try:
+        import fasttext
+    except ImportError:
+        return fit
+    train_file = workdir / "fasttext-train.txt"
+    with train_file.open("w", encoding="utf-8") as out:
+        for text, label in zip(texts, labels, strict=True):
+            out.write(f"__label__{int(label)} {text.lower().replace(chr(10), ' ')}\n")
+    start = time.perf_counter()
+    model = fasttext.train_supervised(
+        str(train_file), dim=32, bucket=1 << 18, wordNgrams=2, epoch=10, minn=0, maxn=0, verbose=0, thread=2
+    )
+    fit["fasttext"] = time.perf_counter() - start
+    model.save_model(str(workdir / "fasttext.bin"))
+    return fit
+
+
+# --- measuring ----------------------------------------------------------------------------------------------
+
+
+def _measure(cmd: list[str], repeat: int) -> tuple[float, int, str]:
+    """Median seconds and largest peak RSS (KB) of ``repeat`` runs of ``cmd``; an error text if one failed."""
+    seconds: list[float] = []
+    rss = 0
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True)
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        if report["rc"] != 0:
+            return 0.0, 0, f"exit {report['rc']}"
+        seconds.append(report["seconds"])
+        rss = max(rss, report["rss_kb"])
+    return statistics.median(seconds), rss, ""
+
+
+def main() -> None:
+    """Prepare the input and models, time every row, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200_000, help="posts to scan (1%% offers)")
+    parser.add_argument("--memory-n", type=int, default=1_000_000, help="posts for the memory row (0: skip)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row (median)")
+    parser.add_argument("--train-n", type=int, default=50_000, help="training rows for sklearn and fastText")
+    parser.add_argument("--model", default=None, help="pillscan model file (default: the bundled one)")
+    parser.add_argument("--workdir", default=None, help="keep inputs, models and outputs here")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
+    parser.add_argument("--input", help=argparse.SUPPRESS)
+    parser.add_argument("--output", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.row:
+        _run_row(args.row, Path(args.input), Path(args.output), Path(args.workdir))
+        return
+
+    print("command: " + shlex.join([sys.executable, *sys.argv]), flush=True)
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pillscan-throughput-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    posts = workdir / f"posts-{args.n}.jsonl"
+    if not posts.exists():
+        _write_input(posts, args.n, args.seed)
+    fit = _train(workdir, args.train_n, seed=args.seed + 100)
+    print(
+        f"input: {posts} ({args.n:,} posts, 1% offers); fit seconds on {args.train_n:,} rows: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in fit.items()),
+        flush=True,
+    )
+
+    from pillscan.model import default_model_path
+
+    model = Path(args.model) if args.model else default_model_path()
+    pillscan_cli = str(Path(sys.executable).with_name("pillscan"))
+
+    def scan_cmd(path: Path, workers: int) -> list[str]:
+        cmd = [pillscan_cli, "scan", str(path), "-o", str(workdir / "out-scan.jsonl"), "--workers", str(workers)]
+        return cmd + (["--model", str(model)] if args.model else [])
+
+    def row_cmd(row: str) -> list[str]:
+        out = workdir / f"out-{row}.jsonl"
+        script = str(Path(__file__).resolve())
+        return [sys.executable, script, "--row", row, "--input", str(posts), "--output", str(out),
+                "--workdir", str(workdir)]  # fmt: skip
+
+    rows: list[tuple[str, list[str] | None, str]] = []
+    note = "" if model.exists() else f"skipped: model {model} is missing (train it with `pillscan train`)"
+    rows += [(f"pillscan scan --workers {w}", None if note else scan_cmd(posts, w), note) for w in (1, 2)]
+    rows.append(("scikit-learn word+char TF-IDF + LR", row_cmd("sklearn"), ""))
+    rows.append(("keyword baseline (pill_and_sale_cue)", row_cmd("keyword"), ""))
+    has_ft = (workdir / "fasttext.bin").exists()
+    rows.append(("fastText dim 32, 2^18 buckets", row_cmd("fasttext") if has_ft else None,
+                 "" if has_ft else "skipped: fasttext is not installed"))  # fmt: skip
+    rows.append(("floor: json.loads + json.dumps", row_cmd("floor"), ""))
+
+    results: list[tuple[str, float, int, str]] = []
+    for name, cmd, why in rows:
+        if cmd is None:
+            results.append((name, 0.0, 0, why))
+            continue
+        seconds, rss, error = _measure(cmd, args.repeat)
+        results.append((name, args.n / seconds if seconds else 0.0, rss, error))
+        print(f"  measured {name}: {error or f'{args.n / seconds:,.0f} posts/s'}", file=sys.stderr, flush=True)
+    base = results[1][1]
+    print(f"\n{args.n:,} posts, JSONL in -> JSONL out, median of {args.repeat}, {os.cpu_count()} CPUs")
+    print(f"| {'pipeline':<38} | {'posts/s':>9} | {'peak RSS MB':>11} | {'x pillscan':>10} |")
+    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 13}|{'-' * 12}|")
+    for name, rate, rss, why in results:
+        if not rate:
+            print(f"| {name:<38} | {'-':>9} | {'-':>11} | {'-':>10} | {why}")
+            continue
+        ratio = f"{rate / base:.2f}" if base else "-"
+        print(f"| {name:<38} | {rate:>9,.0f} | {rss / 1024:>11,.0f} | {ratio:>10} |")
+    if args.memory_n and model.exists():
+        big = workdir / f"posts-{args.memory_n}.jsonl"
+        if not big.exists():
+            _write_repeated(posts, big, args.memory_n)
+        seconds, rss, error = _measure(scan_cmd(big, 2), 1)
+        small_rss = results[1][2]
+        print(f"\nmemory: pillscan scan --workers 2, peak RSS {rss / 1024:,.0f} MB on {args.memory_n:,} posts "
+              f"({args.memory_n / seconds:,.0f} posts/s) vs {small_rss / 1024:,.0f} MB on {args.n:,}"
+              if not error else f"\nmemory: {error}")  # fmt: skip
+    elif args.memory_n:
+        print(f"\nmemory: skipped, model {model} is missing")
+
+
+if __name__ == "__main__":
+    main()
