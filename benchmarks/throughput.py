@@ -91,7 +91,7 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path) -> No
             labels, probs = model.f.multilinePredict(lines, 1, 0.0, "strict")
             # A line with no known token gets no label at all: score it 0.
             return [
-                (p[0] if lab[0] == "__label__1" else 1.0 - p[0]) if len(lab) else 0.0
+                min(1.0, max(0.0, p[0] if lab[0] == "__label__1" else 1.0 - p[0])) if len(lab) else 0.0
                 for lab, p in zip(labels, probs, strict=True)
             ]
 
