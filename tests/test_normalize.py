@@ -110,3 +110,26 @@ def test_property_idempotent_on_obfuscation_alphabet(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert normalize_with_offsets(text).text == once
+
+
+def _reference_normalize(text):
+    from pillscan.normalize import _reference_pass
+
+    out, flags = _reference_pass(text)
+    if flags:
+        for _ in range(8):
+            again, _more = _reference_pass(out)
+            if again == out:
+                break
+            out = again
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(max_size=120)
+    | st.text(alphabet="xan4@$0 .-*~|•·1357mgMXaaabbb$u s/d:w€£()+5usd\u200b\u0445ｘ💊", max_size=60)
+)
+def test_property_fast_path_equals_the_plain_reference(text):
+    # The guarded fast pass must compute exactly what the unguarded steps compute.
+    assert normalize_text(text) == _reference_normalize(text)

@@ -110,3 +110,15 @@ def test_property_spans_inside_text_and_never_raises(text):
 @pytest.mark.parametrize("bad", [None, 42])
 def test_non_text_input_is_treated_as_text(bad):
     assert isinstance(extract_signals(bad), tuple)
+
+
+def test_normalize_and_count_equals_separate_calls():
+    from pillscan.normalize import normalize_many
+    from pillscan.signals import normalize_and_count
+
+    texts = ["Selling X 4 N 4 X 2mg, $20, @plug", "nice weather", "", None, "хanax ｐｅｒｃｓ 💊"]
+    normalized, counts = normalize_and_count(texts)
+    assert normalized == normalize_many(texts)
+    assert np.array_equal(counts, signal_counts(texts))
+    empty_norm, empty_counts = normalize_and_count([])
+    assert empty_norm == [] and empty_counts.shape == (0, len(signal_feature_names()))
