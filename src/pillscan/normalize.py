@@ -427,7 +427,12 @@ def _traced_sub(
     pos = 0
     for match in pattern.finditer(text):
         a, b = match.span()
-        out = replacement(match) if callable(replacement) else match.expand(replacement)
+        if callable(replacement):
+            out = replacement(match)
+        elif "\\" in replacement:
+            out = match.expand(replacement)
+        else:
+            out = replacement  # a literal: match.expand would parse it as a template on every match
         if out == match.group():
             continue
         if changed is not None:
@@ -454,6 +459,15 @@ def _traced_sub(
 _WHITESPACE = re.compile(r"\s+")
 
 
+def _may_change(flag: int, text: str) -> bool:
+    """A necessary condition for the de-obfuscation step ``flag`` to change ``text`` (the fast pass's guards)."""
+    if flag == FLAG_JOIN:
+        return bool(_SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text))
+    if flag == FLAG_LEET:
+        return _LEET_HINT.search(text) is not None
+    return _REPEATS.search(text) is not None
+
+
 def _traced_pass(text: str) -> TracedText:
     if text.isascii():
         starts = list(range(len(text)))
@@ -470,7 +484,8 @@ def _traced_pass(text: str) -> TracedText:
     text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
     for pattern in _placeholder_steps(text):
         text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends)
-    text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)
+    if " ".join(text.split()) != text:  # else every whitespace run is already one inner space
+        text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)
     if text.startswith(" "):
         text, starts, ends = text[1:], starts[1:], ends[1:]
     if text.endswith(" "):
@@ -478,6 +493,8 @@ def _traced_pass(text: str) -> TracedText:
     flags = 0
     edits: list[tuple[int, int, int]] = []
     for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
+        if not _may_change(flag, text):
+            continue
         changed: list[tuple[int, int]] = []
         text, starts, ends = _traced_sub(pattern, replacement, text, starts, ends, changed)
         if changed:
