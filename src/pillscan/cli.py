@@ -99,12 +99,8 @@ def _echo_json(data: object) -> None:
 
 
 @cli.command()
-@click.option(
-    "--data", "data", type=click.Path(dir_okay=False), help="A generated corpus (default: generate one)."
-)
-@click.option(
-    "--extra", multiple=True, type=click.Path(dir_okay=False), help="Your own labelled rows (text,label)."
-)
+@click.option("--data", "data", type=click.Path(dir_okay=False), help="A generated corpus (default: generate one).")
+@click.option("--extra", multiple=True, type=click.Path(dir_okay=False), help="Your own labelled rows (text,label).")
 @click.option("--n", "n", type=int, default=None, help="Rows to generate (default: as the default model).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -116,9 +112,7 @@ def _echo_json(data: object) -> None:
     help="Where to write NAME.joblib (and its card NAME.json).",
 )
 @click.pass_context
-def train(
-    ctx: click.Context, data: str | None, extra: tuple[str, ...], n: int | None, seed: int, output: str
-) -> None:
+def train(ctx: click.Context, data: str | None, extra: tuple[str, ...], n: int | None, seed: int, output: str) -> None:
     """Train a model on the synthetic corpus (plus --extra rows); no options rebuilds the default model."""
     from pillscan.model import card_path_for, save_model
     from pillscan.train import TrainConfig, train_model
@@ -129,9 +123,7 @@ def train(
     path = save_model(model, output)
     held = metrics["heldout_templates"]
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its card {card_path_for(path).name}")
-    click.echo(
-        f"held-out template families: PR-AUC {held['pr_auc']}  F1 {held['f1']}  thresholds {model.thresholds}"
-    )
+    click.echo(f"held-out template families: PR-AUC {held['pr_auc']}  F1 {held['f1']}  thresholds {model.thresholds}")
 
 
 @cli.command()
@@ -170,14 +162,8 @@ def evaluate(
         if evaluation["slices"] is not None:
             results[path]["slices"] = evaluation["slices"].to_dict(orient="records")
         if plot:
-            target = (
-                Path(plot)
-                if len(labelled) == 1
-                else Path(plot).with_stem(f"{Path(plot).stem}-{Path(path).stem}")
-            )
-            plot_pr_curve(
-                frame["label"].to_numpy(), scores, target, title=f"{model.name} on {Path(path).name}"
-            )
+            target = Path(plot) if len(labelled) == 1 else Path(plot).with_stem(f"{Path(plot).stem}-{Path(path).stem}")
+            plot_pr_curve(frame["label"].to_numpy(), scores, target, title=f"{model.name} on {Path(path).name}")
             click.echo(f"wrote {target}", err=True)
     if json_path:
         Path(json_path).write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
@@ -221,12 +207,8 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
         click.echo(f"  {sig.name:<28} {sig.start:>5}-{sig.end:<5} {sig.text!r}")
     if not res.signals:
         click.echo("  -")
-    click.echo(
-        "words that raise the score: " + (", ".join(f"{w} (+{v:.2f})" for w, v in exp.top_terms) or "-")
-    )
-    click.echo(
-        "words that lower the score: " + (", ".join(f"{w} ({v:.2f})" for w, v in exp.counter_terms) or "-")
-    )
+    click.echo("words that raise the score: " + (", ".join(f"{w} (+{v:.2f})" for w, v in exp.top_terms) or "-"))
+    click.echo("words that lower the score: " + (", ".join(f"{w} ({v:.2f})" for w, v in exp.counter_terms) or "-"))
 
 
 @cli.command()

@@ -169,8 +169,7 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
     labels = pd.to_numeric(frame["label"], errors="coerce")
     bad = labels.isna() | ~labels.isin([-1, 0, 1])
     if bad.any():
-        raise InputError(
-            f"{path}: {int(bad.sum())} rows have a label other than 1, 0 or -1 (first at row {int(np.flatnonzero(bad.to_numpy())[0]) + 2})"
-        )
+        first = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # +1 for the header, +1 for 1-based lines
+        raise InputError(f"{path}: {int(bad.sum())} rows have a label other than 1, 0 or -1 (first at line {first})")
     frame = frame.assign(label=labels.astype(int), text=frame["text"].astype(str))
     return frame
