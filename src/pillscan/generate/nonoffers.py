@@ -1045,6 +1045,8 @@ def spam_loans_prizes(ctx: Ctx) -> Draft:
     ]
     if ctx.chance(0.4):
         lines.append(ctx.pick(("No fees, fast approval.", "Bad credit OK.", "100% free.", "Limited time only!")))
+    if ctx.platform == "email" and ctx.chance(0.6):
+        lines.append(shared.word_salad(ctx, 10, 60))
     return Draft(lines, title=ctx.pick(("You're a winner", "Approved", "Final notice", "Act now")))
 
 
@@ -1063,8 +1065,9 @@ def spam_software_stocks(ctx: Ctx) -> Draft:
         ),
         ctx.pick(("Order now.", "Visit our site.", "Limited offer.", "Free shipping worldwide.", "Click here.")),
     ]
-    if ctx.chance(0.5):
-        lines.append(ctx.filler(5, 25))
+    # Word-salad tails as long as pharmacy spam's, so the tail alone does not mark pill spam.
+    for _ in range(ctx.num(0, 4)):
+        lines.insert(ctx.num(0, len(lines)), shared.word_salad(ctx, 5, 45))
     return Draft(lines, title=ctx.pick(("cheap software", "stock tip", "re: offer", "save big")))
 
 

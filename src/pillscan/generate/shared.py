@@ -1,4 +1,3 @@
-# ruff: noqa: E501  -- phrase pools are prose, kept on one line each
 """Slot pools shared across template families, so that no family is the only one with its style.
 
 Held-out-family evaluation asks a model to recognise a family it never saw. That only works when the

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  -- phrase pools are prose, kept on one line each
 """Sibling families: other layouts of the same kinds, drawn from the pools in ``shared``.
 
 Each kind gets more than one way of writing its general cues, so a family left out of training still
@@ -282,3 +281,64 @@ def offer_indirect_mixed(ctx: Ctx) -> Draft:
         shared.indirect_parts(ctx, shared.INDIRECT_HOOKS),
         tags=ctx.tags(("vibes", "selfcare", "college", "weekend", "relax"), 0, 3),
     )
+
+
+@family("legal_goods_sale", 0, {"facebook": 1.2, "instagram": 1.0, "snapchat": 1.0, "x": 0.6, "sms": 0.5})
+def goods_quick_sale(ctx: Ctx) -> Draft:
+    """A legal-goods sale drawn from the very sale slots offers use, in random subsets and orders."""
+    item, detail, lo, hi = ctx.pick(vocab.GOODS_ES if ctx.lang == "es" else vocab.GOODS)
+    head = ctx.say(
+        (
+            f"{item} {detail}",
+            f"have {item}",
+            f"{ctx.num(2, 20)} {item} left",
+            f"{item} ready for pickup",
+            f"{item} back in stock",
+            f"who needs {item}?",
+            f"{item} available now",
+        ),
+        (f"tengo {item}", f"quedan {item}", f"{item} listos", f"{item} en existencia"),
+    )
+    slots = [
+        ctx.price(lo, hi),
+        ctx.payment(),
+        ctx.shipping(),
+        ctx.contact(),
+        ctx.pick(("legit", "authentic", "brand new", "like new", "real pics", "no scams", "vouched", "trusted seller")),
+    ]
+    parts = [head, *ctx.some(slots, 2, 5)]
+    if ctx.chance(0.3):
+        parts.append(ctx.emoji(vocab.DECOR, 1, 2))
+    return Draft(parts)
+
+
+@family("darknet_listing", 1, {"darknet": 1.0})
+def offer_darknet_mixed_title(ctx: Ctx) -> Draft:
+    """Darknet listing titles with the pieces (quantity, name, dose, imprint, origin, vendor tags) in any order."""
+    d = ctx.drug()
+    pieces = [
+        ctx.pick(
+            (f"{ctx.num(5, 500)}x", f"{ctx.num(10, 1000)} pcs", f"x{ctx.num(10, 200)}", f"{ctx.num(10, 100)} pills", "")
+        ),
+        ctx.title_case(ctx.name(d, ctx.pick(("brand", "generic", "any"))))
+        + (" " + ctx.dose(d) if ctx.chance(0.7) else ""),
+        ctx.imprint(d) if ctx.chance(0.3) else "",
+        ctx.pick(("[US]", "(UK)", "EU", "USA-USA", "[TRACKED]", "★★★", "***", "| escrow", "- FE", "")),
+        ctx.pick(
+            (
+                "pharma grade",
+                "pressed",
+                "stealth",
+                "bulk price",
+                "free shipping",
+                "top quality",
+                "best seller",
+                "sample",
+                "",
+            )
+        ),
+        ctx.pick(("", f"{ctx.price(20, 900)}", f"{ctx.num(1, 9) / 1000:.4f} BTC")),
+    ]
+    head, rest = pieces[:2], ctx.shuffled(pieces[2:])
+    out = ctx.shuffled(head) + rest if ctx.chance(0.3) else head + rest
+    return Draft([" ".join(p for p in out if p)])
