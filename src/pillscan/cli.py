@@ -468,7 +468,7 @@ def scan_command(
         from pillscan.progress import ProgressLine
 
         bar = ProgressLine(sys.stderr)
-    kwargs = dict(
+    options = dict(
         output=output,
         model=model_path,
         format=in_format,
@@ -488,16 +488,7 @@ def scan_command(
         trust_model=trust_model,
     )
     try:
-        if engine == "dask":
-            try:
-                from pillscan.engines.dask import scan_dask
-            except ModuleNotFoundError as exc:
-                if exc.name and exc.name.split(".")[0] in ("dask", "distributed"):
-                    raise PillscanError("the dask engine needs dask: pip install 'pillscan[dask]'") from exc
-                raise PillscanError("the dask engine is not available in this installation") from exc
-            summary = scan_dask(list(inputs), scheduler=scheduler, **kwargs)
-        else:
-            summary = scan(list(inputs), **kwargs)  # type: ignore[arg-type]
+        summary = scan(list(inputs), engine=engine, scheduler=scheduler, **options)  # type: ignore[arg-type]
     except ScanInterrupted as exc:
         if bar is not None:
             bar.close()
@@ -536,6 +527,11 @@ def _echo_scan_summary(s: object) -> None:
 # </score-scan>
 
 
+def one_line(message: str) -> str:
+    """A message on one line whatever it quotes (file names and fields can hold newlines)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn library errors into a one-line message and exit code 1."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -547,15 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except PillscanError as exc:
+    except (PillscanError, OSError, MemoryError) as exc:
         if debug:
             raise
-        click.echo(f"pillscan: error: {exc}", err=True)
-        return 1
-    except (OSError, MemoryError) as exc:
-        if debug:
-            raise
-        click.echo(f"pillscan: error: {exc}", err=True)
+        click.echo(f"pillscan: error: {one_line(str(exc))}", err=True)
         return 1
     return int(result) if isinstance(result, int) else 0
 

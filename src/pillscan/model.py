@@ -32,7 +32,13 @@ from pillscan import __version__
 from pillscan.errors import ModelError, UnsafeModelError
 from pillscan.normalize import normalize_many
 from pillscan.records import Decision, Result, Signal
-from pillscan.signals import drugs_named, extract_signals, signal_counts, signal_feature_names
+from pillscan.signals import (
+    drugs_named,
+    extract_signals,
+    normalize_and_count,
+    signal_counts,
+    signal_feature_names,
+)
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -43,6 +49,7 @@ __all__ = [
     "TextNormalizer",
     "build_pipeline",
     "default_model_path",
+    "evidence_mask",
     "load_model",
     "save_model",
 ]
@@ -113,7 +120,11 @@ def _as_texts(X: Iterable[Any]) -> list[str]:
 
 
 def build_pipeline(
-    *, C: float = 1.0, char_ngrams: tuple[int, int] = (2, 5), signal_weight: float = 1.0, seed: int = 0
+    *,
+    C: float = 1.0,
+    char_ngrams: tuple[int, int] = (2, 5),
+    signal_weight: float = 1.0,
+    seed: int = 0,
 ) -> Pipeline:
     """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features, into LR."""
     text_features = Pipeline(
@@ -193,16 +204,51 @@ class Model:
     card: dict[str, Any]
     path: Path | None = None
 
+    #: The cascade: posts with no drug evidence at all (no drug name, imprint, dose, ambiguous slang, drug
+    #: emoji or "no prescription") are not run through the n-gram features; they get ``cleared_raw``, the
+    #: typical raw score of such posts in training. ``None`` disables it (every post gets the full model).
+    cleared_raw: float | None = None
+
     # scores ------------------------------------------------------------------------------------------
-    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+    def decision_function(self, texts: Sequence[str], *, cascade: bool = True) -> np.ndarray:
         """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
         texts = _as_texts(texts)
         windows, owners = _windows(texts)
-        raw = self.pipeline.decision_function(windows)
+        raw = self._raw_scores(windows, cascade=cascade)
         if len(windows) == len(texts):
-            return np.asarray(raw, dtype=np.float64)
+            return raw
         out = np.full(len(texts), -np.inf)
         np.maximum.at(out, np.asarray(owners), raw)
+        return out
+
+    def _raw_scores(self, texts: list[str], *, cascade: bool) -> np.ndarray:
+        """The pipeline's decision function, each text normalised once and the cascade applied.
+
+        Equal to ``self.pipeline.decision_function(texts)`` for every text the cascade passes (a test checks it).
+        """
+        if not texts:
+            return np.zeros(0)
+        normalized, counts = normalize_and_count(texts)
+        union: FeatureUnion = self.pipeline.named_steps["features"]
+        parts = dict(union.transformer_list)
+        weights = union.transformer_weights or {}
+        clf = self.pipeline.named_steps["clf"]
+        out = np.empty(len(texts))
+        keep = np.arange(len(texts))
+        if cascade and self.cleared_raw is not None:
+            evidence = evidence_mask(counts)
+            out[~evidence] = self.cleared_raw
+            keep = np.flatnonzero(evidence)
+            if len(keep) == 0:
+                return out
+            normalized = [normalized[i] for i in keep]
+            counts = counts[keep]
+        tfidf = parts["text"].named_steps["tfidf"]
+        text_x = tfidf.transform(normalized)
+        signal_x = sp.csr_matrix(counts, dtype=np.float64)
+        signal_x.data = np.log1p(signal_x.data)
+        features = sp.hstack([text_x * weights.get("text", 1.0), signal_x * weights.get("signals", 1.0)], format="csr")
+        out[keep] = clf.decision_function(features)
         return out
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
@@ -210,9 +256,9 @@ class Model:
         a, b = self.calibration
         return 1.0 / (1.0 + np.exp(-(a * raw + b)))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], *, cascade: bool = True) -> np.ndarray:
         """Calibrated probability that each text offers pills for sale."""
-        return self.calibrate(self.decision_function(texts))
+        return self.calibrate(self.decision_function(texts, cascade=cascade))
 
     def decide(self, score: float, threshold: float | None = None) -> Decision:
         """``offer`` at or above the offer threshold, ``review`` in the band below it, else ``clean``."""
@@ -224,22 +270,31 @@ class Model:
             return "review"
         return "clean"
 
-    def score(self, texts: Sequence[str], *, threshold: float | None = None) -> list[Result]:
-        """Score texts: calibrated probability, decision, drugs named, signals and reasons for each."""
+    def score(self, texts: Sequence[str], *, threshold: float | None = None, evidence: str = "flagged") -> list[Result]:
+        """Score texts: calibrated probability, decision, and the drugs, signals and reasons behind it.
+
+        Evidence (signals with spans) costs more than the score itself, so by default it is extracted for
+        ``offer`` and ``review`` results only (``evidence="flagged"``); ``evidence="all"`` extracts it for every
+        text, ``"none"`` for none.
+        """
         texts = _as_texts(texts)
         probs = self.predict_proba(texts) if texts else np.zeros(0)
         results = []
         for text, prob in zip(texts, probs, strict=True):
-            signals = extract_signals(text)
-            results.append(
-                Result(
-                    score=round(float(prob), 4),
-                    decision=self.decide(float(prob), threshold),
-                    drugs=drugs_named(signals),
-                    signals=signals,
-                    reasons=reasons_from_signals(signals),
+            decision = self.decide(float(prob), threshold)
+            if evidence == "all" or (evidence == "flagged" and decision != "clean"):
+                signals = extract_signals(text)
+                results.append(
+                    Result(
+                        score=round(float(prob), 4),
+                        decision=decision,
+                        drugs=drugs_named(signals),
+                        signals=signals,
+                        reasons=reasons_from_signals(signals),
+                    )
                 )
-            )
+            else:
+                results.append(Result(score=round(float(prob), 4), decision=decision))
         return results
 
     # explanations -------------------------------------------------------------------------------------
@@ -249,13 +304,13 @@ class Model:
         Occlusion works on the words of the original text, so the explanation names what the user sees,
         even when the model saw a de-obfuscated form.
         """
-        result = self.score([text])[0]
+        result = self.score([text], evidence="all")[0]
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)][:400]
         if not spans:
             return Explanation(text=text, result=result)
         variants = [text[:s] + " " + text[e:] for s, e in spans]
-        base = float(self.decision_function([text])[0])
-        drops = base - self.decision_function(variants)
+        base = float(self.decision_function([text], cascade=False)[0])
+        drops = base - self.decision_function(variants, cascade=False)
         order = np.argsort(-drops)
         top_terms = [(text[spans[i][0] : spans[i][1]], round(float(drops[i]), 3)) for i in order[:top]]
         top_terms = [t for t in top_terms if t[1] > 0]
@@ -266,6 +321,16 @@ class Model:
     @property
     def name(self) -> str:
         return str(self.card.get("name", "model"))
+
+
+# Columns of signal_counts that count as drug evidence for the cascade (emoji codes include 💊 and 🔌).
+_EVIDENCE_NAMES = ("drug", "imprint", "dose", "slang_ambiguous", "no_prescription", "emoji")
+_EVIDENCE_COLUMNS = [signal_feature_names().index(name) for name in _EVIDENCE_NAMES]
+
+
+def evidence_mask(counts: np.ndarray) -> np.ndarray:
+    """True for rows of :func:`pillscan.signals.signal_counts` with any drug evidence (the cascade's test)."""
+    return np.asarray(counts)[:, _EVIDENCE_COLUMNS].sum(axis=1) > 0
 
 
 def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
@@ -353,6 +418,7 @@ def save_model(model: Model, path: str | Path) -> Path:
         "pipeline": model.pipeline,
         "calibration": tuple(float(v) for v in model.calibration),
         "thresholds": dict(model.thresholds),
+        "cleared_raw": model.cleared_raw,
     }
     tmp = path.with_name(path.name + ".tmp")
     joblib.dump(payload, tmp, compress=("zlib", 3))
@@ -451,4 +517,5 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
         thresholds=thresholds,
         card=card,
         path=path,
+        cleared_raw=payload.get("cleared_raw"),
     )

@@ -438,14 +438,50 @@ def scan(
     max_text_chars: int = 1_000_000,
     handle_signals: bool = True,
     checkpoint_every: int = CHECKPOINT_EVERY_CHUNKS,
+    engine: str = "local",
+    scheduler: Any = None,
 ) -> ScanSummary:
     """Score every post in ``paths`` and write one row per post to ``output`` (``"-"``: JSONL on stdout).
+
+    ``engine="dask"`` runs the same scan on a Dask cluster (``scheduler``: an address, a Client, or None for a
+    local cluster of ``workers`` processes); see :func:`pillscan.engines.dask.scan_dask`.
 
     ``model`` is a loaded model, a model path, or None for the bundled default. ``workers`` processes score
     chunks in parallel (default: one per CPU; 1 scores in this process); output keeps the input order.
     Raises :class:`ScanInterrupted` after SIGINT/SIGTERM (a checkpoint is saved: call again with
     ``resume=True``) and other :class:`PillscanError` subclasses for unusable input or output.
     """
+    if engine == "dask":
+        try:
+            from pillscan.engines.dask import scan_dask
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.split(".")[0] in ("dask", "distributed"):
+                raise PillscanError("the dask engine needs dask: pip install 'pillscan[dask]'") from exc
+            raise PillscanError("the dask engine is not available in this installation") from exc
+        return scan_dask(
+            paths,
+            output=output,
+            model=model,
+            scheduler=scheduler,
+            workers=workers,
+            format=format,
+            text_col=text_col,
+            id_col=id_col,
+            out_format=out_format,
+            flagged_only=flagged_only,
+            include_text=include_text,
+            threshold=threshold,
+            errors_path=errors_path,
+            summary_path=summary_path,
+            report_path=report_path,
+            chunk_size=chunk_size,
+            max_text_chars=max_text_chars,
+            trust_model=trust_model,
+            progress=progress,
+            resume=resume,
+        )
+    if engine != "local":
+        raise PillscanError(f"unknown engine {engine!r}: use local or dask")
     started = time.perf_counter()
     inputs = _as_paths(paths)
     if not inputs:

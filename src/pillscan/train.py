@@ -23,7 +23,8 @@ from sklearn.model_selection import GroupKFold
 
 from pillscan.errors import InputError
 from pillscan.evaluate import binary_metrics, load_labelled
-from pillscan.model import Model, build_pipeline
+from pillscan.model import Model, build_pipeline, evidence_mask
+from pillscan.signals import signal_counts
 
 __all__ = ["TrainConfig", "choose_thresholds", "train_model"]
 
@@ -167,6 +168,22 @@ def train_model(
         else {}
     )
 
+    # The cascade: rows with no drug evidence skip the n-gram features at scoring time and get the median
+    # held-out raw score of such rows. The card records what that costs on held-out families.
+    evidence = evidence_mask(signal_counts(texts))
+    cleared_raw = float(np.median(raw_oof[~evidence])) if (~evidence).any() else None
+    cascade: dict[str, Any] = {"enabled": cleared_raw is not None, "rows_cleared": round(float((~evidence).mean()), 4)}
+    if cleared_raw is not None:
+        cut_probs = np.where(evidence, probs, 1.0 / (1.0 + np.exp(-(calibration[0] * cleared_raw + calibration[1]))))
+        with_cascade = binary_metrics(labels, cut_probs >= thresholds["offer"])
+        cascade.update(
+            {
+                "cleared_raw": round(cleared_raw, 4),
+                "offers_cleared": round(float((~evidence & (labels == 1)).sum() / max(labels.sum(), 1)), 4),
+                "heldout_f1_with_cascade": round(with_cascade.f1, 4),
+            }
+        )
+
     say(f"fitting the final model on all {len(frame):,} rows")
     pipeline = build_pipeline(C=config.C, seed=config.seed).fit(texts, labels)
     elapsed = time.perf_counter() - started
@@ -177,6 +194,7 @@ def train_model(
     metrics = {
         "heldout_templates": heldout,
         "heldout_curve": curve,
+        "cascade": cascade,
         "heldout_recall_by_obfuscation": by_obfuscation,
         "heldout_flag_rate_by_kind": by_kind,
     }
@@ -202,4 +220,5 @@ def train_model(
         "metrics": metrics,
     }
     say(f"trained in {elapsed:.0f} s; held-out families: PR-AUC {heldout['pr_auc']}, F1 {heldout['f1']}")
-    return Model(pipeline=pipeline, calibration=calibration, thresholds=thresholds, card=card), metrics
+    model = Model(pipeline=pipeline, calibration=calibration, thresholds=thresholds, card=card, cleared_raw=cleared_raw)
+    return model, metrics

@@ -105,7 +105,8 @@ def pick_column(
 
 
 def _listing(keys: Iterable[Any]) -> str:
-    names = [str(k) for k in keys]
+    """Field names for a one-line message (names with control characters are shown escaped)."""
+    names = [str(k) if str(k).isprintable() else repr(str(k)) for k in keys]
     shown = ", ".join(names[:30]) + (f", … ({len(names)} in all)" if len(names) > 30 else "")
     return shown or "(none)"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pillscan.errors import InputError
 from pillscan.readers._base import Item, Opened
-from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, make_record, pick_column
+from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
@@ -89,9 +89,7 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     header = [h.strip() for h in header]
     text_idx = pick_column(header, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
-        raise InputError(
-            f"no text column found in {name}; columns: {', '.join(header) or '(none)'} (choose one with --text-col)"
-        )
+        raise InputError(f"no text column found in {name}; columns: {_listing(header)} (choose one with --text-col)")
     id_idx = pick_column(header, options.id_col, ID_CANDIDATES, "id", source)
     ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
     start = reader.line_num + 1

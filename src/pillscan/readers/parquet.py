@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pillscan.errors import InputError
 from pillscan.readers._base import Item, Opened
-from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, make_record, pick_column, value_to_text
+from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column, value_to_text
 from pillscan.records import ReadError
 
 __all__ = ["read_parquet"]
@@ -28,7 +28,7 @@ def read_parquet(opened: Opened) -> Iterator[Item]:
     text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
         raise InputError(
-            f"no text column found in {source.name}; columns: {', '.join(columns)} (choose one with --text-col)"
+            f"no text column found in {source.name}; columns: {_listing(columns)} (choose one with --text-col)"
         )
     id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
     wanted = [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])

@@ -1,0 +1,96 @@
+"""The detection model: the behaviour users rely on, with the bundled default model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pillscan.model import TextNormalizer, evidence_mask, load_model
+from pillscan.signals import signal_counts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+OFFERS = [
+    "Percs 30s 💊🔌 snap me, cashapp/zelle, ships discreet",
+    "x@n@x bars 2mg in stock, tg @plugname, menu in bio",
+    "vendo pastillas azules m30, envíos a todo el país, pedidos por whatsapp",
+    "adderall 30mg orange, 10 for $80, dm me, apple pay or cashapp, meet up or mail",
+]
+NON_OFFERS = [
+    "Police in Tucson seized 40,000 fake pills stamped M30 that contained fentanyl, officials said Tuesday.",
+    "Finally got my Adderall prescription refilled after 3 pharmacies said they were out.",
+    "Jordan 4 Retro size 10, worn twice. $180 firm. DM me, CashApp or Zelle, ships tomorrow",
+    "He said bars meaning rap lyrics, relax",
+    "My son died from a fake Percocet. Talk to your kids. One pill can kill.",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def test_clear_offers_are_flagged_and_hard_negatives_are_not(model):
+    results = model.score(OFFERS + NON_OFFERS)
+    offers, others = results[: len(OFFERS)], results[len(OFFERS) :]
+    assert all(r.decision == "offer" for r in offers), [(r.score, t) for r, t in zip(offers, OFFERS, strict=True)]
+    assert all(r.decision == "clean" for r in others), [(r.score, t) for r, t in zip(others, NON_OFFERS, strict=True)]
+    assert min(r.score for r in offers) > max(r.score for r in others)
+
+
+def test_flagged_results_carry_drugs_signals_and_reasons(model):
+    [result] = model.score([OFFERS[0]])
+    assert "oxycodone" in result.drugs
+    names = {s.name for s in result.signals}
+    assert "contact:snapchat" in names and "payment:cashapp" in names
+    for sig in result.signals:
+        assert OFFERS[0][sig.start : sig.end] == sig.text
+    assert any("oxycodone" in reason for reason in result.reasons)
+
+
+def test_seed_article_paragraphs_are_not_flagged(model):
+    article = next((ROOT / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+    paragraphs = [p for p in article.split("\n\n") if p.strip()]
+    assert len(paragraphs) > 5
+    flagged = [
+        (r.score, p[:60]) for r, p in zip(model.score(paragraphs), paragraphs, strict=True) if r.decision != "clean"
+    ]
+    assert not flagged
+    assert model.explain(article).result.decision == "clean"
+
+
+def test_an_offer_cannot_hide_inside_a_long_innocent_post(model):
+    filler = "We went to the lake this weekend and the weather was lovely, the kids swam all day. " * 40
+    long_post = filler + OFFERS[0] + " " + filler
+    assert len(long_post) > 5000
+    assert model.score([long_post])[0].decision == "offer"
+
+
+def test_fast_path_equals_the_plain_pipeline(model):
+    from pillscan.generate import generate_corpus
+
+    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= 1000]
+    expected = model.pipeline.decision_function(texts)
+    np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=1e-9, atol=1e-9)
+    # With the cascade, only texts without drug evidence change, and they are scored clean.
+    with_cascade = model.decision_function(texts, cascade=True)
+    cleared = ~evidence_mask(signal_counts(texts))
+    np.testing.assert_allclose(with_cascade[~cleared], expected[~cleared], rtol=1e-9, atol=1e-9)
+    probs = model.calibrate(with_cascade[cleared])
+    assert (probs < model.thresholds["review"]).all()
+
+
+def test_explain_names_the_words_that_drive_an_offer(model):
+    exp = model.explain(OFFERS[1])
+    words = " ".join(w for w, _ in exp.top_terms).lower()
+    assert exp.top_terms and all(v > 0 for _, v in exp.top_terms)
+    assert "x@n@x" in words or "bars" in words or "2mg" in words
+
+
+def test_text_normalizer_follows_the_transformer_contract():
+    norm = TextNormalizer()
+    assert norm.fit(["a"]) is norm
+    assert norm.transform(["X 4 N 4 X", None]) == ["xanax", ""]
+    assert list(norm.get_feature_names_out()) == ["normalized_text"]
