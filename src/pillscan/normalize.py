@@ -151,13 +151,13 @@ _URL = re.compile(
     _BEFORE + r"(?P<url>(?:https?://|www\.)[^\s<>\"']+?|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']*?)"
     r"(?=[.,;:!?)\]}'\"]*(?:\s|$))"
 )
-_MONEY_HINT = re.compile(r"[$€£]|\d(?:[\s.-]?\d{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur))")
+_MONEY_HINT = re.compile(r"[$€£]|\d(?:[\s.-]?\d{3}|\s*(?:usd|dollar|buck|peso|mxn|dll|eur))")
 _MONEY = re.compile(
     r"(?=[\d$€£+(])"
     + _BEFORE
     + r"(?:(?P<phone>(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,3}\)|\d{2,3})[\s.-]?\d{3,4}[\s.-]?\d{4})"
-    r"|(?P<price>[$€£]\s?\d+(?:[.,]\d+)*"
-    r"|\d+(?:[.,]\d+)*\s?(?:[$€£]|usd|dollars?|bucks|pesos?|mxn|dlls?|eur|euros?))"
+    r"|(?P<price>[$€£]\s*\d+(?:[.,]\d+)*"
+    r"|\d+(?:[.,]\d+)*\s*(?:[$€£]|usd|dollars?|bucks|pesos?|mxn|dlls?|eur|euros?))"
     r"|(?P<cashtag>\$[a-z][a-z0-9_]{2,}))" + _AFTER
 )
 
@@ -326,10 +326,10 @@ def _reference_pass(text: str) -> tuple[str, int]:
 _SPACED_HINT_SPACE = re.compile(r" [a-z0-9] ")  # the middle letter of a run of >= 3 spaced letters
 _SPACED_HINT_SEP = re.compile(r"([.\-*~|•·])[a-z0-9]\1")
 _MONEY_HINT_FAST = re.compile(
-    r"[\d$€£](?:(?<=[$€£])|(?<=\d)(?:[\s.-]?\d{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur)))"
+    r"[\d$€£](?:(?<=[$€£])|(?<=\d)(?:[\s.-]?\d{3}|\s*(?:usd|dollar|buck|peso|mxn|dll|eur)))"
 )  # the same as _MONEY_HINT, with the character class first
 _MONEY_HINT_ASCII = re.compile(
-    r"[0-9$](?:(?<=\$)|(?<=[0-9])(?:[\s.-]?[0-9]{3}|\s?(?:usd|dollar|buck|peso|mxn|dll|eur)))"
+    r"[0-9$](?:(?<=\$)|(?<=[0-9])(?:[\s.-]?[0-9]{3}|\s*(?:usd|dollar|buck|peso|mxn|dll|eur)))"
 )  # the same on ASCII text
 
 

@@ -138,6 +138,22 @@ def _form_key(form: str) -> str:
     return _NON_WORD.sub(" ", normalize_text(form)).strip()
 
 
+def _l_for_i(key: str) -> list[str]:
+    """Spellings with ``l`` written for ``i`` ("vlcodin", "prescrlptlon"): a spam trick the leetspeak fold
+    cannot undo, since ``l`` is a letter in its own right. Only for keys of 5+ letters with at most 3 i's."""
+    where = [k for k, ch in enumerate(key) if ch == "i"]
+    if len(key) < 5 or not where or len(where) > 3:
+        return []
+    out = []
+    for mask in range(1, 1 << len(where)):
+        chars = list(key)
+        for bit, k in enumerate(where):
+            if mask >> bit & 1:
+                chars[k] = "l"
+        out.append("".join(chars))
+    return out
+
+
 @cache
 def _automaton() -> ahocorasick.Automaton:
     """One automaton over every lexicon form, keyed `` form `` on the space-padded word view of a text."""
@@ -156,6 +172,8 @@ def _automaton() -> ahocorasick.Automaton:
             squeezed = _DOUBLED.sub(r"\1", _form_key(form))  # "zannies" also as "zanies" (see normalize)
             if len(squeezed) >= 5:
                 add(squeezed, strong)
+            for variant in _l_for_i(_form_key(form)):
+                add(variant, strong)
         for form in drug.ambiguous_slang:
             add(form, _Entry("slang:ambiguous", "slang_ambiguous", drug.canonical, drug.in_scope))
         imprint = _Entry(f"imprint:{drug.canonical}", "imprint", drug.canonical, drug.in_scope)
@@ -171,6 +189,9 @@ def _automaton() -> ahocorasick.Automaton:
             entry = _Entry(signal, prefix)
             for form in forms:
                 add(form, entry)
+                if group == "no_prescription":
+                    for variant in _l_for_i(_form_key(form)):
+                        add(variant, entry)
     for key, entry in _PLACEHOLDER_ENTRIES.items():
         add(key, entry)
     automaton = ahocorasick.Automaton()
