@@ -108,12 +108,21 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path) -> No
 # --- preparation --------------------------------------------------------------------------------------------
 
 
+# One generate_corpus call runs out of unique negatives of some kinds past ~150k rows at 1% offers, so the
+# input is generated in blocks with their own seeds (a firehose repeats itself too).
+_BLOCK = 50_000
+
+
 def _write_input(path: Path, n: int, seed: int) -> None:
     from pillscan.generate import generate_corpus
 
-    df = generate_corpus(n, seed=seed, positive_rate=0.01)
     with path.open("w", encoding="utf-8") as out:
-        out.writelines(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(df["id"], df["text"], strict=True))
+        for block, start in enumerate(range(0, n, _BLOCK)):
+            df = generate_corpus(min(_BLOCK, n - start), seed=seed + 1000 * block, positive_rate=0.01)
+            out.writelines(
+                json.dumps({"id": f"b{block}-{i}", "text": t}) + "\n"
+                for i, t in zip(df["id"], df["text"], strict=True)
+            )
 
 
 def _write_repeated(src: Path, dst: Path, n: int) -> None:
