@@ -120,8 +120,7 @@ def _write_input(path: Path, n: int, seed: int) -> None:
         for block, start in enumerate(range(0, n, _BLOCK)):
             df = generate_corpus(min(_BLOCK, n - start), seed=seed + 1000 * block, positive_rate=0.01)
             out.writelines(
-                json.dumps({"id": f"b{block}-{i}", "text": t}) + "\n"
-                for i, t in zip(df["id"], df["text"], strict=True)
+                json.dumps({"id": f"b{block}-{i}", "text": t}) + "\n" for i, t in zip(df["id"], df["text"], strict=True)
             )
 
 
@@ -191,6 +190,48 @@ def _train(workdir: Path, n: int, seed: int) -> dict[str, float]:
     return fit
 
 
+# --- accuracy of the fast path -----------------------------------------------------------------------------
+
+
+def _f1_table(model_path: Path, external: Path | None, n: int, seed: int) -> None:
+    """F1 of the model with and without the cascade, on a fresh synthetic set and on real text (if given)."""
+    from pillscan.evaluate import binary_metrics, load_labelled
+    from pillscan.generate import generate_corpus
+    from pillscan.model import evidence_mask, load_model
+    from pillscan.signals import normalize_and_count
+
+    model = load_model(model_path)
+    sets = []
+    synthetic = generate_corpus(n, seed=seed)
+    sets.append((f"synthetic, {n:,} rows, seed {seed}", synthetic[synthetic["kind"] != "lifestyle_spam"]))
+    if external is not None and external.exists():
+        frame = load_labelled(external)
+        sets.append((f"{external.name} (evaluation only)", frame[frame["label"].isin([0, 1])]))
+    cascade = model.card.get("metrics", {}).get("cascade", {})
+    print(f"\nF1 at the offer threshold, full model vs the cascade (model {model_path.name})")
+    print(f"| {'set':<44} | {'F1 full':>7} | {'F1 cascade':>10} | {'delta':>7} | {'to full model':>13} |")
+    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 12}|{'-' * 9}|{'-' * 15}|")
+    if "heldout_f1_full_model" in cascade:
+        full, fast = cascade["heldout_f1_full_model"], cascade.get("heldout_f1_word_stage", float("nan"))
+        share = 1.0 - cascade.get("word_stage_rows_cleared", 0.0)
+        name = "held-out template families (card, 3-fold)"
+        print(f"| {name:<44} | {full:>7.4f} | {fast:>10.4f} | {fast - full:>+7.4f} | {share:>13.1%} |")
+    for name, frame in sets:
+        texts = frame["text"].astype(str).tolist()
+        labels = frame["label"].to_numpy(dtype=int)
+        full_p = model.predict_proba(texts, cascade=False)
+        fast_p = model.predict_proba(texts, cascade=True)
+        offer = model.thresholds["offer"]
+        f_full = binary_metrics(labels, full_p >= offer).f1
+        f_fast = binary_metrics(labels, fast_p >= offer).f1
+        normalized, counts = normalize_and_count(texts)
+        if model.word_stage is not None:
+            share = float(model.word_stage.passes(normalized, counts).mean())
+        else:
+            share = float(evidence_mask(counts).mean())
+        print(f"| {name:<44} | {f_full:>7.4f} | {f_fast:>10.4f} | {f_fast - f_full:>+7.4f} | {share:>13.1%} |")
+
+
 # --- measuring ----------------------------------------------------------------------------------------------
 
 
@@ -218,6 +259,13 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="pillscan model file (default: the bundled one)")
     parser.add_argument("--workdir", default=None, help="keep inputs, models and outputs here")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--external",
+        default=str(Path(__file__).resolve().parents[2] / "shared" / "external" / "realworld-dev.csv"),
+        help="labelled real text for the F1 table (evaluation only; '' to skip)",
+    )
+    parser.add_argument("--f1-n", type=int, default=10_000, help="fresh synthetic rows for the F1 table (0: skip)")
+    parser.add_argument("--f1-only", action="store_true", help="print only the F1 table")
     parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -227,6 +275,12 @@ def main() -> None:
         return
 
     print("command: " + shlex.join([sys.executable, *sys.argv]), flush=True)
+    if args.f1_only:
+        from pillscan.model import default_model_path
+
+        _f1_table(Path(args.model) if args.model else default_model_path(), Path(args.external) if args.external
+                  else None, args.f1_n, args.seed + 200)  # fmt: skip
+        return
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pillscan-throughput-"))
     workdir.mkdir(parents=True, exist_ok=True)
     posts = workdir / f"posts-{args.n}.jsonl"
@@ -293,6 +347,8 @@ def main() -> None:
               if not error else f"\nmemory: {error}")  # fmt: skip
     elif args.memory_n:
         print(f"\nmemory: skipped, model {model} is missing")
+    if args.f1_n and model.exists():
+        _f1_table(model, Path(args.external) if args.external else None, args.f1_n, args.seed + 200)
 
 
 if __name__ == "__main__":

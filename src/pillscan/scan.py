@@ -201,15 +201,11 @@ def _model_from_spec(spec: tuple[Any, ...]) -> Any:
 
 
 def _worker_spec(model: Any) -> tuple[Any, ...]:
-    """How a worker gets the model: a pillscan Model by its path (reloaded once), anything else pickled once."""
-    try:
-        from pillscan.model import Model
-    except ImportError:  # pragma: no cover - model.py is part of the package
-        Model = None  # type: ignore[assignment,misc]
-    path = getattr(model, "path", None)
-    if Model is not None and isinstance(model, Model) and path is not None:
-        # A model without a card can only have been loaded with trust=True by the caller.
-        return ("path", str(path), not bool(model.card))
+    """How a worker gets the model: pickled once per worker, already loaded and verified by the parent.
+
+    Unpickling the parent's object takes a few tens of milliseconds; loading a bundle again with joblib (its
+    Python-level unpickler) takes over a second per worker, which is most of a short scan's wall time.
+    """
     return ("object", model)
 
 
