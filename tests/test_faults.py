@@ -178,7 +178,7 @@ def test_output_under_a_regular_file_is_a_clear_error(big_posts: Path, tmp_path:
 )
 def test_errors_file_under_a_regular_file_is_a_clear_error(big_posts: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("I am a file\n")
-    with pytest.raises(OutputError, match="errors.jsonl.*Not a directory"):
+    with pytest.raises(OutputError, match=r"errors\.jsonl.*Not a directory"):
         scan(
             [big_posts],
             output=tmp_path / "out.jsonl",
@@ -227,7 +227,7 @@ def test_summary_file_that_is_an_input_is_refused(big_posts: Path, tmp_path: Pat
 )
 def test_errors_file_that_is_the_output_is_refused_clearly(big_posts: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    with pytest.raises(OutputError, match="same|also"):
+    with pytest.raises(OutputError, match=r"same|also"):
         scan([big_posts], output=out, errors_path=out, model=FakeModel(), workers=1)
 
 
