@@ -77,6 +77,23 @@ def result_row(rec: RecordTuple, res: Result, *, include_text: bool = True) -> d
     return row
 
 
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False string encoding
+
+
+def _clean_line(rec: RecordTuple, score: float, include_text: bool) -> str:
+    """The JSON line of a clean result without evidence (most rows), byte for byte what ``_dumps`` writes."""
+    ident, text, source, position = rec
+    if type(ident) is not str or type(source) is not str or type(position) is not int or type(score) is not float:
+        return _dumps(result_row(rec, Result(score=score, decision="clean"), include_text=include_text))
+    head = f'{{"id":{_quote(ident)},"source":{_quote(source)},"position":{position!r},"score":{score!r},'
+    tail = '"decision":"clean","drugs":[],"signals":[],"reasons":[]'
+    if include_text:
+        if type(text) is not str:
+            return _dumps(result_row(rec, Result(score=score, decision="clean"), include_text=include_text))
+        return f'{head}{tail},"text":{_quote(text)}}}'
+    return f"{head}{tail}}}"
+
+
 def _csv_header(include_text: bool) -> bytes:
     cols = COLUMNS if include_text else COLUMNS[:-1]
     return (",".join(cols) + "\n").encode()
@@ -98,7 +115,12 @@ def encode_chunk(
     if flagged_only:
         pairs = [p for p in pairs if p[1].decision != "clean"]
     if fmt == "jsonl":
-        lines = [_dumps(result_row(rec, res, include_text=include_text)) for rec, res in pairs]
+        lines = [
+            _clean_line(rec, res.score, include_text)
+            if res.decision == "clean" and not res.signals and not res.drugs and not res.reasons
+            else _dumps(result_row(rec, res, include_text=include_text))
+            for rec, res in pairs
+        ]
         text = "\n".join(lines) + "\n" if lines else ""
         # A lone surrogate (from a JSON "\ud800" escape in the input) can't be UTF-8: keep it as a JSON escape.
         return text.encode("utf-8", "backslashreplace"), len(lines)
