@@ -426,3 +426,28 @@ def test_nasty_accounting_is_exact_per_file(tmp_path: Path) -> None:
     assert summary.skipped == sum(s for _, s in expected.values())
     with pytest.raises(PillscanError):  # and no path trick makes a directory an output
         scan([root], output=root, model=FakeModel(), workers=1)
+
+
+_RSS_RUNNER = """
+import resource, sys
+sys.path.insert(0, {tests!r})
+import pillscan.model as model_module
+from test_scan import FakeModel
+model_module.load_model = lambda path=None, trust=False: FakeModel()
+from pillscan.cli import main
+code = main(["-q", "scan", {root!r}, "-o", {out!r}, "--workers", "1"])
+print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(resource is None or not hasattr(os, "symlink"), reason="needs getrusage and symlinks")
+def test_memory_stays_bounded_on_a_gigabyte_bomb(tmp_path: Path) -> None:
+    root = tmp_path / "nasty"
+    make_nasty_directory(root)
+    script = tmp_path / "rss.py"
+    script.write_text(_RSS_RUNNER.format(tests=str(TESTS), root=str(root), out=str(tmp_path / "o.jsonl")))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    code, max_rss_kb = (int(v) for v in done.stdout.split())
+    assert code == 0, done.stderr
+    assert max_rss_kb < 400_000  # ~1 GB decompressed and a 10 MB line went through; none of it was held
