@@ -77,7 +77,7 @@ def result_row(rec: RecordTuple, res: Result, *, include_text: bool = True) -> d
     return row
 
 
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False string encoding
+_quote = json.encoder.encode_basestring  # ensure_ascii=False string encoding (what _dumps uses)
 
 
 def _clean_line(rec: RecordTuple, score: float, include_text: bool) -> str:
