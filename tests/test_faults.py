@@ -91,12 +91,6 @@ def big_posts(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(resource is None, reason="needs RLIMIT_FSIZE (POSIX)")
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in scan.py: when the disk fills while a checkpoint flushes the output, the cleanup in scan()'s "
-    "finally block closes the file again, which raises a second raw OSError that replaces the OutputError and "
-    "skips the lock removal (OUT.lock is left behind)",
-)
 def test_disk_full_at_a_checkpoint_is_a_clear_error(big_posts: Path, tmp_path: Path) -> None:
     # A real write limit: the kernel refuses bytes past 150 kB (EFBIG, as ENOSPC would), short write first.
     assert resource is not None
@@ -171,11 +165,6 @@ def test_output_under_a_regular_file_is_a_clear_error(big_posts: Path, tmp_path:
     assert leftovers(tmp_path, set()) == ["afile", "posts.jsonl"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in scan.py: the OutputError names the output, not the errors file, and the cleanup's "
-    "err_partial.unlink(missing_ok=True) then raises a raw NotADirectoryError that replaces it (lock left behind)",
-)
 def test_errors_file_under_a_regular_file_is_a_clear_error(big_posts: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("I am a file\n")
     with pytest.raises(OutputError, match=r"errors\.jsonl.*Not a directory"):
@@ -200,9 +189,6 @@ def test_output_is_an_input_under_another_spelling(big_posts: Path, tmp_path: Pa
     assert digest(big_posts) == before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug in scan.py: --errors is not checked against the inputs; the input is emptied"
-)
 def test_errors_file_that_is_an_input_is_refused(big_posts: Path, tmp_path: Path) -> None:
     before = digest(big_posts)
     try:
@@ -212,7 +198,6 @@ def test_errors_file_that_is_an_input_is_refused(big_posts: Path, tmp_path: Path
         assert digest(big_posts) == before
 
 
-@pytest.mark.xfail(strict=True, reason="bug in scan.py: --summary is not checked against the inputs; it overwrites it")
 def test_summary_file_that_is_an_input_is_refused(big_posts: Path, tmp_path: Path) -> None:
     before = digest(big_posts)
     try:
@@ -222,9 +207,6 @@ def test_summary_file_that_is_an_input_is_refused(big_posts: Path, tmp_path: Pat
         assert digest(big_posts) == before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug in scan.py: --errors equal to -o fails late with 'OUT.partial: No such file or directory'"
-)
 def test_errors_file_that_is_the_output_is_refused_clearly(big_posts: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with pytest.raises(OutputError, match=r"same|also"):
@@ -246,11 +228,6 @@ class _RunawayGuard(FakeModel):
         return super().score(texts, threshold=threshold)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in scan.py/readers: an output inside an input directory is read back as input: the first run "
-    "scores its own .lock file as a post, the second reads the .partial it is writing and grows it without end",
-)
 def test_output_inside_an_input_directory_is_never_read_back(tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
@@ -299,11 +276,6 @@ def test_second_scan_process_is_refused_and_first_finishes_intact(tmp_path: Path
     assert leftovers(tmp_path, set()) == ["expected.jsonl", "first.py", "in.jsonl", "out.jsonl"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in scan.py _acquire_lock: a lock holding our own pid is taken over as stale, so two threads of one "
-    "process (library use) write the same output at once",
-)
 def test_second_scan_in_another_thread_is_refused(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", 400)
     out = tmp_path / "out.jsonl"

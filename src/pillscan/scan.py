@@ -6,10 +6,19 @@ actually in the output. The output is built in ``OUT.partial`` and renamed at th
 path is always complete; ``OUT.lock`` keeps two scans from writing the same output; ``OUT.checkpoint.json``
 (written every few chunks and on SIGINT/SIGTERM) lets ``resume=True`` continue an interrupted scan and produce
 the same bytes as an uninterrupted one (JSONL and CSV; Parquet output restarts from the beginning).
+
+Files the scan writes (output, errors file, summary, report, and their ``.partial``/``.lock``/checkpoint/``.tmp``
+side files) are checked before anything is written: one that is an input, or two that are one file under any
+spelling, is refused with a one-line OutputError. Inside an input directory they are never read back as posts,
+so ``scan export/ -o export/flagged.jsonl`` works and can be re-run; an existing file there that is not a
+pillscan product (an input the user meant to scan) is refused rather than overwritten. Two scans of one output
+are refused whether they run in two processes or two threads of one process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import heapq
 import json
@@ -306,46 +315,85 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+# Locks this process holds (real paths). A lock file holding our own pid is stale only if no scan of this process
+# holds it: another thread of a library user may be scanning into the same output right now.
+_HELD_LOCKS: set[str] = set()
+_HELD_LOCKS_MUTEX = threading.Lock()
+LOCK_FRESH_S = 2.0  # an empty lock younger than this is being created (pid not written yet), not stale
+
+
 def _acquire_lock(lock: Path, output: Path) -> None:
-    """Create ``OUT.lock`` holding our pid; refuse if a live process holds it, take over a dead one's lock."""
-    for _ in range(3):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
+    """Create ``OUT.lock`` holding our pid; refuse if a live scan holds it, take over a dead one's lock.
+
+    A live scan is another running process, or another thread of this one (tracked in ``_HELD_LOCKS``); a lock
+    with our pid that no thread holds is left over from an earlier scan (or a recycled pid) and is taken over.
+    """
+    key = os.path.realpath(lock)
+    for _ in range(50):
+        with _HELD_LOCKS_MUTEX:
             try:
-                pid = int(lock.read_text().strip() or "0")
-            except (OSError, ValueError):
-                pid = 0
-            if pid and pid != os.getpid() and _pid_alive(pid):
-                raise OutputError(
-                    f"another scan (pid {pid}) is writing {output}; wait for it, or remove {lock} if it is stale"
-                ) from None
-            log.warning("taking over the stale lock %s (pid %s is not running)", lock, pid or "?")
-            lock.unlink(missing_ok=True)
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                fd = -1
+                held_here = key in _HELD_LOCKS
+            except OSError as exc:
+                raise OutputError(f"cannot write to {lock.parent}: {exc.strerror or exc}") from exc
+            else:
+                _HELD_LOCKS.add(key)
+        if fd >= 0:
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(f"{os.getpid()}\n")
+            except OSError as exc:
+                _release_lock(lock)
+                raise OutputError(f"cannot write the lock {lock}: {exc.strerror or exc}") from exc
+            return
+        try:
+            pid = int(lock.read_text().strip() or "0")
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            continue  # released meanwhile: try again
+        except (OSError, ValueError):
+            pid, age = 0, LOCK_FRESH_S
+        if held_here or (pid and pid != os.getpid() and _pid_alive(pid)):
+            raise OutputError(
+                f"another scan (pid {pid or os.getpid()}) is writing {output}; wait for it, or remove {lock} "
+                "if it is stale"
+            )
+        if not pid and age < LOCK_FRESH_S:
+            time.sleep(0.05)  # another scan has just created it and is writing its pid
             continue
-        except OSError as exc:
-            raise OutputError(f"cannot write to {lock.parent}: {exc.strerror or exc}") from exc
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return
+        log.warning("taking over the stale lock %s (pid %s is not running)", lock, pid or "?")
+        lock.unlink(missing_ok=True)
     raise OutputError(f"could not take the lock {lock}")
 
 
-def _input_files(paths: Sequence[str]) -> list[Path]:
+def _release_lock(lock: Path) -> None:
+    """Remove ``OUT.lock`` (never raises: it runs in cleanup, where the scan's own error must win)."""
+    with _HELD_LOCKS_MUTEX:
+        _HELD_LOCKS.discard(os.path.realpath(lock))
+        try:
+            lock.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove the lock %s: %s", lock, exc.strerror or exc)
+
+
+def _input_files(paths: Sequence[str], exclude: frozenset[str] = frozenset()) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files.extend(sorted(f for f in path.rglob("*") if f.is_file()))
+            # the scan's own files (partial, lock, checkpoint...) change between runs and are not inputs
+            files.extend(sorted(f for f in path.rglob("*") if f.is_file() and os.path.realpath(f) not in exclude))
         else:
             files.append(path)
     return files
 
 
-def _fingerprint(paths: Sequence[str]) -> list[list[Any]]:
-    """Inputs as (path, size, mtime) so a resume can tell the inputs changed."""
+def _fingerprint(paths: Sequence[str], exclude: frozenset[str] = frozenset()) -> list[list[Any]]:
+    """Inputs as (path, size, mtime) so a resume can tell the inputs changed (``exclude``: the scan's own files)."""
     out = []
-    for f in _input_files(paths):
+    for f in _input_files(paths, exclude):
         try:
             st = f.stat()
         except OSError:
@@ -354,14 +402,102 @@ def _fingerprint(paths: Sequence[str]) -> list[list[Any]]:
     return out
 
 
+def _written_by_pillscan(path: Path) -> bool:
+    """Whether an existing file looks like a pillscan output, errors list, summary or report (or is empty)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if not head.strip():
+        return True
+    if head.startswith(b"PAR1"):
+        try:
+            import pyarrow.parquet as pq
+
+            return {"score", "decision"} <= set(pq.read_schema(path).names)
+        except Exception:  # not readable as Parquet: not ours
+            return False
+    if head.startswith(b"id,source,position,score,decision"):
+        return True
+    lowered = head[:2048].lower()
+    if b"<!doctype html" in lowered or b"<html" in lowered:
+        return True
+    first = head.split(b"\n", 1)[0]
+    try:
+        row = json.loads(first)
+    except ValueError:
+        row = None
+    if row is None and head.lstrip().startswith(b"{") and len(head) < (1 << 16):
+        try:  # a summary: one small indented JSON document
+            row = json.loads(head)
+        except ValueError:
+            return False
+    if not isinstance(row, dict):
+        return False
+    keys = set(row)
+    return {"score", "decision"} <= keys or {"source", "position", "reason"} <= keys or {"read", "written"} <= keys
+
+
+def _check_targets(inputs: Sequence[str], targets: list[tuple[str, Path, list[Path]]]) -> frozenset[str]:
+    """Refuse unusable or clashing output paths before anything is written; return the real paths to skip.
+
+    ``targets`` are (what, path, its side files such as ``.partial``/``.lock``). Refused, with one line: a
+    target that is a directory or whose directory is missing or a file; two targets that are one file (under
+    any spelling); a target that is an input; and an existing target inside an input directory that is not a
+    pillscan product (it would be an input the user meant to scan). Everything the scan writes is returned so
+    the directory walk never reads it back: an output inside an input directory is not scanned, and a re-run
+    passes over the earlier run's output instead of scoring it.
+    """
+    owners: dict[str, str] = {}
+    for what, path, sides in targets:
+        if path.is_dir():
+            raise OutputError(f"{what} {path} is a directory; give a file name")
+        parent = path.parent
+        if not parent.exists():
+            raise OutputError(f"{what} directory {parent} does not exist")
+        if not parent.is_dir():
+            raise OutputError(f"cannot write the {what} {path}: {os.strerror(errno.ENOTDIR)} ({parent})")
+        for f in (path, *sides):
+            real = os.path.realpath(f)
+            if real in owners:
+                raise OutputError(f"the {owners[real]} and the {what} are the same file ({f}); give different names")
+            owners[real] = what
+    for p in inputs:
+        if p == "-":
+            continue
+        real_input = os.path.realpath(p)
+        if real_input in owners:
+            raise OutputError(f"{owners[real_input]} {p} is also an input; refusing to overwrite it")
+        if not os.path.isdir(real_input):
+            continue
+        for what, path, _ in targets:
+            real = os.path.realpath(path)
+            if (
+                real.startswith(real_input.rstrip(os.sep) + os.sep)
+                and path.is_file()
+                and not _written_by_pillscan(path)
+            ):
+                raise OutputError(
+                    f"{what} {path} is a file inside the input directory {p} and not a pillscan output; "
+                    "refusing to overwrite an input: write it elsewhere"
+                )
+    return frozenset(owners)
+
+
 def _write_json_atomic(path: Path, data: Any, *, sync: bool = False) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
-        if sync:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):  # a full disk must not leave a half-written .tmp behind
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def _fsync_dir(path: Path) -> None:
@@ -521,10 +657,19 @@ def scan(
     lock = out_path.with_name(out_path.name + ".lock")
     err_final = Path(errors_path) if errors_path is not None else None
     err_partial = err_final.with_name(err_final.name + ".partial") if err_final is not None else None
+    targets: list[tuple[str, Path, list[Path]]] = []
+    if not to_stdout:
+        targets.append(("output", out_path, [partial, lock, ckpt_path, ckpt_path.with_name(ckpt_path.name + ".tmp")]))
+    if err_final is not None and err_partial is not None:
+        targets.append(("errors file", err_final, [err_partial]))
+    for what, extra in (("summary", summary_path), ("report", report_path)):
+        if extra is not None:
+            targets.append((what, Path(extra), [Path(str(extra) + ".tmp")]))
+    own_files = _check_targets(inputs, targets)
 
     from pillscan.readers import read_records
 
-    fingerprint = _fingerprint(inputs) if checkpointing else []
+    fingerprint = _fingerprint(inputs, own_files) if checkpointing else []
     options_hash = hashlib.sha256(
         json.dumps(
             {
@@ -652,7 +797,7 @@ def scan(
                 else:
                     err_fh = open(err_partial, "wb")  # noqa: SIM115
         except OSError as exc:
-            raise OutputError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+            raise OutputError(f"cannot write {exc.filename or out_path}: {exc.strerror or exc}") from exc
 
         chunks = read_records(
             inputs,
@@ -661,6 +806,7 @@ def scan(
             id_col=id_col,
             chunk_size=chunk_size,
             max_text_chars=max_text_chars,
+            exclude=own_files,
         )
         if resumed_at:
             chunks = _skip_items(chunks, resumed_at)
@@ -730,17 +876,27 @@ def scan(
             executor.shutdown(wait=True, cancel_futures=True)
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
-        if not completed:
-            for fh in (writer.fh if writer is not None and not to_stdout else None, err_fh):
-                if fh is not None and not fh.closed:
-                    fh.close()
-            # Keep partial files only when a checkpoint makes them resumable.
-            if not to_stdout and not ckpt_path.exists():
-                partial.unlink(missing_ok=True)
-                if err_partial is not None:
-                    err_partial.unlink(missing_ok=True)
-        if not to_stdout:
-            lock.unlink(missing_ok=True)
+        try:
+            if not completed:
+                # Cleanup must never raise: closing a file flushes its buffer, which fails again on a full disk,
+                # and that second error would replace the one that explains what went wrong.
+                for fh in (writer.fh if writer is not None and not to_stdout else None, err_fh):
+                    if fh is not None and not fh.closed:
+                        try:
+                            fh.close()
+                        except OSError as exc:
+                            log.debug("closing %s after an error: %s", getattr(fh, "name", fh), exc)
+                # Keep partial files only when a checkpoint makes them resumable.
+                if not to_stdout and not ckpt_path.exists():
+                    for leftover in (partial, err_partial):
+                        if leftover is not None:
+                            try:
+                                leftover.unlink(missing_ok=True)
+                            except OSError as exc:
+                                log.debug("removing %s after an error: %s", leftover, exc)
+        finally:
+            if not to_stdout:
+                _release_lock(lock)
 
     elapsed = time.perf_counter() - started
     this_session = tally.read - session_start_read

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from pillscan.errors import InputError, PillscanError
@@ -220,26 +220,32 @@ def _check_paths(paths: Sequence[str | Path]) -> list[Path | None]:
     return resolved
 
 
-def iter_sources(paths: Sequence[str | Path]) -> Iterator[Source | ReadError]:
+def iter_sources(paths: Sequence[str | Path], *, exclude: Collection[str | Path] = ()) -> Iterator[Source | ReadError]:
     """Expand paths into files: directories recursively (sorted, hidden names skipped, symlink loops reported).
 
-    Missing or unreadable top-level paths raise InputError before anything is read.
+    Missing or unreadable top-level paths raise InputError before anything is read. A file met in a directory
+    walk whose real path is in ``exclude`` is passed over silently (logged): a scan excludes its own output,
+    ``.partial``, ``.lock``, checkpoint, errors and summary files, so an output written inside an input
+    directory is never read back as posts. Files named explicitly in ``paths`` are never excluded here (the
+    scan refuses an input that is also one of its outputs).
     """
-    return _expand(_check_paths(paths))
+    return _expand(_check_paths(paths), frozenset(os.path.realpath(p) for p in exclude))
 
 
-def _expand(resolved: list[Path | None]) -> Iterator[Source | ReadError]:
+def _expand(resolved: list[Path | None], exclude: frozenset[str] = frozenset()) -> Iterator[Source | ReadError]:
     seen: set[str] = set()
     for path in resolved:
         if path is None:
             yield Source("<stdin>", None)
         elif path.is_dir():
-            yield from _walk(path, seen, ())
+            yield from _walk(path, seen, (), exclude)
         else:
             yield Source(str(path), path)
 
 
-def _walk(directory: Path, seen: set[str], ancestors: tuple[str, ...]) -> Iterator[Source | ReadError]:
+def _walk(
+    directory: Path, seen: set[str], ancestors: tuple[str, ...], exclude: frozenset[str] = frozenset()
+) -> Iterator[Source | ReadError]:
     real = os.path.realpath(directory)
     if real in ancestors:
         yield ReadError(str(directory), 0, f"symlink loop: {directory} points back to {real} (not followed)")
@@ -263,7 +269,9 @@ def _walk(directory: Path, seen: set[str], ancestors: tuple[str, ...]) -> Iterat
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(path, seen, (*ancestors, real))
+            yield from _walk(path, seen, (*ancestors, real), exclude)
+        elif exclude and os.path.realpath(path) in exclude:
+            log.info("%s: not read (a file this scan writes)", path)
         elif not os.path.exists(path):
             yield ReadError(str(path), 0, "broken symlink")
         elif path.suffix.lower() in _NOT_POSTS:
@@ -323,11 +331,13 @@ def read_records(
     id_col: str | None = None,
     chunk_size: int = 2000,
     max_text_chars: int = 1_000_000,
+    exclude: Collection[str | Path] = (),
 ) -> Iterator[list[Record | ReadError]]:
     """Stream records in bounded chunks, in input order; bad records come as ReadError in their place.
 
     ``path == "-"`` reads stdin (format sniffed from content). Raises InputError for a missing path, an unknown
-    format, or a file with no usable text field (the message lists the fields/columns found).
+    format, or a file with no usable text field (the message lists the fields/columns found). Files found in a
+    directory walk whose real path is in ``exclude`` are not read (see :func:`iter_sources`).
     """
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
@@ -336,7 +346,7 @@ def read_records(
     if not paths:
         raise InputError("no input given")
     options = ReadOptions(text_col=text_col, id_col=id_col, max_text_chars=max_text_chars, chunk_size=chunk_size)
-    return _chunks(iter_sources(paths), options, format, chunk_size)
+    return _chunks(iter_sources(paths, exclude=exclude), options, format, chunk_size)
 
 
 def _chunks(
