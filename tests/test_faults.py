@@ -240,6 +240,36 @@ def test_output_inside_an_input_directory_is_never_read_back(tmp_path: Path) -> 
         assert summary.read == 50 and list(summary.by_source) == [str(folder / "posts.jsonl")]
 
 
+def test_output_naming_a_post_file_inside_an_input_directory_is_refused(tmp_path: Path) -> None:
+    # The walk passes over the output path, so overwriting posts.jsonl would silently drop an input.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    posts = write_jsonl(folder / "posts.jsonl", 20)
+    before = digest(posts)
+    with pytest.raises(OutputError, match="inside the input directory") as info:
+        scan([folder], output=posts, model=FakeModel(), workers=1)
+    assert "\n" not in str(info.value) and digest(posts) == before
+    assert leftovers(folder, set()) == ["posts.jsonl"]
+
+
+def test_resume_with_the_output_inside_the_input_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The .partial, .lock and checkpoint in the folder are not inputs: they must not make the inputs look changed.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_jsonl(folder / "posts.jsonl", 3000, bad_every=101)
+    opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100, "checkpoint_every": 2}
+    full = scan([folder], output=tmp_path / "full.jsonl", **opts)
+    out = folder / "out.jsonl"
+    with monkeypatch.context() as patch:
+        patch.setattr(writers_mod, "open", _disk_with(250_000), raising=False)
+        with pytest.raises(OutputError, match="No space left"):
+            scan([folder], output=out, **opts)
+    resumed = scan([folder], output=out, resume=True, **opts)
+    assert resumed.resumed_at > 0 and out.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+    assert (resumed.read, resumed.skipped) == (full.read, full.skipped)
+    assert leftovers(folder, set()) == ["out.jsonl", "posts.jsonl"]
+
+
 # --- concurrent writers ------------------------------------------------------------------------------------------
 
 _RUNNER = """
