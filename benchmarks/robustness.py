@@ -130,6 +130,13 @@ def innocent_text(text: str, rng: random.Random) -> str:
     return f"{before}\n\n{text}\n\n{after}"
 
 
+def innocent_inline(text: str, rng: random.Random) -> str:
+    """Bury the offer mid-text with no paragraph breaks, so it cannot be scored as a paragraph of its own."""
+    before, after = rng.sample(CHATTER, 2)
+    flat = " ".join(text.split())
+    return f"{' '.join(before.split())} {flat} {' '.join(after.split())}"
+
+
 def line_split(text: str, rng: random.Random) -> str:
     """Split drug names across lines (xan\\nax)."""
 
@@ -153,12 +160,12 @@ NAME_ATTACKS: list[Attack] = [char_swap, homoglyphs, spacing, dotting, leetspeak
 
 
 def combined(text: str, rng: random.Random) -> str:
-    """Everything at once: a random name attack per drug name, emoji code, then buried in chatter."""
+    """Everything at once: a random name attack per drug name, emoji code, then buried inline in chatter."""
 
     def mangle(name: str, r: random.Random) -> str:
         return r.choice(NAME_ATTACKS)(name, r)
 
-    return innocent_text(emoji_code(attack_names(text, rng, mangle), rng), rng)
+    return innocent_inline(emoji_code(attack_names(text, rng, mangle), rng), rng)
 
 
 ATTACKS: dict[str, Attack] = {
@@ -170,7 +177,8 @@ ATTACKS: dict[str, Attack] = {
     "leetspeak": leetspeak,
     "zero-width chars": zero_width,
     "emoji substitution": emoji_code,
-    "inserted innocent text": innocent_text,
+    "inserted innocent text (paragraphs)": innocent_text,
+    "inserted innocent text (inline)": innocent_inline,
     "names split across lines": line_split,
     "fullwidth letters": fullwidth,
     "all combined": combined,

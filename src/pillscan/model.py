@@ -68,6 +68,11 @@ DEFAULT_THRESHOLDS = {"offer": 0.5, "review": 0.25}
 WINDOW_CHARS = 600
 WINDOW_STRIDE = 300
 WHOLE_TEXT_CHARS = 1200
+#: Window sizes and strides for long texts: a wide one for context, a narrow one so that a short offer
+#: inside a long post is not diluted by the text around it.
+WINDOWS = ((WINDOW_CHARS, WINDOW_STRIDE), (250, 125))
+MIN_PARAGRAPH_CHARS = 25
+_PARAGRAPH = re.compile(r"\n\s*\n")
 BUNDLE_FORMAT = 1
 RETRAIN_HINT = "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
 
@@ -423,20 +428,25 @@ def fit_word_stage(normalized: Sequence[str], counts: np.ndarray, labels: np.nda
 
 
 def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
-    """Texts to score and the text each came from: short texts whole; long ones in overlapping windows
-    (every passage of up to WINDOW_STRIDE characters lies inside one) plus, up to WHOLE_TEXT_CHARS, whole,
-    so that cues spread across a long offer still meet."""
+    """Texts to score and the text each came from. Short texts are scored whole. A long one is scored in
+    overlapping windows (every passage of up to WINDOW_STRIDE characters lies inside one), paragraph by
+    paragraph (an offer pasted between two paragraphs of chatter stands alone), and, up to WHOLE_TEXT_CHARS,
+    whole, so that cues spread across a long offer still meet. Its score is the maximum."""
     windows: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
-        if len(text) <= WINDOW_CHARS or len(text) <= WHOLE_TEXT_CHARS:
+        if len(text) <= WINDOW_CHARS:
             windows.append(text)
             owners.append(i)
-            if len(text) <= WINDOW_CHARS:
-                continue
-        for start in range(0, len(text) - WINDOW_STRIDE, WINDOW_STRIDE):
-            windows.append(text[start : start + WINDOW_CHARS])
-            owners.append(i)
+            continue
+        pieces = [text] if len(text) <= WHOLE_TEXT_CHARS else []
+        for size, stride in WINDOWS:
+            pieces += [text[start : start + size] for start in range(0, max(len(text) - stride, 1), stride)]
+        paragraphs = [p for p in _PARAGRAPH.split(text) if len(p.strip()) >= MIN_PARAGRAPH_CHARS]
+        if len(paragraphs) > 1:
+            pieces += [p for p in paragraphs if len(p) <= WINDOW_CHARS]
+        windows.extend(pieces)
+        owners.extend([i] * len(pieces))
     return windows, owners
 
 
