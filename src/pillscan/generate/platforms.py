@@ -78,7 +78,9 @@ def style(draft: Draft, ctx: Ctx) -> str:
 
     if platform == "reddit":
         # Reddit: often only the post title is visible (feeds, dumps of titles).
-        if title and (not body or ctx.chance(0.45)):
+        # A short title ("WTS", "selling extras") says too little to stand for the post, and a row's label
+        # is about its text: only titles of some length are shown alone.
+        if title and (not body or (len(title) >= 25 and ctx.chance(0.45))):
             text = title
         elif title:
             text = title + "\n\n" + body

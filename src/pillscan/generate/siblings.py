@@ -177,6 +177,56 @@ def chatter_media_promo(ctx: Ctx) -> Draft:
     )
 
 
+@family("chatter", 0, {"x": 1.5, "instagram": 1.2, "tiktok": 1.0, "snapchat": 1.0, "sms": 0.6})
+def chatter_short_cta(ctx: Ctx) -> Draft:
+    """Very short everyday posts built from the calls to action and slang that offers use too ("link in bio",
+    "check my story", "plug", "hmu"), so that a few such words alone do not read as an offer."""
+    core = ctx.pick(
+        (
+            "link in bio",
+            "check my story",
+            "new post up",
+            "story time",
+            "shameless plug",
+            "plug it in",
+            "phone needs a plug",
+            "hmu if you're free",
+            "hmu later",
+            "dm me",
+            "text me when you're here",
+            "who's up",
+            "bars",
+            "these bars tho",
+            "blues tonight",
+            "feeling blue",
+            "30s party tonight",
+            "x",
+            "ok",
+            "d post",
+            "new merch",
+            "tickets in bio",
+            "full video on my page",
+            "swipe up",
+            "drop a like",
+            "go follow my backup",
+            "tap in",
+            "on the way",
+            "we outside",
+            "restock soon",
+            "sold out!",
+            "all sold, thank you",
+            "price drop!",
+            "ships tomorrow",
+        )
+    )
+    parts = [core]
+    if ctx.chance(0.5):
+        parts.append(ctx.emoji(vocab.DECOR, 1, 2))
+    if ctx.chance(0.3):
+        parts.append(shared.short_link(ctx))
+    return Draft(parts, tags=ctx.tags(("fyp", "music", "ootd", "mood", "weekend", "merch", "vlog"), 0, 2))
+
+
 @family("generic_spam", 0, {"email": 2.0}, langs=("en",))
 def spam_salad_products(ctx: Ctx) -> Draft:
     """Ordinary spam (watches, software, loans, diets) with mangled words, unit prices and a word-salad tail."""
