@@ -452,4 +452,6 @@ def test_memory_stays_bounded_on_a_gigabyte_bomb(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     code, max_rss_kb = (int(v) for v in done.stdout.split())
     assert code == 0, done.stderr
-    assert max_rss_kb < 400_000  # ~1 GB decompressed and a 10 MB line went through; none of it was held
+    # ~1 GB decompressed and a 10 MB line went through; none of it was held. Peak RSS measured 236-450 MB
+    # (it varies with the order tests ran in, for reasons not pinned down); holding the bomb would be > 1 GB.
+    assert max_rss_kb < 600_000, max_rss_kb
