@@ -226,19 +226,28 @@ def test_installed_console_script(tmp_path: Path) -> None:
         timeout=120,
     )
     assert bad.returncode == 1 and bad.stderr.startswith("pillscan: error:") and "Traceback" not in bad.stderr
-    if not DEFAULT_MODEL.exists():
+    if not DEFAULT_MODEL.exists() or not SAMPLES.exists():
         return
-    src = tmp_path / "posts.txt"
-    src.write_text("xanax 2mg bars, snap me for the menu, cashapp only\nthe weather is nice today\n")
+    # End to end with the installed command and the bundled model: every export format in data/samples.
+    summary_path = tmp_path / "summary.json"
     done = subprocess.run(
-        [*cmd, "scan", str(src), "-o", str(tmp_path / "o.jsonl"), "--fail-on-flag", "--workers", "1"],
+        [*cmd, "scan", str(SAMPLES), "-o", str(tmp_path / "o.jsonl"), "--summary", str(summary_path), "--fail-on-flag"],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    rows = read_jsonl(tmp_path / "o.jsonl")
-    assert done.returncode == 3, done.stderr
-    assert [r["decision"] for r in rows][1] == "clean" and rows[0]["decision"] == "offer"
+    assert done.returncode == 3, done.stderr  # completed, and something was flagged
+    summary = json.loads(summary_path.read_text())
+    assert summary["read"] == summary["written"] + summary["skipped"] == 57
+    by_id = {
+        Path(r["id"]).name if r["id"].endswith("posts.txt:2") else r["id"]: r for r in read_jsonl(tmp_path / "o.jsonl")
+    }
+    assert {Path(r["source"]).name for r in by_id.values()} >= {
+        "posts.csv", "posts.jsonl", "posts.txt", "tweets.js", "result.json", "your_posts_1.json", "posts_1.json",
+        "message_1.json", "reddit_sample.jsonl",
+    }  # fmt: skip
+    assert all(by_id[i]["decision"] == "offer" for i in PLANTED)
+    assert not any(by_id[i]["decision"] == "offer" for i in HARD_NEGATIVES)
 
 
 PLANTED = {

@@ -97,3 +97,18 @@ def test_text_normalizer_follows_the_transformer_contract():
     assert norm.fit(["a"]) is norm
     assert norm.transform(["X 4 N 4 X", None]) == ["xanax", ""]
     assert list(norm.get_feature_names_out()) == ["normalized_text"]
+
+
+@pytest.mark.slow
+def test_default_model_card_matches_what_pillscan_train_generates(model):
+    """`pillscan train` with no options regenerates exactly the default model's training rows."""
+    from pillscan.generate import generate_corpus
+    from pillscan.train import TrainConfig, _fingerprint
+
+    config = TrainConfig()
+    training = model.card["training"]
+    assert training["generator_seed"] == config.seed and training["generated_rows"] == config.n
+    corpus = generate_corpus(config.n, seed=config.seed, positive_rate=config.positive_rate)
+    corpus = corpus[~corpus["kind"].isin(config.exclude_kinds)].reset_index(drop=True)
+    assert len(corpus) == training["rows"]
+    assert _fingerprint(corpus) == training["sha256"]
