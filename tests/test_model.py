@@ -112,3 +112,13 @@ def test_default_model_card_matches_what_pillscan_train_generates(model):
     corpus = corpus[~corpus["kind"].isin(config.exclude_kinds)].reset_index(drop=True)
     assert len(corpus) == training["rows"]
     assert _fingerprint(corpus) == training["sha256"]
+
+
+def test_public_api_exposes_the_model():
+    import pillscan
+
+    model = pillscan.load_model()
+    assert isinstance(model, pillscan.Model)
+    [result] = model.score([OFFERS[2]])
+    assert isinstance(result, pillscan.Result) and result.decision == "offer"
+    assert isinstance(model.explain(OFFERS[2]), pillscan.Explanation)

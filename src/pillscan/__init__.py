@@ -8,4 +8,27 @@ from pillscan.generate import generate_corpus
 from pillscan.records import ReadError, Record, Result, Signal
 from pillscan.scan import ScanSummary, scan
 
-__all__ = ["ReadError", "Record", "Result", "ScanSummary", "Signal", "__version__", "generate_corpus", "scan"]
+__all__ = [
+    "Explanation",
+    "Model",
+    "ReadError",
+    "Record",
+    "Result",
+    "ScanSummary",
+    "Signal",
+    "__version__",
+    "generate_corpus",
+    "load_model",
+    "scan",
+]
+
+_MODEL_NAMES = ("Explanation", "Model", "load_model")
+
+
+def __getattr__(name: str) -> object:
+    # The model module imports scikit-learn; load it on first use so that `import pillscan` stays quick.
+    if name in _MODEL_NAMES:
+        from pillscan import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'pillscan' has no attribute {name!r}")
