@@ -21,7 +21,7 @@ signal name                    fires on
 ``payment:<name>``             group ``payment`` (``payment:cashapp``, ``payment:crypto``, …)
 ``shipping:<name>``            group ``shipping`` (``shipping:stealth``, ``shipping:overnight``, …)
 ``claim:<name>``               group ``claims`` (``claim:pressed``, ``claim:pharma_grade``, …)
-``sale:<name>``                group ``sale`` (``sale:selling``, ``sale:menu``, …)
+``sale:<name>``                group ``sale`` (``sale:selling``, ``sale:menu``, …), and ``sale:discount`` ("65 % off")
 ``no_prescription``            group ``no_prescription`` (``no script``, ``sin receta``)
 ``emoji:<name>``               group ``emoji_code`` (``emoji:plug`` for 🔌, ``emoji:pill`` for 💊, …)
 ``obfuscation:<kind>``         ``leetspeak``, ``spacing`` (``x a n a x``), ``homoglyph`` (Cyrillic/Greek letters in
@@ -208,6 +208,8 @@ _QUANTITY = re.compile(
     r"|\d+ ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
     r"(?![a-z0-9])"
 )
+# A discount ("65 % off", "up to 80% savings"): a sale cue the word lexicon cannot hold (the % sign).
+_DISCOUNT = re.compile(r"(?<![a-z0-9.])\d{1,2} ?% ?-? ?(?:off|discount|descuento|savings?|less)(?![a-z0-9])")
 # Each pattern starts with the rare character it is about, so the regex engine skips ahead to it:
 # an invisible character run between two word characters,
 _ZW = "\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff"
@@ -303,7 +305,7 @@ def extract_signals(text: str) -> tuple[Signal, ...]:
                 emit("quantity", number, stop)
             if entry.column == "slang_ambiguous" and (evidence or number >= 0):
                 emit(f"drug:{entry.canonical}", start, stop)
-    for pattern, name in ((_DOSE, "dose"), (_QUANTITY, "quantity")):
+    for pattern, name in ((_DOSE, "dose"), (_QUANTITY, "quantity"), (_DISCOUNT, "sale:discount")):
         for match in pattern.finditer(norm):
             emit(name, *match.span())
     kinds = {FLAG_LEET: "leetspeak", FLAG_JOIN: "spacing"}
@@ -355,7 +357,7 @@ _ANY_DIGIT = re.compile(r"\d")
 _ASCII_DIGITS = frozenset("0123456789")
 _N_FEATURES = len(_FEATURES)
 _C_DRUG, _C_IN_SCOPE, _C_IMPRINT, _C_DOSE = (_COLUMN[c] for c in ("drug", "drug_in_scope", "imprint", "dose"))
-_C_QUANTITY, _C_OBFUSCATION = _COLUMN["quantity"], _COLUMN["obfuscation"]
+_C_QUANTITY, _C_OBFUSCATION, _C_SALE = _COLUMN["quantity"], _COLUMN["obfuscation"], _COLUMN["sale"]
 _COMBINATION_COLUMNS = tuple((_COLUMN[c], _COLUMN[f"drug_and_{c}"]) for c in _COMBINATIONS)
 
 
@@ -391,6 +393,8 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
         doses = len(_DOSE.findall(norm))
         row[_C_DOSE] += doses
         row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
+        if "%" in norm:
+            row[_C_SALE] += len(_DISCOUNT.findall(norm))
     # Ambiguous slang counts as a drug when other evidence backs it (see the table above).
     if row[_C_DRUG] or row[_C_IMPRINT] or doses or pill_emoji:
         backed_ambiguous = ambiguous
