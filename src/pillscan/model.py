@@ -130,6 +130,19 @@ def _as_texts(X: Iterable[Any]) -> list[str]:
     return [x if isinstance(x, str) else ("" if x is None else str(x)) for x in X]
 
 
+#: The word n-gram features: one definition for the full pipeline and the cascade's word stage, whose
+#: plain-Python scorer mirrors exactly this tokenisation (see WordStage).
+WORD_TFIDF: dict[str, Any] = {
+    "analyzer": "word",
+    "ngram_range": (1, 2),
+    "min_df": 2,
+    "max_features": 200_000,
+    "sublinear_tf": True,
+    "token_pattern": r"(?u)\b\w+\b",
+    "lowercase": False,
+}
+
+
 def build_pipeline(
     *,
     C: float = 1.0,
@@ -147,16 +160,7 @@ def build_pipeline(
                     [
                         (
                             "word",
-                            TfidfVectorizer(
-                                analyzer="word",
-                                ngram_range=(1, 2),
-                                min_df=2,
-                                max_features=200_000,
-                                sublinear_tf=True,
-                                token_pattern=r"(?u)\b\w+\b",
-                                lowercase=False,
-                                dtype=np.float32,
-                            ),
+                            TfidfVectorizer(**WORD_TFIDF, dtype=np.float32),
                         ),
                         (
                             "char",
@@ -407,16 +411,7 @@ class WordStage:
 
 def fit_word_stage(normalized: Sequence[str], counts: np.ndarray, labels: np.ndarray, *, C: float = 1.0) -> WordStage:
     """Fit stage two on normalised training texts, their signal counts and labels (``cut`` is set by the caller)."""
-    vectorizer = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        min_df=2,
-        max_features=200_000,
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w+\b",
-        lowercase=False,
-        dtype=np.float64,
-    )
+    vectorizer = TfidfVectorizer(**WORD_TFIDF, dtype=np.float64)
     words = vectorizer.fit_transform(list(normalized))
     signals = sp.csr_matrix(np.log1p(np.asarray(counts, dtype=np.float64)))
     clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
