@@ -297,6 +297,45 @@ class _Tally:
         if out.top:
             self.top = heapq.nlargest(TOP_K, self.top + out.top, key=lambda r: r["score"])
 
+    def summary(
+        self,
+        *,
+        thresholds: dict[str, float],
+        model_name: str,
+        elapsed: float,
+        posts: int,
+        output: str,
+        errors: str | None,
+        resumed_at: int = 0,
+    ) -> ScanSummary:
+        """The run's summary (``posts``: records read by this run, for posts/s); checks the accounting."""
+        if self.read != self.scored + self.skipped:  # pragma: no cover - an accounting bug, never user error
+            raise PillscanError(f"accounting error: read {self.read} != {self.scored} + {self.skipped}")
+        summary = ScanSummary(
+            read=self.read,
+            written=self.scored,
+            skipped=self.skipped,
+            output_rows=self.rows,
+            flagged=self.offer,
+            review=self.review,
+            by_drug=_sorted_counts(self.by_drug),
+            by_signal=_sorted_counts(self.by_signal),
+            by_source=dict(sorted(self.by_source.items())),
+            score_hist=tuple(self.hist),
+            thresholds=thresholds,
+            model=model_name,
+            elapsed_s=round(elapsed, 3),
+            posts_per_s=round(posts / elapsed, 1) if elapsed > 0 else 0.0,
+            output=output,
+            errors=errors,
+            resumed_at=resumed_at,
+            skip_examples=tuple(self.skip_examples),
+        )
+        if summary.skipped and errors is None:
+            example = summary.skip_examples[0] if summary.skip_examples else "?"
+            log.warning("%d records skipped (e.g. %s); pass --errors FILE to list them all", summary.skipped, example)
+        return summary
+
 
 def _sorted_counts(d: dict[str, int]) -> dict[str, int]:
     return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -899,35 +938,15 @@ def scan(
                 _release_lock(lock)
 
     elapsed = time.perf_counter() - started
-    this_session = tally.read - session_start_read
-    summary = ScanSummary(
-        read=tally.read,
-        written=tally.scored,
-        skipped=tally.skipped,
-        output_rows=tally.rows,
-        flagged=tally.offer,
-        review=tally.review,
-        by_drug=_sorted_counts(tally.by_drug),
-        by_signal=_sorted_counts(tally.by_signal),
-        by_source=dict(sorted(tally.by_source.items())),
-        score_hist=tuple(tally.hist),
+    summary = tally.summary(
         thresholds=thresholds,
-        model=_model_name(model_obj),
-        elapsed_s=round(elapsed, 3),
-        posts_per_s=round(this_session / elapsed, 1) if elapsed > 0 else 0.0,
+        model_name=_model_name(model_obj),
+        elapsed=elapsed,
+        posts=tally.read - session_start_read,
         output=str(output),
         errors=str(err_final) if err_final is not None else None,
         resumed_at=resumed_at,
-        skip_examples=tuple(tally.skip_examples),
     )
-    if tally.read != tally.scored + tally.skipped:  # pragma: no cover - an accounting bug, never user error
-        raise PillscanError(f"accounting error: read {tally.read} != {tally.scored} + {tally.skipped}")
-    if summary.skipped and err_final is None:
-        log.warning(
-            "%d records skipped (e.g. %s); pass --errors FILE to list them all",
-            summary.skipped,
-            summary.skip_examples[0] if summary.skip_examples else "?",
-        )
     if summary_path is not None:
         try:
             _write_json_atomic(Path(summary_path), summary.to_dict())

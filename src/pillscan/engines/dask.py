@@ -50,7 +50,6 @@ from pillscan.scan import (
     _process_chunk,
     _resolve_model,
     _score_texts,
-    _sorted_counts,
     _Tally,
     _write_json_atomic,
 )
@@ -746,30 +745,14 @@ def scan_dask(
                     fs.rm(path, recursive=True)
 
     elapsed = time.perf_counter() - started
-    summary = ScanSummary(
-        read=tally.read,
-        written=tally.scored,
-        skipped=tally.skipped,
-        output_rows=tally.rows,
-        flagged=tally.offer,
-        review=tally.review,
-        by_drug=_sorted_counts(tally.by_drug),
-        by_signal=_sorted_counts(tally.by_signal),
-        by_source=dict(sorted(tally.by_source.items())),
-        score_hist=tuple(tally.hist),
+    summary = tally.summary(
         thresholds=thresholds,
-        model=_model_name(model_obj),
-        elapsed_s=round(elapsed, 3),
-        posts_per_s=round(tally.read / elapsed, 1) if elapsed > 0 else 0.0,
+        model_name=_model_name(model_obj),
+        elapsed=elapsed,
+        posts=tally.read,
         output=out,
         errors=str(errors_path) if errors_path is not None else None,
-        skip_examples=tuple(tally.skip_examples),
     )
-    if tally.read != tally.scored + tally.skipped:  # pragma: no cover - an accounting bug, never user error
-        raise PillscanError(f"accounting error: read {tally.read} != {tally.scored} + {tally.skipped}")
-    if summary.skipped and errors_path is None:
-        example = summary.skip_examples[0] if summary.skip_examples else "?"
-        log.warning("%d records skipped (e.g. %s); pass --errors FILE to list them all", summary.skipped, example)
     if summary_path is not None:
         try:
             _write_json_atomic(Path(summary_path), summary.to_dict())
