@@ -37,8 +37,9 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from pillscan.errors import InputError, ModelError, PillscanError, UnsafeModelError
 from pillscan.readers import detect_format, iter_sources, read_source
 from pillscan.readers._base import Opened
-from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, make_record, pick_column, value_to_text
+from pillscan.readers._fields import value_to_text
 from pillscan.readers._source import ReadOptions, Source, _CorruptStream, open_binary, sniff
+from pillscan.readers.parquet import batch_items, parquet_columns
 from pillscan.records import ReadError, Record, Result
 from pillscan.scan import (
     HIST_BINS,
@@ -455,37 +456,15 @@ def _read_parquet_groups(block: _Block, options: ReadOptions) -> Iterator[Record
             pfile = pq.ParquetFile(fh)
         except (pa.ArrowException, OSError) as exc:
             raise InputError(f"cannot read Parquet file {block.source}: {exc}") from None
-        columns = list(pfile.schema_arrow.names)
-        text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
-        if text_idx is None:
-            raise InputError(
-                f"no text column found in {block.source}; columns: {', '.join(columns)} (choose one with --text-col)"
-            )
-        id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
-        wanted = [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+        wanted = parquet_columns(list(pfile.schema_arrow.names), source, options)
         position = 0
         try:
             batches = pfile.iter_batches(
                 batch_size=max(1, options.chunk_size), columns=wanted, row_groups=list(block.row_groups or ())
             )
             for batch in batches:
-                texts = batch.column(0).to_pylist()
-                ids = batch.column(1).to_pylist() if id_idx is not None else [None] * len(texts)
-                for raw, raw_id in zip(texts, ids, strict=True):
-                    position += 1
-                    ident = None if raw_id is None else str(raw_id)
-                    if isinstance(raw, bytes):
-                        try:
-                            raw = raw.decode("utf-8")
-                        except UnicodeDecodeError as exc:
-                            yield ReadError(block.source, position, f"invalid UTF-8 at byte {exc.start + 1}", ident)
-                            continue
-                    text = value_to_text(raw)
-                    if text is None:
-                        reason = "empty text" if raw is None else "text is not a string"
-                        yield ReadError(block.source, position, reason, ident)
-                        continue
-                    yield make_record(text, ident, source, position, options)
+                yield from batch_items(batch, len(wanted) > 1, source, position, options)
+                position += batch.num_rows
         except (pa.ArrowException, OSError) as exc:
             yield ReadError(block.source, position + 1, f"corrupt Parquet data: {exc}")
 

@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from pillscan.errors import InputError
 from pillscan.readers._base import Item, Opened
 from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column, value_to_text
+from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
-__all__ = ["read_parquet"]
+__all__ = ["batch_items", "parquet_columns", "read_parquet"]
+
+
+def parquet_columns(columns: list[str], source: Source, options: ReadOptions) -> list[str]:
+    """The columns to read: the text column, then the id column if there is one (InputError if no text)."""
+    text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
+    if text_idx is None:
+        raise InputError(
+            f"no text column found in {source.name}; columns: {_listing(columns)} (choose one with --text-col)"
+        )
+    id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
+    return [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+
+
+def batch_items(batch: Any, has_id: bool, source: Source, position: int, options: ReadOptions) -> Iterator[Item]:
+    """Records (or ReadErrors) for one Arrow batch of [text, id?] columns; positions continue after ``position``."""
+    texts = batch.column(0).to_pylist()
+    ids = batch.column(1).to_pylist() if has_id else [None] * len(texts)
+    for raw, raw_id in zip(texts, ids, strict=True):
+        position += 1
+        ident = None if raw_id is None else str(raw_id)
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield ReadError(source.name, position, f"invalid UTF-8 at byte {exc.start + 1}", ident)
+                continue
+        text = value_to_text(raw)
+        if text is None:
+            yield ReadError(source.name, position, "empty text" if raw is None else "text is not a string", ident)
+            continue
+        yield make_record(text, ident, source, position, options)
 
 
 def read_parquet(opened: Opened) -> Iterator[Item]:
@@ -24,34 +57,11 @@ def read_parquet(opened: Opened) -> Iterator[Item]:
         pfile = pq.ParquetFile(source.path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read Parquet file {source.name}: {exc}") from None
-    columns = list(pfile.schema_arrow.names)
-    text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
-    if text_idx is None:
-        raise InputError(
-            f"no text column found in {source.name}; columns: {_listing(columns)} (choose one with --text-col)"
-        )
-    id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
-    wanted = [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+    wanted = parquet_columns(list(pfile.schema_arrow.names), source, options)
     position = 0
     try:
         for batch in pfile.iter_batches(batch_size=max(1, options.chunk_size), columns=wanted):
-            texts = batch.column(0).to_pylist()
-            ids = batch.column(1).to_pylist() if id_idx is not None else [None] * len(texts)
-            for raw, raw_id in zip(texts, ids, strict=True):
-                position += 1
-                ident = None if raw_id is None else str(raw_id)
-                if isinstance(raw, bytes):
-                    try:
-                        raw = raw.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        yield ReadError(source.name, position, f"invalid UTF-8 at byte {exc.start + 1}", ident)
-                        continue
-                text = value_to_text(raw)
-                if text is None:
-                    yield ReadError(
-                        source.name, position, "empty text" if raw is None else "text is not a string", ident
-                    )
-                    continue
-                yield make_record(text, ident, source, position, options)
+            yield from batch_items(batch, len(wanted) > 1, source, position, options)
+            position += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         yield ReadError(source.name, position + 1, f"corrupt Parquet data: {exc}")
