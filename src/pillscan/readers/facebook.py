@@ -6,7 +6,7 @@ repaired with :func:`fix_mojibake`. Items without text (photos, shares, stickers
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pillscan.errors import InputError
@@ -16,7 +16,7 @@ from pillscan.readers._source import ReadOptions, Source
 from pillscan.readers.json_doc import find_post_list, load_json_document, records_from_items
 from pillscan.records import ReadError
 
-__all__ = ["read_facebook", "read_messages", "repair_all"]
+__all__ = ["PostParser", "read_facebook", "read_messages", "read_meta_export", "repair_all"]
 
 
 def repair_all(value: Any) -> Any:
@@ -63,23 +63,28 @@ def _post_text(item: Mapping[str, Any]) -> str | None:
     return "\n".join(texts) if texts else None
 
 
-def read_facebook(opened: Opened) -> Iterator[Item]:
-    """your_posts_N.json, message_N.json, or any list of FB items; position = item number."""
+#: What a platform reader makes of one post item: (id, text or None, the skip reason if no text, meta).
+PostParser = Callable[[Mapping[str, Any]], tuple[str | None, str | None, str, dict[str, Any]]]
+
+
+def read_meta_export(opened: Opened, platform: str, label: str, parse_post: PostParser) -> Iterator[Item]:
+    """A Meta "Download your information" file: a message thread, or a list of posts (possibly wrapped in an
+    object); ``parse_post`` reads one post item. Position = item number; items without text are skips."""
     source, options = opened.source, opened.options
     doc = load_json_document(opened)
     if doc is MISSING:
         return
     doc = repair_all(doc)
     if isinstance(doc, Mapping) and isinstance(doc.get("messages"), list):
-        yield from read_messages(doc, source, options, "facebook")
+        yield from read_messages(doc, source, options, platform)
         return
     if isinstance(doc, Mapping):
-        found = find_post_list(doc)  # newer exports wrap lists: {"status_updates_v2": [...]}
+        found = find_post_list(doc)  # newer exports wrap lists: {"status_updates_v2": [...]}, {"ig_stories": [...]}
         if found is None:
-            raise InputError(f"{source.name}: no list of posts found in this Facebook export file")
+            raise InputError(f"{source.name}: no list of posts found in this {label} export file")
         doc = found[1]
     if not isinstance(doc, list):
-        raise InputError(f"{source.name}: not a Facebook export (expected a list of posts)")
+        raise InputError(f"{source.name}: not a {label} export (expected a list of posts)")
     picker = FieldPicker(options, source) if options.text_col else None
     for position, item in enumerate(doc, 1):
         if picker is not None:
@@ -88,17 +93,27 @@ def read_facebook(opened: Opened) -> Iterator[Item]:
         if not isinstance(item, Mapping):
             yield ReadError(source.name, position, "post is not an object")
             continue
-        ident = f"fb:{item['timestamp']}" if isinstance(item.get("timestamp"), int) else None
-        text = _post_text(item)
+        ident, text, reason, meta = parse_post(item)
         if text is None:
-            alt = value_to_text(item.get("text", item.get("content", MISSING)))
-            text = alt if alt else None
-        if text is None:
-            title = item.get("title")
-            reason = f"no post text ({title})" if isinstance(title, str) and title else "no post text"
             yield ReadError(source.name, position, reason, ident)
             continue
-        meta: dict[str, Any] = {"platform": "facebook", "kind": "post"}
-        if "timestamp" in item:
-            meta["timestamp"] = item["timestamp"]
         yield make_record(text, ident, source, position, options, meta)
+
+
+def _facebook_post(item: Mapping[str, Any]) -> tuple[str | None, str | None, str, dict[str, Any]]:
+    ident = f"fb:{item['timestamp']}" if isinstance(item.get("timestamp"), int) else None
+    text = _post_text(item)
+    if text is None:
+        alt = value_to_text(item.get("text", item.get("content", MISSING)))
+        text = alt if alt else None
+    title = item.get("title")
+    reason = f"no post text ({title})" if isinstance(title, str) and title else "no post text"
+    meta: dict[str, Any] = {"platform": "facebook", "kind": "post"}
+    if "timestamp" in item:
+        meta["timestamp"] = item["timestamp"]
+    return ident, text, reason, meta
+
+
+def read_facebook(opened: Opened) -> Iterator[Item]:
+    """your_posts_N.json, message_N.json, or any list of FB items; position = item number."""
+    return read_meta_export(opened, "facebook", "Facebook", _facebook_post)
