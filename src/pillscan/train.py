@@ -32,7 +32,7 @@ __all__ = ["TrainConfig", "choose_thresholds", "train_model"]
 log = logging.getLogger(__name__)
 
 #: The cascade's stage two lets through this share of the held-out rows the full model flags (review or offer).
-CASCADE_KEEP = 0.995
+CASCADE_KEEP = 0.98
 
 
 @dataclass(frozen=True)
