@@ -134,6 +134,9 @@ def train(ctx: click.Context, data: str | None, extra: tuple[str, ...], n: int |
 @click.option("--slice-col", help="Column to break flag rates down by (default: slice, kind or source).")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write the precision-recall curve as a PNG.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the metrics as JSON.")
+@click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report (tables, PR curves)."
+)
 def evaluate(
     labelled: tuple[str, ...],
     model_path: str | None,
@@ -142,19 +145,28 @@ def evaluate(
     slice_col: str | None,
     plot: str | None,
     json_path: str | None,
+    report_path: str | None,
 ) -> None:
     """Measure a model on labelled files (columns text,label; label -1 = out of scope, left out)."""
-    from pillscan.evaluate import evaluate_scores, format_evaluation, load_labelled, plot_pr_curve
+    from pillscan.evaluate import (
+        evaluate_scores,
+        format_evaluation,
+        load_labelled,
+        plot_pr_curve,
+        write_evaluation_report,
+    )
     from pillscan.model import load_model
 
     model = load_model(model_path, trust=trust_model)
     cut = model.thresholds["offer"] if threshold is None else threshold
     results = {}
+    sections = []
     for path in labelled:
         frame = load_labelled(path)
         scores = model.predict_proba(frame["text"].tolist())
         evaluation = evaluate_scores(frame, scores, cut, slice_col=slice_col)
         click.echo(format_evaluation(path, evaluation))
+        sections.append((path, evaluation, frame["label"].to_numpy(), scores))
         results[path] = {
             "metrics": evaluation["metrics"].to_dict(),
             "out_of_scope_flag_rate": evaluation["out_of_scope_flag_rate"],
@@ -167,6 +179,9 @@ def evaluate(
             click.echo(f"wrote {target}", err=True)
     if json_path:
         Path(json_path).write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    if report_path:
+        write_evaluation_report(sections, report_path, f"pillscan evaluation: model {model.name}")
+        click.echo(f"wrote {report_path}", err=True)
 
 
 @cli.command()

@@ -20,7 +20,9 @@ __all__ = [
     "format_evaluation",
     "load_labelled",
     "plot_pr_curve",
+    "pr_curve_png",
     "slice_flag_rates",
+    "write_evaluation_report",
 ]
 
 
@@ -119,8 +121,10 @@ def format_evaluation(name: str, evaluation: dict) -> str:
     return "\n".join(lines)
 
 
-def plot_pr_curve(labels: np.ndarray, scores: np.ndarray, path: str | Path, *, title: str = "Precision-recall") -> Path:
-    """Save a precision-recall curve as a PNG."""
+def pr_curve_png(labels: np.ndarray, scores: np.ndarray, *, title: str = "Precision-recall") -> bytes:
+    """A precision-recall curve as PNG bytes (label -1 rows left out)."""
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -138,9 +142,66 @@ def plot_pr_curve(labels: np.ndarray, scores: np.ndarray, path: str | Path, *, t
     ax.grid(alpha=0.3)
     ax.set_title(title)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     plt.close(fig)
+    return buffer.getvalue()
+
+
+def plot_pr_curve(labels: np.ndarray, scores: np.ndarray, path: str | Path, *, title: str = "Precision-recall") -> Path:
+    """Save a precision-recall curve as a PNG file."""
+    path = Path(path)
+    path.write_bytes(pr_curve_png(labels, scores, title=title))
+    return path
+
+
+def write_evaluation_report(
+    sections: list[tuple[str, dict, np.ndarray, np.ndarray]], path: str | Path, title: str
+) -> Path:
+    """A self-contained HTML page: per labelled file, its metrics, confusion matrix, flag rate per slice and
+    PR curve (``sections``: name, :func:`evaluate_scores` result, labels, scores)."""
+    import base64
+    from html import escape
+
+    parts = [
+        "<!doctype html><meta charset='utf-8'><title>pillscan evaluation</title>",
+        "<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em;color:#222}"
+        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;"
+        "text-align:right}td:first-child,th:first-child{text-align:left}h2{margin-top:2em}</style>",
+        f"<h1>{escape(title)}</h1>",
+    ]
+    for name, evaluation, labels, scores in sections:
+        m: Metrics = evaluation["metrics"]
+        (tn, fp), (fn, tp) = m.confusion
+        parts.append(f"<h2>{escape(name)}</h2>")
+        parts.append(
+            f"<p>{m.n} labelled rows ({m.positives} offers), offer threshold {evaluation['threshold']:.3f}</p>"
+            "<table><tr><th>precision</th><th>recall</th><th>F1</th><th>PR-AUC</th></tr>"
+            f"<tr><td>{m.precision:.3f}</td><td>{m.recall:.3f}</td><td>{m.f1:.3f}</td>"
+            f"<td>{'-' if m.pr_auc is None else f'{m.pr_auc:.3f}'}</td></tr></table>"
+            "<table><tr><th>confusion</th><th>flagged</th><th>not flagged</th></tr>"
+            f"<tr><td>offer (label 1)</td><td>{tp}</td><td>{fn}</td></tr>"
+            f"<tr><td>not an offer (label 0)</td><td>{fp}</td><td>{tn}</td></tr></table>"
+        )
+        if evaluation.get("out_of_scope_flag_rate") is not None:
+            parts.append(f"<p>Out-of-scope rows (label -1) flagged: {evaluation['out_of_scope_flag_rate']:.1%}</p>")
+        slices = evaluation.get("slices")
+        if slices is not None:
+            col = evaluation["slice_col"]
+            rows = "".join(
+                f"<tr><td>{escape(str(getattr(r, col)))}</td><td>{escape(str(getattr(r, 'label', '')))}</td>"
+                f"<td>{r.rows}</td><td>{r.flag_rate:.1%}</td></tr>"
+                for r in slices.itertuples(index=False)
+            )
+            parts.append(
+                f"<table><tr><th>{escape(col)}</th><th>label</th><th>rows</th><th>flagged</th></tr>{rows}</table>"
+            )
+        y = np.asarray(labels)
+        if 0 < int((y == 1).sum()) < int(((y == 0) | (y == 1)).sum()):
+            png = base64.b64encode(pr_curve_png(labels, scores, title=f"Precision-recall: {Path(name).name}")).decode()
+            parts.append(f"<img alt='precision-recall curve' src='data:image/png;base64,{png}'>")
+    path = Path(path)
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return path
 
 
