@@ -50,3 +50,18 @@ def test_explain_json_and_info() -> None:
     assert data["decision"] == "offer" and "oxycodone" in data["drugs"] and data["top_terms"]
     info = json.loads(runner.invoke(cli, ["info"]).output)
     assert info["name"] == "pillscan-default" and len(info["sha256"]) == 64 and "thresholds" in info
+
+
+def test_scan_quiet_prints_nothing_on_stderr(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples" / "posts.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "pillscan", "scan", str(samples), "-o", str(tmp_path / "o.jsonl"), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert len((tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()) == 10

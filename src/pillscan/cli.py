@@ -446,6 +446,7 @@ def score(
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same inputs and options.")
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any post is flagged as an offer.")
+@click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress, summary or logs on stderr.")
 @click.pass_context
 def scan_command(
     ctx: click.Context,
@@ -469,6 +470,7 @@ def scan_command(
     report_path: str | None,
     resume: bool,
     fail_on_flag: bool,
+    quiet_here: bool,
 ) -> int:
     """Scan exported posts (files, directories, platform exports) and write a score for each."""
     from pillscan.scan import ScanInterrupted, scan
@@ -477,7 +479,9 @@ def scan_command(
         raise click.UsageError("--scheduler needs --engine dask")
     if output == "-" and out_format not in (None, "jsonl"):
         raise click.UsageError("-o - writes JSONL; choose a file for csv or parquet")
-    quiet = bool(ctx.obj.get("quiet"))
+    quiet = bool(ctx.obj.get("quiet")) or quiet_here
+    if quiet_here:
+        logging.getLogger().setLevel(logging.ERROR)
     bar = None
     if not quiet and sys.stderr.isatty() and output != "-":
         from pillscan.progress import ProgressLine
