@@ -347,6 +347,24 @@ class _Tally:
         return summary
 
 
+def write_outputs(
+    summary: ScanSummary,
+    top: list[dict[str, Any]],
+    summary_path: str | Path | None,
+    report_path: str | Path | None,
+) -> None:
+    """Write the summary JSON and the HTML report (top flagged rows), where asked: the last step of a scan."""
+    if summary_path is not None:
+        try:
+            _write_json_atomic(Path(summary_path), summary.to_dict())
+        except OSError as exc:
+            raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
+    if report_path is not None:
+        from pillscan.report import write_report
+
+        write_report(top, summary, report_path)
+
+
 def _sorted_counts(d: dict[str, int]) -> dict[str, int]:
     return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -956,15 +974,7 @@ def scan(
         errors=str(err_final) if err_final is not None else None,
         resumed_at=resumed_at,
     )
-    if summary_path is not None:
-        try:
-            _write_json_atomic(Path(summary_path), summary.to_dict())
-        except OSError as exc:
-            raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
-    if report_path is not None:
-        from pillscan.report import write_report
-
-        write_report(tally.top, summary, report_path)
+    write_outputs(summary, tally.top, summary_path, report_path)
     return summary
 
 

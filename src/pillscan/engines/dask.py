@@ -52,7 +52,7 @@ from pillscan.scan import (
     _resolve_model,
     _score_texts,
     _Tally,
-    _write_json_atomic,
+    write_outputs,
 )
 from pillscan.writers import ChunkWriter, OutputError, result_row
 
@@ -732,15 +732,7 @@ def scan_dask(
         output=out,
         errors=str(errors_path) if errors_path is not None else None,
     )
-    if summary_path is not None:
-        try:
-            _write_json_atomic(Path(summary_path), summary.to_dict())
-        except OSError as exc:
-            raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
-    if report_path is not None:
-        from pillscan.report import write_report
-
-        write_report(tally.top, summary, report_path)
+    write_outputs(summary, tally.top, summary_path, report_path)
     return summary
 
 
