@@ -61,7 +61,8 @@ def test_cascade_passes_survivors_unchanged_and_clears_the_rest(
 ) -> None:
     texts = [t for t in corpus[0][:500] if len(t) <= 600]  # long texts are scored in windows
     full = cascaded.decision_function(texts, cascade=False)
-    np.testing.assert_allclose(full, cascaded.pipeline.decision_function(texts), rtol=1e-9, atol=1e-9)
+    # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
+    np.testing.assert_allclose(full, cascaded.pipeline.decision_function(texts), rtol=0, atol=1e-5)
     fast = cascaded.decision_function(texts)
     assert cascaded.word_stage is not None
     survive = cascaded.word_stage.passes(*normalize_and_count(texts))

@@ -74,10 +74,11 @@ def test_fast_path_equals_the_plain_pipeline(model):
 
     texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOW_CHARS]
     expected = model.pipeline.decision_function(texts)
-    np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=1e-9, atol=1e-9)
+    # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
+    np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=0, atol=1e-5)
     # The cascade clears some texts early: those get a low score, and it changes almost no decision.
     with_cascade = model.decision_function(texts, cascade=True)
-    changed = ~np.isclose(with_cascade, expected, rtol=1e-9, atol=1e-9)
+    changed = ~np.isclose(with_cascade, expected, rtol=0, atol=1e-5)
     assert changed.any(), "the cascade cleared nothing on a corpus with many non-offers"
     assert (model.calibrate(with_cascade[changed]) < model.thresholds["review"]).all()
     full = [model.decide(p) for p in model.calibrate(expected)]

@@ -8,14 +8,12 @@ the card *before* unpickling it, and refuses a file without a card unless the ca
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
 import math
 import pickle
 import platform
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,6 +31,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from pillscan import __version__
 from pillscan.errors import ModelError, UnsafeModelError
+from pillscan.fastlinear import NgramScorer
 from pillscan.normalize import normalize_many
 from pillscan.records import Decision, Result, Signal
 from pillscan.signals import (
@@ -267,17 +266,42 @@ class Model:
         return out
 
     def _full_raw(self, normalized: list[str], counts: np.ndarray) -> np.ndarray:
-        """The full pipeline's decision function on already normalised texts and their signal counts."""
+        """The full pipeline's decision function on already normalised texts and their signal counts.
+
+        Computed block by block with :class:`pillscan.fastlinear.NgramScorer` (equal to the pipeline's
+        TF-IDF features times the classifier's coefficients, several times faster; a test checks it).
+        """
+        blocks, signal_coef, intercept = self._linear_blocks()
+        out = np.full(len(normalized), intercept)
+        for scorer, weight in blocks:
+            out += weight * scorer(normalized)
+        out += np.log1p(np.asarray(counts, dtype=np.float64)) @ signal_coef
+        return out
+
+    def _linear_blocks(self) -> tuple[list[tuple[NgramScorer, float]], np.ndarray, float]:
+        """The pipeline as n-gram scorers with their weights, the signal coefficients and the intercept."""
+        cached = self.__dict__.get("_blocks")
+        if cached is not None:
+            return cached
         union: FeatureUnion = self.pipeline.named_steps["features"]
         parts = dict(union.transformer_list)
         weights = union.transformer_weights or {}
         clf = self.pipeline.named_steps["clf"]
-        tfidf = parts["text"].named_steps["tfidf"]
-        text_x = tfidf.transform(normalized)
-        signal_x = sp.csr_matrix(counts, dtype=np.float64)
-        signal_x.data = np.log1p(signal_x.data)
-        features = sp.hstack([text_x * weights.get("text", 1.0), signal_x * weights.get("signals", 1.0)], format="csr")
-        return np.asarray(clf.decision_function(features), dtype=np.float64)
+        coef = np.asarray(clf.coef_[0], dtype=np.float64)
+        text_weight = float(weights.get("text", 1.0))
+        blocks: list[tuple[NgramScorer, float]] = []
+        start = 0
+        for _, vectorizer in parts["text"].named_steps["tfidf"].transformer_list:
+            width = len(vectorizer.idf_)
+            blocks.append((NgramScorer.from_vectorizer(vectorizer, coef[start : start + width]), text_weight))
+            start += width
+        signal_coef = coef[start:] * float(weights.get("signals", 1.0))
+        cached = (blocks, signal_coef, float(clf.intercept_[0]))
+        self.__dict__["_blocks"] = cached
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_blocks"}  # rebuilt on first use
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw scores to calibrated probabilities (Platt scaling fitted on held-out template groups)."""
@@ -385,24 +409,23 @@ class WordStage:
 
     def raw(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
         """Stage-two scores of normalised texts with their :func:`pillscan.signals.signal_counts` rows."""
-        terms = self.terms
-        get = terms.get
-        log = math.log
-        text_part = np.empty(len(normalized))
-        for k, text in enumerate(normalized):
-            words = _WORDS.findall(text)
-            grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-            dot = square = 0.0
-            for gram, tf in Counter(grams).items():
-                hit = get(gram)
-                if hit is None:
-                    continue
-                value = hit[0] if tf == 1 else (1.0 + log(tf)) * hit[0]
-                square += value * value
-                dot += value * hit[1]
-            text_part[k] = dot / math.sqrt(square) if square > 0.0 else 0.0
+        scorer = self.__dict__.get("_scorer")
+        if scorer is None:
+            terms = list(self.terms.items())
+            scorer = NgramScorer(
+                "word",
+                {term: j for j, (term, _) in enumerate(terms)},
+                np.array([idf for _, (idf, _) in terms]),
+                np.array([coef for _, (_, coef) in terms]),
+                WORD_TFIDF["ngram_range"],
+            )
+            self.__dict__["_scorer"] = scorer
+        text_part = scorer(normalized)
         signal_part = np.log1p(np.asarray(counts, dtype=np.float64)) @ self.signal_coef
         return text_part + signal_part + self.intercept
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}  # rebuilt on first use
 
     def passes(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
         """True for the texts that go on to the full model."""

@@ -1,0 +1,107 @@
+"""NgramScorer must give what scikit-learn's TfidfVectorizer followed by a dot product gives."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pillscan import fastlinear
+from pillscan.fastlinear import NgramScorer
+
+CORPUS = [
+    "xanax bars 2mg dm me on snap",
+    "got perc 30s and blues, hit my telegram",
+    "a b c d e a a a",  # one-letter words: padded words shorter than the longest char n-gram
+    "news: police seized fake pills pressed with fentanyl",
+    "café envío rápido 💊 über straße",  # non-ASCII word characters
+    "中文 字符 xanax 字符",
+    "x_y under_score __ _",
+    "same same same same words words",
+    "",
+    "   spaces\tand\nnewlines  \r\n everywhere ",
+]
+PROBES = [
+    *CORPUS,
+    "totally unseen tokens qqq zzz",
+    "xanax xanax xanax xanax bars bars",
+    "nul\x00inside a text",
+    "\x00",
+    "mixed ascii and ünïcödé xanax bars",
+    "e",
+    "",
+]
+
+
+def _vectorizer(analyzer: str, **kw: object) -> TfidfVectorizer:
+    settings_ = {"ngram_range": (2, 5)} if analyzer == "char_wb" else {"ngram_range": (1, 2)}
+    settings_.update(kw)  # type: ignore[arg-type]
+    if analyzer == "word":
+        settings_["token_pattern"] = r"(?u)\b\w+\b"
+    return TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, lowercase=False, **settings_)
+
+
+def _check(vectorizer: TfidfVectorizer, texts: list[str], seed: int = 0) -> None:
+    coef = np.random.default_rng(seed).normal(size=len(vectorizer.idf_))
+    scorer = NgramScorer.from_vectorizer(vectorizer, coef)
+    expected = np.asarray(vectorizer.transform(texts) @ coef, dtype=np.float64)
+    np.testing.assert_allclose(scorer(texts), expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_equals_sklearn_on_tricky_texts(analyzer: str) -> None:
+    vectorizer = _vectorizer(analyzer).fit(CORPUS)
+    _check(vectorizer, PROBES)
+    _check(vectorizer, PROBES[::-1], seed=1)  # order and chunk composition do not matter
+    for text in PROBES:  # nor does scoring one text at a time
+        _check(vectorizer, [text], seed=2)
+
+
+def test_word_unigrams_only_and_bigrams_whose_words_are_not_terms() -> None:
+    _check(_vectorizer("word", ngram_range=(1, 1)).fit(CORPUS), PROBES)
+    # A fixed vocabulary can hold a pair of words neither of which is a term on its own.
+    vectorizer = _vectorizer("word", vocabulary=["xanax bars", "dm", "bars 2mg", "same same"]).fit(CORPUS)
+    _check(vectorizer, PROBES)
+
+
+def test_char_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastlinear, "CACHE_LIMIT", 3)
+    vectorizer = _vectorizer("char_wb").fit(CORPUS)
+    scorer = NgramScorer.from_vectorizer(vectorizer, np.ones(len(vectorizer.idf_)))
+    scorer(PROBES)
+    assert scorer._chars is not None and len(scorer._chars) <= 4  # three words and the separator
+    _check(vectorizer, PROBES)
+
+
+def test_pickles_without_its_cache() -> None:
+    vectorizer = _vectorizer("char_wb").fit(CORPUS)
+    scorer = NgramScorer.from_vectorizer(vectorizer, np.ones(len(vectorizer.idf_)))
+    before = scorer(PROBES)
+    assert scorer._chars is not None and len(scorer._chars) > 0
+    copy = pickle.loads(pickle.dumps(scorer))
+    assert copy._chars is not None and len(copy._chars) == 1  # the separator only
+    np.testing.assert_array_equal(copy(PROBES), before)
+
+
+def test_refuses_settings_it_does_not_implement() -> None:
+    with pytest.raises(ValueError, match="sublinear_tf"):
+        NgramScorer.from_vectorizer(TfidfVectorizer(lowercase=False).fit(CORPUS), np.ones(1))
+    with pytest.raises(ValueError, match="lowercase"):
+        NgramScorer.from_vectorizer(TfidfVectorizer(sublinear_tf=True).fit(CORPUS), np.ones(1))
+    with pytest.raises(ValueError, match="n-grams"):
+        NgramScorer.from_vectorizer(_vectorizer("word", ngram_range=(1, 3)).fit(CORPUS), np.ones(1))
+
+
+_ALPHABET = st.sampled_from([*list("abcxyz019_ .,!\t\n\x00éü中💊@$"), "xanax", "bars", " dm "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_ALPHABET, max_size=25).map("".join), min_size=1, max_size=8))
+def test_equals_sklearn_on_random_texts(texts: list[str]) -> None:
+    fit_on = [*CORPUS, "a b c x y z 0 1 9 _ é ü 中 xanax bars dm", "ab bc xa an na ax ba ar rs"]
+    for analyzer in ("word", "char_wb"):
+        _check(_vectorizer(analyzer, ngram_range=(1, 2) if analyzer == "word" else (1, 4)).fit(fit_on), texts)
