@@ -21,7 +21,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -32,22 +32,26 @@ __all__ = ["NgramScorer"]
 _WORDS = re.compile(r"\w+")
 _WORDS_OR_SEP = re.compile(r"\w+|\x00")
 _SEP = "\x00"
+#: The number the separator token gets (a word not in the vocabulary gets -1).
+_SEP_ID = -2
+_SEP_ID_BYTES = np.array([_SEP_ID], dtype=np.int32).tobytes()
 # Bytes of ASCII text: word characters (and the separator) kept, every other byte a space.
 _ASCII_WORD_TABLE = bytes(c if chr(c).isalnum() or chr(c) in "_\x00" else 32 for c in range(128)) + b" " * 128
 #: Distinct words whose char n-gram ids are kept (the cache is emptied when full: ~30 MB at most).
 CACHE_LIMIT = 100_000
 
 
-class _CharIds(dict[str, tuple[int, ...]]):
-    """word -> ids of the vocabulary char_wb n-grams of ``" " + word + " "``, computed on first use."""
+class _CharIds(dict[str, bytes]):
+    """word -> ids of the vocabulary char_wb n-grams of ``" " + word + " "`` (int32 bytes), computed on first
+    use. Bytes, so that a text's ids are one ``b"".join`` of its words' (a memory copy, no Python ints)."""
 
     def __init__(self, vocabulary: Mapping[str, int], ngram_range: tuple[int, int]) -> None:
         super().__init__()
         self.vocabulary = vocabulary
         self.min_n, self.max_n = ngram_range
-        self[_SEP] = ()  # the separator between joined texts is no word of any text
+        self[_SEP] = _SEP_ID_BYTES  # the separator between joined texts: no word of any text
 
-    def compute(self, word: str) -> tuple[int, ...]:
+    def compute(self, word: str) -> bytes:
         """The ids for ``word``, not cached."""
         padded = f" {word} "
         size = len(padded)
@@ -60,13 +64,13 @@ class _CharIds(dict[str, tuple[int, ...]]):
             ids.extend(j for j in map(get, grams) if j is not None)
             if size <= n:
                 break
-        return tuple(ids)
+        return np.array(ids, dtype=np.int32).tobytes()
 
-    def __missing__(self, word: str) -> tuple[int, ...]:
+    def __missing__(self, word: str) -> bytes:
         value = self.compute(word)
         if len(self) >= CACHE_LIMIT:
             self.clear()
-            self[_SEP] = ()
+            self[_SEP] = _SEP_ID_BYTES
         self[word] = value
         return value
 
@@ -118,6 +122,7 @@ class NgramScorer:
                     if word not in self._word_ids:
                         self._word_ids[word] = self.n_features + len(self._word_ids)
             self._radix = self.n_features + len(self._word_ids)
+            self._word_ids[_SEP] = _SEP_ID
             keys = np.array([self._word_ids[a] * self._radix + self._word_ids[b] for a, b, _ in pairs], dtype=np.int64)
             order = np.argsort(keys)
             self._pair_keys = keys[order]
@@ -156,12 +161,10 @@ class NgramScorer:
         if any(map(operator.contains, texts, repeat(_SEP))):
             return self._ids_per_text(texts)
         if self._chars is not None:
-            words = " \x00 ".join(texts).split()
-            text_of_word = np.cumsum(np.fromiter(map(_SEP.__eq__, words), dtype=bool, count=len(words)))
-            grams = list(map(self._chars.__getitem__, words))
-            sizes = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
-            ids = np.fromiter(chain.from_iterable(grams), dtype=np.int64, count=int(sizes.sum()))
-            return ids, np.repeat(text_of_word, sizes)
+            grams = b"".join(map(self._chars.__getitem__, " \x00 ".join(texts).split()))
+            ids = np.frombuffer(grams, dtype=np.int32).astype(np.int64)
+            separator = ids == _SEP_ID
+            return ids[~separator], np.cumsum(separator)[~separator]
         ascii_mask = np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))
         if ascii_mask.all():
             return self._word_ngram_ids(texts, ascii_only=True)
@@ -178,8 +181,8 @@ class NgramScorer:
             tokens = " \x00 ".join(texts).encode("ascii").translate(_ASCII_WORD_TABLE).decode("ascii").split()
         else:
             tokens = _WORDS_OR_SEP.findall("\x00".join(texts))
-        text_of_token = np.cumsum(np.fromiter(map(_SEP.__eq__, tokens), dtype=bool, count=len(tokens)))
         numbers = np.fromiter(map(self._word_ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        text_of_token = np.cumsum(numbers == _SEP_ID)
         unigram = (numbers >= 0) & (numbers < self.n_features)
         ids, rows = numbers[unigram], text_of_token[unigram]
         if self.ngram_range[1] == 2 and len(self._pair_keys) and len(tokens) > 1:
@@ -194,18 +197,17 @@ class NgramScorer:
 
     def _ids_per_text(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`_ids` one text at a time, with no separator (for texts that hold a NUL character)."""
-        per_text: list[list[int]] = []
+        per_text: list[np.ndarray] = []
         for text in texts:
             if self._chars is not None:
                 chars = self._chars
-                per_text.append(
-                    [j for word in text.split() for j in (chars.compute(word) if _SEP in word else chars[word])]
-                )
+                grams = b"".join([chars.compute(word) if _SEP in word else chars[word] for word in text.split()])
+                # (compute never yields the separator's id: that is only the cache's entry for a lone NUL)
+                per_text.append(np.frombuffer(grams, dtype=np.int32).astype(np.int64))
             else:  # NUL is not a word character: in a word tokenisation it separates like a space
-                per_text.append(self._word_ngram_ids([text.replace(_SEP, " ")], ascii_only=False)[0].tolist())
-        sizes = [len(ids) for ids in per_text]
-        ids = np.fromiter(chain.from_iterable(per_text), dtype=np.int64, count=sum(sizes))
-        return ids, np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+                per_text.append(self._word_ngram_ids([text.replace(_SEP, " ")], ascii_only=False)[0])
+        ids = np.concatenate(per_text) if per_text else np.zeros(0, dtype=np.int64)
+        return ids, np.repeat(np.arange(len(texts), dtype=np.int64), [len(a) for a in per_text])
 
     def dot_and_norm(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Per text: the dot product of its (un-normalised) TF-IDF row with ``coef``, and the row's l2 norm."""
