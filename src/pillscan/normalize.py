@@ -458,7 +458,8 @@ def _traced_sub(
     return "".join(pieces), new_starts, new_ends
 
 
-_WHITESPACE = re.compile(r"\s+")
+# The whitespace runs that collapsing changes: two or more characters, or one that is not a plain space.
+_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
 
 
 def _may_change(flag: int, text: str) -> bool:
@@ -474,14 +475,24 @@ def _traced_pass(text: str) -> TracedText:
     if text.isascii():
         starts = list(range(len(text)))
         ends = list(range(1, len(text) + 1))
-    else:
+    else:  # ASCII stretches keep their offsets; each non-ASCII character maps to its folded form
         pieces: list[str] = []
         starts, ends = [], []
-        for i, ch in enumerate(text):
-            folded = ch if ch.isascii() else fold_char(ch)
-            pieces.append(folded)
-            starts += [i] * len(folded)
-            ends += [i + 1] * len(folded)
+        pos = 0
+        for run in _NON_ASCII_RUN.finditer(text):
+            a, b = run.span()
+            pieces.append(text[pos:a])
+            starts += range(pos, a)
+            ends += range(pos + 1, a + 1)
+            for i in range(a, b):
+                folded = fold_char(text[i])
+                pieces.append(folded)
+                starts += [i] * len(folded)
+                ends += [i + 1] * len(folded)
+            pos = b
+        pieces.append(text[pos:])
+        starts += range(pos, len(text))
+        ends += range(pos + 1, len(text) + 1)
         text = "".join(pieces)
     text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
     for pattern in _placeholder_steps(text):
