@@ -28,7 +28,8 @@ from sklearn.pipeline import make_pipeline
 from pillscan.baselines import names_a_pill, pill_and_sale_cue
 from pillscan.evaluate import binary_metrics, load_labelled
 from pillscan.generate import generate_corpus
-from pillscan.model import Model, build_pipeline, load_model
+from pillscan.model import Model, load_model
+from pillscan.pipeline import build_pipeline
 from pillscan.train import TrainConfig
 
 Scorer = Callable[[list[str]], np.ndarray]

@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pillscan.generate import generate_corpus
-from pillscan.model import Model, WordStage, build_pipeline, fit_word_stage, load_model, save_model
+from pillscan.model import Model, WordStage, load_model, save_model
+from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
 
@@ -92,3 +93,64 @@ def test_bundle_keeps_the_word_stage_and_old_bundles_load(cascaded: Model, tmp_p
     assert old_loaded.word_stage is None
     scores = old_loaded.decision_function(texts)
     assert (scores == -6.0).any() and np.isfinite(scores).all()
+
+
+def _save_format_1(model: Model, path) -> None:
+    """A bundle as pillscan wrote it before the numeric form was stored (format 1), with its card."""
+    import json
+    import pickle
+
+    import joblib
+
+    from pillscan.model import card_path_for, file_sha256
+
+    fitted = {"pipeline": model.pipeline, "word_stage": model.word_stage}
+    payload = {
+        "bundle_format": 1,
+        "fitted": pickle.dumps(fitted),
+        "calibration": model.calibration,
+        "thresholds": model.thresholds,
+        "cleared_raw": model.cleared_raw,
+    }
+    joblib.dump(payload, path, compress=("zlib", 3))
+    card = {"sha256": file_sha256(path), "versions": {}}
+    card_path_for(path).write_text(json.dumps(card))
+
+
+def test_format_1_bundles_load_and_score_the_same(cascaded: Model, tmp_path, corpus) -> None:
+    texts = corpus[0][:200]
+    old_path = tmp_path / "format1.joblib"
+    _save_format_1(cascaded, old_path)
+    old = load_model(old_path)
+    assert old.linear is None  # built from the pipeline on first use
+    np.testing.assert_allclose(old.decision_function(texts), cascaded.decision_function(texts), atol=1e-9)
+    new = load_model(save_model(old, tmp_path / "format2.joblib"))
+    assert new.linear is not None and isinstance(new._pipeline, bytes)  # the pipeline is not unpickled yet
+    np.testing.assert_allclose(new.decision_function(texts), cascaded.decision_function(texts), atol=1e-9)
+    assert type(new.pipeline).__name__ == "Pipeline"  # ... until asked for
+
+
+def test_scoring_with_the_default_model_never_imports_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pillscan.model import load_model\n"
+        "model = load_model()\n"
+        "model.score(['xanax bars 2mg dm me on snap', 'lovely weather today'])\n"
+        "model.explain('percs for sale, hit my telegram')\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_moved_pipeline_names_still_resolve_from_the_model_module() -> None:
+    import pillscan.model
+    import pillscan.pipeline
+
+    for name in ("TextNormalizer", "SignalFeaturizer", "build_pipeline", "fit_word_stage"):
+        assert getattr(pillscan.model, name) is getattr(pillscan.pipeline, name)
+    with pytest.raises(AttributeError):
+        pillscan.model.no_such_name  # noqa: B018

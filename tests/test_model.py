@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pillscan.model import WINDOW_CHARS, TextNormalizer, load_model
+from pillscan.model import WINDOW_CHARS, load_model
+from pillscan.pipeline import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
 

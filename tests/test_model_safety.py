@@ -23,7 +23,8 @@ import sklearn
 import pillscan.model as model_module
 from pillscan.cli import main
 from pillscan.errors import ModelError, UnsafeModelError
-from pillscan.model import Model, build_pipeline, card_path_for, default_model_path, load_model, save_model
+from pillscan.model import Model, card_path_for, default_model_path, load_model, save_model
+from pillscan.pipeline import build_pipeline
 
 OFFERS = [
     "xanax bars 2mg for sale, snap me for the menu",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from pillscan.generate import generate_corpus
 from pillscan.records import ReadError, Record, Result, Signal
 from pillscan.scan import ScanSummary, scan
 
@@ -26,9 +25,14 @@ _MODEL_NAMES = ("Explanation", "Model", "load_model")
 
 
 def __getattr__(name: str) -> object:
-    # The model module imports scikit-learn; load it on first use so that `import pillscan` stays quick.
+    # Loaded on first use so that `import pillscan` (and every CLI command) stays quick: the generator
+    # imports pandas.
     if name in _MODEL_NAMES:
         from pillscan import model
 
         return getattr(model, name)
+    if name == "generate_corpus":
+        from pillscan.generate import generate_corpus
+
+        return generate_corpus
     raise AttributeError(f"module 'pillscan' has no attribute {name!r}")

@@ -21,12 +21,13 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
 import numpy as np
 
-__all__ = ["NgramScorer"]
+__all__ = ["LinearModel", "NgramScorer"]
 
 # sklearn's default token_pattern r"(?u)\b\w+\b" finds exactly the maximal runs of \w.
 _WORDS = re.compile(r"\w+")
@@ -244,3 +245,21 @@ class NgramScorer:
         if isinstance(chars, tuple):
             state["_chars"] = _CharIds(*chars)
         self.__dict__.update(state)
+
+
+@dataclass
+class LinearModel:
+    """A linear model over TF-IDF blocks and signal counts in numeric form: what scoring needs of a trained
+    pipeline, without scikit-learn (see :func:`pillscan.pipeline.linear_model_of`)."""
+
+    blocks: list[tuple[NgramScorer, float]]  # (scorer, weight) per TF-IDF block
+    signal_coef: np.ndarray  # applied to log1p of the signal counts
+    intercept: float
+
+    def decision_function(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
+        """Raw scores of normalised texts with their :func:`pillscan.signals.signal_counts` rows."""
+        out = np.full(len(normalized), self.intercept)
+        for scorer, weight in self.blocks:
+            out += weight * scorer(normalized)
+        out += np.log1p(np.asarray(counts, dtype=np.float64)) @ self.signal_coef
+        return out

@@ -1,6 +1,7 @@
-"""The detection model: scikit-learn pipeline, calibrated scores, explanations, and the model bundle.
+"""The detection model: calibrated scores, the cascade, explanations, and the model bundle.
 
-A bundle is two files side by side: ``NAME.joblib`` (the fitted pipeline) and ``NAME.json`` (the model card).
+A bundle is two files side by side: ``NAME.joblib`` (the fitted scikit-learn pipeline and its numeric form,
+:class:`pillscan.fastlinear.LinearModel`, which is all that scoring needs) and ``NAME.json`` (the model card).
 A joblib file is code: unpickling it can run anything, so :func:`load_model` checks the file's sha256 against
 the card *before* unpickling it, and refuses a file without a card unless the caller says it trusts it.
 """
@@ -16,29 +17,21 @@ import platform
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
-import scipy.sparse as sp
-import sklearn
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from pillscan import __version__
 from pillscan.errors import ModelError, UnsafeModelError
-from pillscan.fastlinear import NgramScorer
-from pillscan.normalize import normalize_many
+from pillscan.fastlinear import LinearModel, NgramScorer
 from pillscan.records import Decision, Result, Signal
 from pillscan.signals import (
     drugs_named,
     extract_signals,
     normalize_and_count,
-    signal_counts,
     signal_feature_names,
 )
 
@@ -47,13 +40,9 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "Explanation",
     "Model",
-    "SignalFeaturizer",
-    "TextNormalizer",
     "WordStage",
-    "build_pipeline",
     "default_model_path",
     "evidence_mask",
-    "fit_word_stage",
     "load_model",
     "save_model",
 ]
@@ -73,56 +62,11 @@ WHOLE_TEXT_CHARS = 1200
 WINDOWS = ((WINDOW_CHARS, WINDOW_STRIDE), (250, 125))
 MIN_PARAGRAPH_CHARS = 25
 _PARAGRAPH = re.compile(r"\n\s*\n")
-BUNDLE_FORMAT = 1
+#: 2: the fitted pipeline (pickle bytes, scikit-learn) plus its numeric form (pickle bytes, NumPy only), so that
+#: scoring never imports scikit-learn; 1: the pipeline only (still loaded; its numeric form is built on use).
+BUNDLE_FORMAT = 2
+_READABLE_FORMATS = (1, 2)
 RETRAIN_HINT = "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
-
-
-# --- scikit-learn transformers --------------------------------------------------------------------------
-
-
-class TextNormalizer(TransformerMixin, BaseEstimator):
-    """De-obfuscate texts with :func:`pillscan.normalize.normalize_text` (stateless)."""
-
-    def fit(self, X: Iterable[str], y: Any = None) -> TextNormalizer:
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: Iterable[str]) -> list[str]:
-        return normalize_many(_as_texts(X))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(["normalized_text"], dtype=object)
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags
-
-
-class SignalFeaturizer(TransformerMixin, BaseEstimator):
-    """Counts of interpretable signals per text (drugs, contact, payment, ...), squashed with log1p."""
-
-    def fit(self, X: Iterable[str], y: Any = None) -> SignalFeaturizer:
-        self.feature_names_ = np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        counts = signal_counts(_as_texts(X))
-        matrix = sp.csr_matrix(counts, dtype=np.float64)
-        matrix.data = np.log1p(matrix.data)
-        return matrix
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return self.feature_names_
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
 
 def _as_texts(X: Iterable[Any]) -> list[str]:
@@ -142,59 +86,6 @@ WORD_TFIDF: dict[str, Any] = {
 }
 
 
-def build_pipeline(
-    *,
-    C: float = 1.0,
-    char_ngrams: tuple[int, int] = (2, 5),
-    signal_weight: float = 1.0,
-    seed: int = 0,
-) -> Pipeline:
-    """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features, into LR."""
-    text_features = Pipeline(
-        [
-            ("normalize", TextNormalizer()),
-            (
-                "tfidf",
-                FeatureUnion(
-                    [
-                        (
-                            "word",
-                            TfidfVectorizer(**WORD_TFIDF, dtype=np.float32),
-                        ),
-                        (
-                            "char",
-                            TfidfVectorizer(
-                                analyzer="char_wb",
-                                ngram_range=char_ngrams,
-                                min_df=3,
-                                max_features=300_000,
-                                sublinear_tf=True,
-                                lowercase=False,
-                                dtype=np.float32,
-                            ),
-                        ),
-                    ]
-                ),
-            ),
-        ]
-    )
-    return Pipeline(
-        [
-            (
-                "features",
-                FeatureUnion(
-                    [("text", text_features), ("signals", SignalFeaturizer())],
-                    transformer_weights={"text": 1.0, "signals": signal_weight},
-                ),
-            ),
-            (
-                "clf",
-                LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear"),
-            ),
-        ]
-    )
-
-
 # --- the model ------------------------------------------------------------------------------------------
 
 
@@ -208,24 +99,59 @@ class Explanation:
     counter_terms: list[tuple[str, float]] = field(default_factory=list)
 
 
-@dataclass
 class Model:
-    """A trained, calibrated pillscan model with its card. Use :func:`load_model` to get one."""
+    """A trained, calibrated pillscan model with its card. Use :func:`load_model` to get one.
 
-    pipeline: Pipeline
-    calibration: tuple[float, float]
-    thresholds: dict[str, float]
-    card: dict[str, Any]
-    path: Path | None = None
+    Scoring runs on ``linear``, the numeric form of the fitted pipeline (no scikit-learn involved); the
+    scikit-learn ``pipeline`` itself is unpickled only when something asks for it (training, evaluation tools).
+    """
 
-    #: The cascade: posts with no drug evidence at all (no drug name, imprint, dose, ambiguous slang, drug
-    #: emoji or "no prescription") are not run through the n-gram features; they get ``cleared_raw``, the
-    #: typical raw score of such posts in training. ``None`` disables it (every post gets the full model).
-    cleared_raw: float | None = None
-    #: The cascade's word stage: a word-level linear model that clears posts whose score is far below the review
-    #: band, so that only the rest pay for character n-grams. When present it replaces the evidence test above
-    #: (which clears offers that name no drug, e.g. "finals help, link in bio"). ``None``: no word stage.
-    word_stage: WordStage | None = None
+    def __init__(
+        self,
+        pipeline: Any,
+        calibration: tuple[float, float],
+        thresholds: dict[str, float],
+        card: dict[str, Any],
+        path: Path | None = None,
+        cleared_raw: float | None = None,
+        word_stage: WordStage | None = None,
+        *,
+        linear: LinearModel | None = None,
+    ) -> None:
+        #: The fitted scikit-learn pipeline, or the pickle bytes of one (verified, unpickled on first use).
+        self._pipeline = pipeline
+        self.calibration = calibration
+        self.thresholds = thresholds
+        self.card = card
+        self.path = path
+        #: The cascade: posts with no drug evidence at all (no drug name, imprint, dose, ambiguous slang, drug
+        #: emoji or "no prescription") are not run through the n-gram features; they get ``cleared_raw``, the
+        #: typical raw score of such posts in training. ``None`` disables it (every post gets the full model).
+        self.cleared_raw = cleared_raw
+        #: The cascade's word stage: a word-level linear model that clears posts whose score is far below the
+        #: review band, so that only the rest pay for character n-grams. When present it replaces the evidence
+        #: test above (which clears offers that name no drug). ``None``: no word stage.
+        self.word_stage = word_stage
+        #: The pipeline's decision function in numeric form (built from the pipeline when not given).
+        self.linear = linear
+
+    @property
+    def pipeline(self) -> Any:
+        """The fitted scikit-learn pipeline (imports scikit-learn on first use)."""
+        if isinstance(self._pipeline, bytes):
+            try:
+                self._pipeline = pickle.loads(self._pipeline)
+            except Exception as exc:  # a foreign pickle can raise nearly anything
+                raise ModelError(f"could not load the pipeline of {self.name}: {exc}; {RETRAIN_HINT}") from exc
+        return self._pipeline
+
+    def linear_model(self) -> LinearModel:
+        """The numeric form of the pipeline that scoring uses."""
+        if self.linear is None:
+            from pillscan.pipeline import linear_model_of
+
+            self.linear = linear_model_of(self.pipeline)
+        return self.linear
 
     # scores ------------------------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str], *, cascade: bool = True) -> np.ndarray:
@@ -266,42 +192,9 @@ class Model:
         return out
 
     def _full_raw(self, normalized: list[str], counts: np.ndarray) -> np.ndarray:
-        """The full pipeline's decision function on already normalised texts and their signal counts.
-
-        Computed block by block with :class:`pillscan.fastlinear.NgramScorer` (equal to the pipeline's
-        TF-IDF features times the classifier's coefficients, several times faster; a test checks it).
-        """
-        blocks, signal_coef, intercept = self._linear_blocks()
-        out = np.full(len(normalized), intercept)
-        for scorer, weight in blocks:
-            out += weight * scorer(normalized)
-        out += np.log1p(np.asarray(counts, dtype=np.float64)) @ signal_coef
-        return out
-
-    def _linear_blocks(self) -> tuple[list[tuple[NgramScorer, float]], np.ndarray, float]:
-        """The pipeline as n-gram scorers with their weights, the signal coefficients and the intercept."""
-        cached = self.__dict__.get("_blocks")
-        if cached is not None:
-            return cached
-        union: FeatureUnion = self.pipeline.named_steps["features"]
-        parts = dict(union.transformer_list)
-        weights = union.transformer_weights or {}
-        clf = self.pipeline.named_steps["clf"]
-        coef = np.asarray(clf.coef_[0], dtype=np.float64)
-        text_weight = float(weights.get("text", 1.0))
-        blocks: list[tuple[NgramScorer, float]] = []
-        start = 0
-        for _, vectorizer in parts["text"].named_steps["tfidf"].transformer_list:
-            width = len(vectorizer.idf_)
-            blocks.append((NgramScorer.from_vectorizer(vectorizer, coef[start : start + width]), text_weight))
-            start += width
-        signal_coef = coef[start:] * float(weights.get("signals", 1.0))
-        cached = (blocks, signal_coef, float(clf.intercept_[0]))
-        self.__dict__["_blocks"] = cached
-        return cached
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_blocks"}  # rebuilt on first use
+        """The full pipeline's decision function on already normalised texts and their signal counts
+        (computed by :class:`pillscan.fastlinear.LinearModel`; a test checks it against the pipeline)."""
+        return self.linear_model().decision_function(normalized, counts)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw scores to calibrated probabilities (Platt scaling fitted on held-out template groups)."""
@@ -432,20 +325,6 @@ class WordStage:
         return self.raw(normalized, counts) >= self.cut
 
 
-def fit_word_stage(normalized: Sequence[str], counts: np.ndarray, labels: np.ndarray, *, C: float = 1.0) -> WordStage:
-    """Fit stage two on normalised training texts, their signal counts and labels (``cut`` is set by the caller)."""
-    vectorizer = TfidfVectorizer(**WORD_TFIDF, dtype=np.float64)
-    words = vectorizer.fit_transform(list(normalized))
-    signals = sp.csr_matrix(np.log1p(np.asarray(counts, dtype=np.float64)))
-    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
-    clf.fit(sp.hstack([words, signals], format="csr"), labels)
-    coef = clf.coef_[0]
-    n_words = words.shape[1]
-    idf = vectorizer.idf_
-    terms = {term: (float(idf[j]), float(coef[j])) for term, j in vectorizer.vocabulary_.items()}
-    return WordStage(terms=terms, signal_coef=coef[n_words:].astype(np.float64), intercept=float(clf.intercept_[0]))
-
-
 def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
     """Texts to score and the text each came from. Short texts are scored whole. A long one is scored in
     overlapping windows (every passage of up to WINDOW_STRIDE characters lies inside one), paragraph by
@@ -537,10 +416,11 @@ def save_model(model: Model, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The fitted objects travel as one pickle inside the joblib file: unpickling them from bytes is ~10x
     # faster than joblib's object-by-object load, and every scan worker process pays that load once.
-    fitted = {"pipeline": model.pipeline, "word_stage": model.word_stage}
+    runtime = {"linear": model.linear_model(), "word_stage": model.word_stage}
     payload = {
         "bundle_format": BUNDLE_FORMAT,
-        "fitted": pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL),
+        "fitted": pickle.dumps(model.pipeline, protocol=pickle.HIGHEST_PROTOCOL),
+        "runtime": pickle.dumps(runtime, protocol=pickle.HIGHEST_PROTOCOL),
         "calibration": tuple(float(v) for v in model.calibration),
         "thresholds": dict(model.thresholds),
         "cleared_raw": model.cleared_raw,
@@ -567,11 +447,19 @@ def save_model(model: Model, path: str | Path) -> Path:
     return path
 
 
+def _sklearn_version() -> str:
+    """The installed scikit-learn's version, read from its metadata (importing it takes most of a second)."""
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def runtime_versions() -> dict[str, str]:
     """Versions that a model file depends on."""
     return {
         "pillscan": __version__,
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": _sklearn_version(),
         "joblib": joblib.__version__,
         "numpy": np.__version__,
         "python": platform.python_version(),
@@ -613,10 +501,10 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
                 "was changed or replaced, and unpickling an unknown file can run arbitrary code; refusing to load it"
             )
         trained_with = str(card.get("versions", {}).get("scikit-learn", ""))
-        if trained_with and _minor(trained_with) != _minor(sklearn.__version__):
+        installed = _sklearn_version()
+        if trained_with and _minor(trained_with) != _minor(installed):
             raise ModelError(
-                f"{path.name} was trained with scikit-learn {trained_with} but {sklearn.__version__} is installed; "
-                f"{RETRAIN_HINT}"
+                f"{path.name} was trained with scikit-learn {trained_with} but {installed} is installed; {RETRAIN_HINT}"
             )
     elif not trust:
         raise UnsafeModelError(
@@ -628,11 +516,15 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
         log.warning("loading %s without a card: trusted by the caller, not verified", path)
     try:
         payload = joblib.load(path)
-        if isinstance(payload, dict) and isinstance(payload.get("fitted"), bytes):
+        if isinstance(payload, dict) and isinstance(payload.get("runtime"), bytes):
+            # The pipeline stays pickle bytes (already verified) until something asks for it.
+            payload.update(pickle.loads(payload.pop("runtime")))
+            payload["pipeline"] = payload.pop("fitted", None)
+        elif isinstance(payload, dict) and isinstance(payload.get("fitted"), bytes):
             payload.update(pickle.loads(payload.pop("fitted")))
     except Exception as exc:  # a corrupt or foreign pickle can raise nearly anything
         raise ModelError(f"could not load {path.name}: {type(exc).__name__}: {exc}; {RETRAIN_HINT}") from exc
-    if not isinstance(payload, dict) or payload.get("bundle_format") != BUNDLE_FORMAT:
+    if not isinstance(payload, dict) or payload.get("bundle_format") not in _READABLE_FORMATS:
         raise ModelError(f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}")
     calibration = tuple(payload["calibration"])
     thresholds = dict(payload.get("thresholds") or card.get("thresholds") or DEFAULT_THRESHOLDS)
@@ -646,4 +538,18 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
         path=path,
         cleared_raw=payload.get("cleared_raw"),
         word_stage=payload.get("word_stage"),
+        linear=payload.get("linear"),
     )
+
+
+# Moved to pillscan.pipeline (which imports scikit-learn); still reachable here, also for bundles pickled with
+# these classes under their old module.
+_MOVED_TO_PIPELINE = ("SignalFeaturizer", "TextNormalizer", "build_pipeline", "fit_word_stage")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_PIPELINE:
+        from pillscan import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
