@@ -134,6 +134,7 @@ class Model:
         self.word_stage = word_stage
         #: The pipeline's decision function in numeric form (built from the pipeline when not given).
         self.linear = linear
+        self._clean_results: dict[float, Result] = {}
 
     @property
     def pipeline(self) -> Any:
@@ -223,23 +224,32 @@ class Model:
         text, ``"none"`` for none.
         """
         texts = _as_texts(texts)
-        probs = self.predict_proba(texts) if texts else np.zeros(0)
-        results = []
+        probs = self.predict_proba(texts).tolist() if texts else []
+        offer = self.thresholds["offer"] if threshold is None else threshold
+        review = min(self.thresholds["review"], offer)
+        clean = self._clean_results  # clean results carry no evidence: one shared (frozen) Result per score
+        results: list[Result] = []
         for text, prob in zip(texts, probs, strict=True):
-            decision = self.decide(float(prob), threshold)
+            score = round(prob, 4)
+            decision: Decision = "offer" if prob >= offer else "review" if prob >= review else "clean"
             if evidence == "all" or (evidence == "flagged" and decision != "clean"):
                 signals = extract_signals(text)
                 results.append(
                     Result(
-                        score=round(float(prob), 4),
+                        score=score,
                         decision=decision,
                         drugs=drugs_named(signals),
                         signals=signals,
                         reasons=reasons_from_signals(signals),
                     )
                 )
+            elif decision == "clean":
+                result = clean.get(score)
+                if result is None:
+                    result = clean[score] = Result(score=score, decision="clean")
+                results.append(result)
             else:
-                results.append(Result(score=round(float(prob), 4), decision=decision))
+                results.append(Result(score=score, decision=decision))
         return results
 
     # explanations -------------------------------------------------------------------------------------

@@ -154,25 +154,25 @@ def _process_chunk(
     offer = review = 0
     by_drug: Counter[str] = Counter()
     by_signal: Counter[str] = Counter()
-    by_source: dict[str, list[int]] = {}
     hist = [0] * HIST_BINS
-    flagged: list[tuple[float, int]] = []
-    for i, (rec, res) in enumerate(zip(records, results, strict=True)):
-        counts = by_source.get(rec[2])
-        if counts is None:
-            counts = by_source[rec[2]] = [0, 0, 0]
-        counts[0] += 1
+    for res in results:
         hist[min(int(res.score * HIST_BINS), HIST_BINS - 1)] += 1
+    sources = [r[2] for r in records]
+    by_source: dict[str, list[int]] = {source: [n, 0, 0] for source, n in Counter(sources).items()}
+    flagged: list[tuple[float, int]] = []
+    for i, res in enumerate(results):
+        if res.decision == "clean":
+            continue
+        counts = by_source[sources[i]]
         if res.decision == "offer":
             offer += 1
             counts[1] += 1
             by_drug.update(res.drugs)
             by_signal.update({s.name for s in res.signals})
-            flagged.append((res.score, i))
-        elif res.decision == "review":
+        else:
             review += 1
             counts[2] += 1
-            flagged.append((res.score, i))
+        flagged.append((res.score, i))
     top = [_top_row(records[i], results[i]) for _, i in heapq.nlargest(TOP_K, flagged, key=lambda t: (t[0], -t[1]))]
     return _ChunkOut(payload, rows, len(records), offer, review, dict(by_drug), dict(by_signal), by_source, hist, top)
 
