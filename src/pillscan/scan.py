@@ -784,7 +784,7 @@ def scan(
                 "inputs": fingerprint,
                 "options": options_hash,
                 "output": str(out_path),
-                "tally": asdict(tally),
+                "tally": dict(vars(tally)),  # (json.dumps only reads it: no deep copy)
             },
             sync=True,
         )

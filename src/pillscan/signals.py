@@ -221,6 +221,13 @@ _HG = _HOMOGLYPH_CHARS + _HOMOGLYPH_CHARS.upper()
 # a Cyrillic/Greek/Armenian look-alike right after or right before a Latin letter.
 _HOMOGLYPH = re.compile(rf"[{_HG}](?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")
 _RAW_KINDS = (("zero_width", _ZERO_WIDTH), ("fullwidth", _FULLWIDTH), ("homoglyph", _HOMOGLYPH))
+# Every one of them needs one of these characters: one search tells most non-ASCII posts they have none.
+_RAW_ANY = re.compile(rf"[{_ZW}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff{_HG}]")
+# Substrings that every match of _DOSE (a unit or a slash) and of _QUANTITY (x, qty or a unit word) holds.
+_DOSE_NEEDS = ("mg", "ml", "ug", "mcg", "/")
+_QUANTITY_NEEDS = (
+    "x", "qty", "cantidad", "pill", "pastilla", "tab", "pcs", "piece", "pieza", "ct", "count", "unit", "cap",
+)  # fmt: skip
 _WORD_AROUND = re.compile(r"\S+")
 
 
@@ -390,9 +397,12 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
         ambiguous += column == "slang_ambiguous" and entry.in_scope
     doses = 0
     if _has_digit(norm):  # every dose and quantity form holds a digit: most posts skip both regexes
-        doses = len(_DOSE.findall(norm))
-        row[_C_DOSE] += doses
-        row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
+        # (and each needs one of a few substrings, far cheaper to look for than to run the regex)
+        if any(unit in norm for unit in _DOSE_NEEDS):
+            doses = len(_DOSE.findall(norm))
+            row[_C_DOSE] += doses
+        if any(word in norm for word in _QUANTITY_NEEDS):
+            row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
         if "%" in norm:
             row[_C_SALE] += len(_DISCOUNT.findall(norm))
     # Ambiguous slang counts as a drug when other evidence backs it (see the table above).
@@ -400,7 +410,9 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
         backed_ambiguous = ambiguous
     row[_C_DRUG] += backed_ambiguous
     row[_C_IN_SCOPE] += backed_ambiguous
-    raw_kinds = 0 if text.isascii() else sum(pattern.search(text) is not None for _, pattern in _RAW_KINDS)
+    raw_kinds = 0
+    if not text.isascii() and _RAW_ANY.search(text) is not None:
+        raw_kinds = sum(pattern.search(text) is not None for _, pattern in _RAW_KINDS)
     row[_C_OBFUSCATION] = raw_kinds + bool(flags & FLAG_LEET) + bool(flags & FLAG_JOIN)
     if row[_C_IN_SCOPE] or row[_C_IMPRINT]:
         for cue, combined in _COMBINATION_COLUMNS:

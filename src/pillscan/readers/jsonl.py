@@ -34,6 +34,9 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
     picker = FieldPicker(options, source)
     # The C scanner directly: json.loads would re-detect the encoding and re-check the tail on every line.
     scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+    tk: str | None = None
+    ik: str | None = None
+    stale = True
     for lineno, line in iter_lines(opened.stream, opened.kind, options.line_cap):
         if line is None:
             yield ReadError(name, lineno, f"line too long: more than {options.line_cap:,} bytes")
@@ -52,14 +55,18 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
                 continue
         if type(obj) is dict:
             # Hot path: once the text/id keys are known, plain dict lookups (fall back to the picker if absent).
-            tk, ik = picker.text_key, picker.id_key
+            if stale:  # the picker's keys change only when it is asked to look at a record itself
+                tk, ik = picker.text_key, picker.id_key
+                stale = False
             raw = obj.get(tk, MISSING) if tk is not None else MISSING
             if raw is MISSING:
                 raw = picker.text(obj)
+                stale = True
             if ik is not None and type(ident := obj.get(ik)) is str:
                 pass
             else:
                 ident = picker.ident(obj)
+                stale = True
             if raw is MISSING:
                 yield ReadError(name, lineno, picker.missing_reason(obj), ident)
                 continue
