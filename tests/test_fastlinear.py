@@ -105,3 +105,23 @@ def test_equals_sklearn_on_random_texts(texts: list[str]) -> None:
     fit_on = [*CORPUS, "a b c x y z 0 1 9 _ é ü 中 xanax bars dm", "ab bc xa an na ax ba ar rs"]
     for analyzer in ("word", "char_wb"):
         _check(_vectorizer(analyzer, ngram_range=(1, 2) if analyzer == "word" else (1, 4)).fit(fit_on), texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.integers(0, 2**40), st.integers(0, 10**6), max_size=300), st.lists(st.integers(0, 2**40)))
+def test_int_map_finds_every_key_and_only_those(mapping: dict[int, int], probes: list[int]) -> None:
+    from pillscan.fastlinear import IntMap
+
+    table = IntMap(np.array(list(mapping), dtype=np.int64), np.array(list(mapping.values()), dtype=np.int64))
+    keys = np.array([*mapping, *probes], dtype=np.int64)
+    assert table.get(keys).tolist() == [mapping.get(k, -1) for k in keys.tolist()]
+    assert len(table) == len(mapping)
+
+
+def test_int_map_refuses_repeated_or_negative_keys() -> None:
+    from pillscan.fastlinear import IntMap
+
+    with pytest.raises(ValueError, match="distinct"):
+        IntMap(np.array([3, 3]), np.array([1, 2]))
+    with pytest.raises(ValueError, match="non-negative"):
+        IntMap(np.array([-1]), np.array([1]))
