@@ -125,3 +125,18 @@ def test_int_map_refuses_repeated_or_negative_keys() -> None:
         IntMap(np.array([3, 3]), np.array([1, 2]))
     with pytest.raises(ValueError, match="non-negative"):
         IntMap(np.array([-1]), np.array([1]))
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        _vectorizer("word").fit(CORPUS),
+        _vectorizer("char_wb").fit(CORPUS),
+        _vectorizer("word", vocabulary=["xanax bars", "dm", "bars 2mg", "same same"]).fit(CORPUS),
+    ],
+)
+def test_vocabulary_round_trips(vectorizer: TfidfVectorizer) -> None:
+    scorer = NgramScorer.from_vectorizer(vectorizer, np.ones(len(vectorizer.idf_)))
+    assert scorer.vocabulary() == {term: int(j) for term, j in vectorizer.vocabulary_.items()}
+    copy = pickle.loads(pickle.dumps(scorer))
+    np.testing.assert_array_equal(copy(PROBES), scorer(PROBES))

@@ -115,6 +115,11 @@ class IntMap:
     def __len__(self) -> int:
         return self.size
 
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """All keys and their values (in no particular order)."""
+        used = self._keys >= 0
+        return self._keys[used], self._values[used]
+
     def get(self, keys: np.ndarray) -> np.ndarray:
         """The value of each key, -1 for a key that is not in the map."""
         keys = np.asarray(keys, dtype=np.int64)
@@ -159,7 +164,6 @@ class NgramScorer:
         if self.idf.shape != self.coef.shape or len(self.idf) < len(vocabulary):
             raise ValueError("idf and coefficients must have one entry per vocabulary term")
         self.n_features = len(self.idf)
-        self._vocabulary = vocabulary if type(vocabulary) is dict else dict(vocabulary)
         # Word n-grams: every word that is a unigram term or part of a bigram term gets a number (the
         # unigram's column, or a number past the last column); a bigram is found by the pair of numbers.
         self._word_ids: dict[str, int] = {}
@@ -182,7 +186,7 @@ class NgramScorer:
             keys = np.array([self._word_ids[a] * self._radix + self._word_ids[b] for a, b, _ in pairs], dtype=np.int64)
             self._pairs = IntMap(keys, np.array([j for _, _, j in pairs], dtype=np.int64))
         else:
-            self._chars = _CharIds(self._vocabulary, self.ngram_range)
+            self._chars = _CharIds(vocabulary if type(vocabulary) is dict else dict(vocabulary), self.ngram_range)
 
     @classmethod
     def from_vectorizer(cls, vectorizer: Any, coef: np.ndarray) -> NgramScorer:
@@ -287,12 +291,24 @@ class NgramScorer:
         np.divide(dot, norm, out=out, where=norm > 0)
         return out
 
+    def vocabulary(self) -> dict[str, int]:
+        """term -> column, as the vectorizer had it (rebuilt from the look-up tables: not kept twice)."""
+        if self._chars is not None:
+            return dict(self._chars.vocabulary)
+        vocabulary = {word: j for word, j in self._word_ids.items() if 0 <= j < self.n_features}
+        words = {j: word for word, j in self._word_ids.items()}
+        keys, columns = self._pairs.items()
+        for key, j in zip(keys.tolist(), columns.tolist(), strict=True):
+            first, second = divmod(key, self._radix)
+            vocabulary[f"{words[first]} {words[second]}"] = j
+        return vocabulary
+
     # Pickled as what it was built from (vocabulary, idf, coefficients), never as its internal tables: a model
     # bundle then keeps loading when those tables change. Rebuilding them takes a few hundredths of a second.
     def __getstate__(self) -> dict[str, Any]:
         return {
             "analyzer": self.analyzer,
-            "vocabulary": self._vocabulary,
+            "vocabulary": self.vocabulary(),
             "idf": self.idf,
             "coef": self.coef,
             "ngram_range": self.ngram_range,
