@@ -319,3 +319,23 @@ def test_disk_full_is_a_clear_error_and_leaves_input_alone(
         scan([posts], output=tmp_path / "out.jsonl", model=FakeModel(), workers=1)
     assert posts.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["posts.jsonl"]
+
+
+@pytest.mark.slow
+def test_spawned_workers_score_exactly_like_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pillscan used as a library from a threaded program starts workers with spawn: the loaded model (its numeric
+    # form, the pipeline still as pickle bytes) is pickled to each worker instead of shared by fork.
+    from pillscan.model import load_model
+
+    posts = tmp_path / "posts.jsonl"
+    with open(posts, "w", encoding="utf-8") as fh:
+        for i in range(300):
+            text = [*TEXTS, "Percs 30s 💊🔌 snap me, cashapp", "x a n a x 2mg, t.me/plug"][i % 7]
+            fh.write(json.dumps({"id": f"p{i}", "text": f"{text} {i}"}) + "\n")
+    model = load_model()
+    one, spawned = tmp_path / "one.jsonl", tmp_path / "spawned.jsonl"
+    scan([posts], output=one, model=model, workers=1, chunk_size=64)
+    monkeypatch.setattr(scan_mod, "_start_method", lambda: "spawn")
+    summary = scan([posts], output=spawned, model=model, workers=2, chunk_size=64)
+    assert spawned.read_bytes() == one.read_bytes()
+    assert summary.written == 300 and summary.flagged > 0
