@@ -7,12 +7,14 @@ It generates its own input (``--n`` posts at 1% offers, pillscan.generate with p
 the comparison models on a separate generated corpus (``--train-n`` rows, 35% offers), then times, each in a
 fresh child process so that peak RSS is that run's own: ``pillscan scan`` with 1 and 2 workers (the installed
 CLI, default model unless ``--model``); a plain scikit-learn word 1-2 + char_wb 2-5 TF-IDF + LogisticRegression
-pipeline; the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText (fasttext-wheel, dim 32,
-2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model). Every row reads the
-same JSONL and writes one JSONL row per post. posts/s is the median of ``--repeat`` runs; peak RSS is the
-largest resident set of any one process of the run (ru_maxrss of the children); ``x pillscan`` is the row's
-posts/s divided by pillscan scan's with 2 workers. The memory row scans ``--memory-n`` posts (the input
-repeated with small edits) with 2 workers. Not a unit test: timings on a shared machine drift.
+pipeline in one process and in two at once (each on every other line: the same two cores pillscan's two
+workers get); the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText (fasttext-wheel, dim 32,
+2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model), these three in one
+process. Every row reads the same JSONL and writes one JSONL row per post. posts/s is the median of
+``--repeat`` runs; peak RSS is the largest resident set of any one process of the run (ru_maxrss of the
+children); ``x pillscan`` is the row's posts/s divided by pillscan scan's with 2 workers. The memory row scans
+``--memory-n`` posts (the input repeated with small edits) with 2 workers. Not a unit test: timings on a
+shared machine drift.
 """
 
 from __future__ import annotations
@@ -43,11 +45,14 @@ _WRAPPER = (
 # --- the rows that run in a child process (python throughput.py --row NAME ...) -------------------------------
 
 
-def _read_batches(path: Path) -> Iterator[tuple[list[str], list[str]]]:
+def _read_batches(path: Path, part: int = 0, parts: int = 1) -> Iterator[tuple[list[str], list[str]]]:
+    """Batches of (ids, texts); with ``parts`` > 1 only every ``parts``-th line from line ``part`` on."""
     ids: list[str] = []
     texts: list[str] = []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
+        for lineno, line in enumerate(handle):
+            if lineno % parts != part:
+                continue
             rec = json.loads(line)
             ids.append(rec["id"])
             texts.append(rec["text"])
@@ -58,8 +63,21 @@ def _read_batches(path: Path) -> Iterator[tuple[list[str], list[str]]]:
         yield ids, texts
 
 
-def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path) -> None:
-    """Read ``input_path``, score every post with ``row``'s method, write JSONL to ``output_path``."""
+def _run_parts(row: str, input_path: Path, output_path: Path, workdir: Path, processes: int) -> None:
+    """``row`` in ``processes`` processes at once, each on its share of the lines (its own output file)."""
+    script = str(Path(__file__).resolve())
+    common = [sys.executable, script, "--row", row, "--input", str(input_path), "--workdir", str(workdir)]
+    children = [
+        subprocess.Popen([*common, "--output", f"{output_path}.{k}", "--part", str(k), "--parts", str(processes)])
+        for k in range(processes)
+    ]
+    if any(child.wait() for child in children):
+        raise SystemExit(f"a {row} process failed")
+
+
+def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path, part: int = 0, parts: int = 1) -> None:
+    """Read ``input_path`` (lines ``part``, ``part + parts``, ...), score every post with ``row``'s method, write
+    JSONL to ``output_path``."""
     score: Callable[[list[str]], list[float]]
     if row == "floor":
 
@@ -98,7 +116,7 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path) -> No
     else:
         raise SystemExit(f"unknown row {row}")
     with output_path.open("w", encoding="utf-8") as out:
-        for ids, texts in _read_batches(input_path):
+        for ids, texts in _read_batches(input_path, part, parts):
             out.writelines(
                 json.dumps({"id": i, "score": round(float(s), 4)}) + "\n"
                 for i, s in zip(ids, score(texts), strict=True)
@@ -269,9 +287,15 @@ def main() -> None:
     parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--part", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--parts", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.row and args.processes > 1:
+        _run_parts(args.row, Path(args.input), Path(args.output), Path(args.workdir), args.processes)
+        return
     if args.row:
-        _run_row(args.row, Path(args.input), Path(args.output), Path(args.workdir))
+        _run_row(args.row, Path(args.input), Path(args.output), Path(args.workdir), args.part, args.parts)
         return
 
     print("command: " + shlex.join([sys.executable, *sys.argv]), flush=True)
@@ -302,21 +326,22 @@ def main() -> None:
         cmd = [pillscan_cli, "scan", str(path), "-o", str(workdir / "out-scan.jsonl"), "--workers", str(workers)]
         return cmd + (["--model", str(model)] if args.model else [])
 
-    def row_cmd(row: str) -> list[str]:
+    def row_cmd(row: str, processes: int = 1) -> list[str]:
         out = workdir / f"out-{row}.jsonl"
         script = str(Path(__file__).resolve())
         return [sys.executable, script, "--row", row, "--input", str(posts), "--output", str(out),
-                "--workdir", str(workdir)]  # fmt: skip
+                "--workdir", str(workdir), "--processes", str(processes)]  # fmt: skip
 
     rows: list[tuple[str, list[str] | None, str]] = []
     note = "" if model.exists() else f"skipped: model {model} is missing (train it with `pillscan train`)"
     rows += [(f"pillscan scan --workers {w}", None if note else scan_cmd(posts, w), note) for w in (1, 2)]
-    rows.append(("scikit-learn word+char TF-IDF + LR", row_cmd("sklearn"), ""))
-    rows.append(("keyword baseline (pill_and_sale_cue)", row_cmd("keyword"), ""))
+    rows.append(("scikit-learn word+char TF-IDF + LR, 1 proc", row_cmd("sklearn"), ""))
+    rows.append(("scikit-learn word+char TF-IDF + LR, 2 procs", row_cmd("sklearn", 2), ""))
+    rows.append(("keyword baseline (pill_and_sale_cue), 1 proc", row_cmd("keyword"), ""))
     has_ft = (workdir / "fasttext.bin").exists()
-    rows.append(("fastText dim 32, 2^18 buckets", row_cmd("fasttext") if has_ft else None,
+    rows.append(("fastText dim 32, 2^18 buckets, 1 proc", row_cmd("fasttext") if has_ft else None,
                  "" if has_ft else "skipped: fasttext is not installed"))  # fmt: skip
-    rows.append(("floor: json.loads + json.dumps", row_cmd("floor"), ""))
+    rows.append(("floor: json.loads + json.dumps, 1 proc", row_cmd("floor"), ""))
 
     results: list[tuple[str, float, int, str]] = []
     for name, cmd, why in rows:
@@ -328,14 +353,14 @@ def main() -> None:
         print(f"  measured {name}: {error or f'{args.n / seconds:,.0f} posts/s'}", file=sys.stderr, flush=True)
     base = results[1][1]
     print(f"\n{args.n:,} posts, JSONL in -> JSONL out, median of {args.repeat}, {os.cpu_count()} CPUs")
-    print(f"| {'pipeline':<38} | {'posts/s':>9} | {'peak RSS MB':>11} | {'x pillscan':>10} |")
-    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 13}|{'-' * 12}|")
+    print(f"| {'pipeline':<46} | {'posts/s':>9} | {'peak RSS MB':>11} | {'x pillscan':>10} |")
+    print(f"|{'-' * 48}|{'-' * 11}|{'-' * 13}|{'-' * 12}|")
     for name, rate, rss, why in results:
         if not rate:
-            print(f"| {name:<38} | {'-':>9} | {'-':>11} | {'-':>10} | {why}")
+            print(f"| {name:<46} | {'-':>9} | {'-':>11} | {'-':>10} | {why}")
             continue
         ratio = f"{rate / base:.2f}" if base else "-"
-        print(f"| {name:<38} | {rate:>9,.0f} | {rss / 1024:>11,.0f} | {ratio:>10} |")
+        print(f"| {name:<46} | {rate:>9,.0f} | {rss / 1024:>11,.0f} | {ratio:>10} |")
     if args.memory_n and model.exists():
         big = workdir / f"posts-{args.memory_n}.jsonl"
         if not big.exists():
