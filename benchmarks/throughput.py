@@ -211,8 +211,9 @@ def _train(workdir: Path, n: int, seed: int) -> dict[str, float]:
 # --- accuracy of the fast path -----------------------------------------------------------------------------
 
 
-def _f1_table(model_path: Path, external: Path | None, n: int, seed: int) -> None:
-    """F1 of the model with and without the cascade, on a fresh synthetic set and on real text (if given)."""
+def _f1_table(model_path: Path, external: Path | None, n: int, seed: int, workdir: Path | None = None) -> None:
+    """F1 of the model with and without the cascade, on a fresh synthetic set and on real text (if given), next
+    to the F1 of the speed table's scikit-learn pipeline (``workdir/sklearn.joblib``, at probability 0.5)."""
     from pillscan.evaluate import binary_metrics, load_labelled
     from pillscan.generate import generate_corpus
     from pillscan.model import evidence_mask, load_model
@@ -226,14 +227,21 @@ def _f1_table(model_path: Path, external: Path | None, n: int, seed: int) -> Non
         frame = load_labelled(external)
         sets.append((f"{external.name} (evaluation only)", frame[frame["label"].isin([0, 1])]))
     cascade = model.card.get("metrics", {}).get("cascade", {})
+    baseline = None
+    if workdir is not None and (workdir / "sklearn.joblib").exists():
+        import joblib
+
+        baseline = joblib.load(workdir / "sklearn.joblib")
     print(f"\nF1 at the offer threshold, full model vs the cascade (model {model_path.name})")
-    print(f"| {'set':<44} | {'F1 full':>7} | {'F1 cascade':>10} | {'delta':>7} | {'to full model':>13} |")
-    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 12}|{'-' * 9}|{'-' * 15}|")
+    print(f"| {'set':<44} | {'F1 full':>7} | {'F1 cascade':>10} | {'delta':>7} | {'to full model':>13} |"
+          + (" F1 sklearn row |" if baseline is not None else ""))  # fmt: skip
+    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 12}|{'-' * 9}|{'-' * 15}|" + ("-" * 16 + "|" if baseline is not None else ""))
     if "heldout_f1_full_model" in cascade:
         full, fast = cascade["heldout_f1_full_model"], cascade.get("heldout_f1_word_stage", float("nan"))
         share = 1.0 - cascade.get("word_stage_rows_cleared", 0.0)
         name = "held-out template families (card, 3-fold)"
-        print(f"| {name:<44} | {full:>7.4f} | {fast:>10.4f} | {fast - full:>+7.4f} | {share:>13.1%} |")
+        print(f"| {name:<44} | {full:>7.4f} | {fast:>10.4f} | {fast - full:>+7.4f} | {share:>13.1%} |"
+              + (f" {'-':>14} |" if baseline is not None else ""))  # fmt: skip
     for name, frame in sets:
         texts = frame["text"].astype(str).tolist()
         labels = frame["label"].to_numpy(dtype=int)
@@ -247,7 +255,11 @@ def _f1_table(model_path: Path, external: Path | None, n: int, seed: int) -> Non
             share = float(model.word_stage.passes(normalized, counts).mean())
         else:
             share = float(evidence_mask(counts).mean())
-        print(f"| {name:<44} | {f_full:>7.4f} | {f_fast:>10.4f} | {f_fast - f_full:>+7.4f} | {share:>13.1%} |")
+        extra = ""
+        if baseline is not None:
+            f_base = binary_metrics(labels, baseline.predict_proba(texts)[:, 1] >= 0.5).f1
+            extra = f" {f_base:>14.4f} |"
+        print(f"| {name:<44} | {f_full:>7.4f} | {f_fast:>10.4f} | {f_fast - f_full:>+7.4f} | {share:>13.1%} |" + extra)
 
 
 # --- measuring ----------------------------------------------------------------------------------------------
@@ -303,7 +315,7 @@ def main() -> None:
         from pillscan.model import default_model_path
 
         _f1_table(Path(args.model) if args.model else default_model_path(), Path(args.external) if args.external
-                  else None, args.f1_n, args.seed + 200)  # fmt: skip
+                  else None, args.f1_n, args.seed + 200, Path(args.workdir) if args.workdir else None)  # fmt: skip
         return
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pillscan-throughput-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -373,7 +385,7 @@ def main() -> None:
     elif args.memory_n:
         print(f"\nmemory: skipped, model {model} is missing")
     if args.f1_n and model.exists():
-        _f1_table(model, Path(args.external) if args.external else None, args.f1_n, args.seed + 200)
+        _f1_table(model, Path(args.external) if args.external else None, args.f1_n, args.seed + 200, workdir)
 
 
 if __name__ == "__main__":
