@@ -7,10 +7,11 @@ builds every n-gram string of every text in Python (a char_wb 2-5 vectorizer: ~7
 post) before it looks any up. :class:`NgramScorer` gives the same numbers with far less per-text Python work:
 
 * ``char_wb``: n-grams never cross a word (sklearn pads each whitespace-separated word with one space on each
-  side), so the in-vocabulary n-gram ids of a word are computed once and cached; a text is the concatenation
-  of its words' id tuples, joined at C speed.
-* ``word`` (1-2 grams): one dictionary look-up per word and per word pair (pairs are looked up as tuples, so no
-  bigram string is ever built).
+  side), so the in-vocabulary n-gram ids of a word are computed once and cached (as int32 bytes); a chunk's
+  ids are its words' bytes joined at C speed.
+* ``word`` (1-2 grams): a chunk is joined and tokenised in one call, each word gets its number with one
+  dictionary look-up, and word pairs are found by their two numbers in :class:`IntMap` (no bigram string is
+  ever built).
 
 The ids of a whole chunk are then counted and weighted with NumPy in one go. A test checks the result
 against scikit-learn's own ``transform`` followed by the dot product.
@@ -30,7 +31,6 @@ import numpy as np
 __all__ = ["IntMap", "LinearModel", "NgramScorer"]
 
 # sklearn's default token_pattern r"(?u)\b\w+\b" finds exactly the maximal runs of \w.
-_WORDS = re.compile(r"\w+")
 _WORDS_OR_SEP = re.compile(r"\w+|\x00")
 _SEP = "\x00"
 #: The number the separator token gets (a word not in the vocabulary gets -1).

@@ -288,15 +288,11 @@ def evidence_mask(counts: np.ndarray) -> np.ndarray:
     return np.asarray(counts)[:, _EVIDENCE_COLUMNS].sum(axis=1) > 0
 
 
-# Word tokens as TfidfVectorizer(token_pattern=r"(?u)\b\w+\b") finds them: maximal runs of \w.
-_WORDS = re.compile(r"\w+")
-
-
 @dataclass
 class WordStage:
-    """Stage two of the cascade: word 1-2 TF-IDF plus log1p signal counts into a linear model, scored in plain
-    Python (one dict look-up per word and word pair), which is several times cheaper than scikit-learn's
-    vectorizer and ~10x cheaper than the character n-grams it spares.
+    """Stage two of the cascade: word 1-2 TF-IDF plus log1p signal counts into a linear model, scored by
+    :class:`pillscan.fastlinear.NgramScorer` (a few µs per post, several times cheaper than scikit-learn's
+    vectorizer and far cheaper than the character n-grams it spares).
 
     ``terms`` maps each vocabulary term to ``(idf, coefficient)``; the score of a text is that of
     ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, norm="l2", lowercase=False)`` (with the same
