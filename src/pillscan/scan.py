@@ -169,9 +169,11 @@ def _process_chunk(
             counts[1] += 1
             by_drug.update(res.drugs)
             by_signal.update({s.name for s in res.signals})
-        else:
+        elif res.decision == "review":
             review += 1
             counts[2] += 1
+        else:
+            continue  # (a custom model's own decision names are written, not counted)
         flagged.append((res.score, i))
     top = [_top_row(records[i], results[i]) for _, i in heapq.nlargest(TOP_K, flagged, key=lambda t: (t[0], -t[1]))]
     return _ChunkOut(payload, rows, len(records), offer, review, dict(by_drug), dict(by_signal), by_source, hist, top)
