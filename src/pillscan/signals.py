@@ -289,7 +289,7 @@ def extract_signals(text: str) -> tuple[Signal, ...]:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     norm = traced.text
-    view = _NON_WORD.sub(" ", norm)
+    view = _word_view(norm)
     out: list[tuple[str, int, int]] = []
 
     def emit(name: str, i: int, j: int) -> None:
