@@ -139,10 +139,10 @@ class IntMap:
 class NgramScorer:
     """``dot / norm`` of one fitted TF-IDF block (word 1-2 grams or char_wb) with a coefficient vector.
 
-    Build it with :meth:`from_vectorizer` (a fitted ``TfidfVectorizer``) or :meth:`from_terms` (a term ->
-    index vocabulary, idf and coefficients). Only the settings pillscan uses are supported: ``sublinear_tf``,
-    ``norm="l2"``, ``lowercase=False``, no stop words, ``analyzer`` ``"word"`` with ``ngram_range`` (1, 1) or
-    (1, 2) and the default token pattern, or ``"char_wb"``.
+    Build it with :meth:`from_vectorizer` (a fitted ``TfidfVectorizer``) or from a term -> column vocabulary,
+    idf and coefficients (as the cascade's word stage does). Only the settings pillscan uses are supported:
+    ``sublinear_tf``, ``norm="l2"``, ``lowercase=False``, no stop words, ``analyzer`` ``"word"`` with
+    ``ngram_range`` (1, 1) or (1, 2) and the default token pattern, or ``"char_wb"``.
     """
 
     def __init__(
