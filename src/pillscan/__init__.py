@@ -16,12 +16,34 @@ __all__ = [
     "ScanSummary",
     "Signal",
     "__version__",
+    "compiled_modules",
     "generate_corpus",
     "load_model",
     "scan",
 ]
 
 _MODEL_NAMES = ("Explanation", "Model", "load_model")
+
+
+def compiled_modules() -> tuple[str, ...]:
+    """The pillscan modules that run as compiled extensions (built with mypyc when the wheel was built, see
+    hatch_build.py); empty when this installation is pure Python. Found without importing any of them."""
+    import importlib.machinery
+    import importlib.util
+    import pkgutil
+
+    compiled = []
+    for info in pkgutil.iter_modules(__path__, prefix=f"{__name__}."):
+        spec = importlib.util.find_spec(info.name)
+        if spec is not None and isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            compiled.append(info.name)
+    return tuple(sorted(compiled))
+
+
+def build_description() -> str:
+    """``0.1.0 (compiled: normalize, signals)`` or ``0.1.0 (pure Python)``: what ``pillscan --version`` says."""
+    names = [name.rpartition(".")[2] for name in compiled_modules()]
+    return f"{__version__} ({'compiled: ' + ', '.join(names) if names else 'pure Python'})"
 
 
 def __getattr__(name: str) -> object:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from pillscan import __version__
+from pillscan import build_description
 from pillscan.errors import PillscanError
 
 EXAMPLES = """
@@ -27,7 +27,7 @@ Examples:
 
 
 @click.group(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pillscan")
+@click.version_option(build_description(), prog_name="pillscan")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or logs on stderr.")
 @click.pass_context

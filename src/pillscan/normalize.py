@@ -367,11 +367,16 @@ def _one_pass(text: str) -> tuple[str, int]:
     return text, flags
 
 
-def normalize_with_flags(text: str) -> tuple[str, int]:
+def _as_text(text: object) -> str:
+    """``text`` itself if it is a string; ``None`` becomes ``""`` and anything else ``str(text)``."""
+    if isinstance(text, str):
+        return text
+    return "" if text is None else str(text)
+
+
+def normalize_with_flags(text: object) -> tuple[str, int]:
     """``normalize_text`` plus a bit mask of the de-obfuscation steps that fired (``FLAG_*``)."""
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    out, flags = _one_pass(text[:MAX_CHARS])
+    out, flags = _one_pass(_as_text(text)[:MAX_CHARS])
     if flags:
         for _ in range(8):  # each repeat strictly shortens the text or removes a leet character
             again, more = _one_pass(out)
@@ -382,12 +387,12 @@ def normalize_with_flags(text: str) -> tuple[str, int]:
     return out, flags
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: object) -> str:
     """Canonical de-obfuscated form of ``text`` (see the module docstring); pure, idempotent, never raises."""
     return normalize_with_flags(text)[0]
 
 
-def normalize_many(texts: Iterable[str]) -> list[str]:
+def normalize_many(texts: Iterable[object]) -> list[str]:
     """``normalize_text`` over many texts (``None`` becomes ``""``)."""
     return [normalize_with_flags(t)[0] for t in texts]
 
@@ -516,14 +521,12 @@ def _traced_pass(text: str) -> TracedText:
     return TracedText(text, starts, ends, flags, tuple(edits))
 
 
-def normalize_with_offsets(text: str) -> TracedText:
+def normalize_with_offsets(text: object) -> TracedText:
     """``normalize_text`` with a map from output characters back to ``text`` (see :class:`TracedText`).
 
     Slower than :func:`normalize_text` (a Python loop per non-ASCII character); used for evidence spans.
     """
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    traced = _traced_pass(text[:MAX_CHARS])
+    traced = _traced_pass(_as_text(text)[:MAX_CHARS])
     if not traced.flags:
         return traced
     out, starts, ends, flags, edits = traced.text, traced.starts, traced.ends, traced.flags, list(traced.edits)

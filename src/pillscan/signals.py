@@ -52,6 +52,7 @@ from pillscan.lexicon import load_lexicon
 from pillscan.normalize import (
     FLAG_JOIN,
     FLAG_LEET,
+    _as_text,
     normalize_text,
     normalize_with_flags,
     normalize_with_offsets,
@@ -283,11 +284,10 @@ def _matches(view: str) -> list[tuple[int, int, _Entry]]:
 _DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
 
 
-def extract_signals(text: str) -> tuple[Signal, ...]:
+def extract_signals(text: object) -> tuple[Signal, ...]:
     """All signals in ``text``, ordered by position; ``text[s.start:s.end] == s.text`` for each."""
+    text = _as_text(text)
     traced = normalize_with_offsets(text)
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
     norm = traced.text
     view = _word_view(norm)
     out: list[tuple[str, int, int]] = []
@@ -420,11 +420,7 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
     return row
 
 
-def _as_text(text: object) -> str:
-    return text if isinstance(text, str) else "" if text is None else str(text)
-
-
-def signal_counts(texts: Sequence[str]) -> np.ndarray:
+def signal_counts(texts: Sequence[object]) -> np.ndarray:
     """Per-text signal counts, one row per text, columns :func:`signal_feature_names` (float32)."""
     rows = []
     for text in texts:
@@ -434,7 +430,7 @@ def signal_counts(texts: Sequence[str]) -> np.ndarray:
     return np.array(rows, dtype=np.float32).reshape(len(rows), _N_FEATURES)
 
 
-def normalize_and_count(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def normalize_and_count(texts: Sequence[object]) -> tuple[list[str], np.ndarray]:
     """``(normalize_many(texts), signal_counts(texts))`` with each text normalised once, not twice.
 
     For pipelines that need both (word/char features on the normalised text, plus signal counts).
