@@ -133,3 +133,64 @@ def _reference_normalize(text):
 def test_property_fast_path_equals_the_plain_reference(text):
     # The guarded fast pass must compute exactly what the unguarded steps compute.
     assert normalize_text(text) == _reference_normalize(text)
+
+
+# --- the byte scans that replace the hint regexes in the compiled build ------------------------------------------
+_HINT_ALPHABET = "abxyzusdolrckpemn0134579@$ .-*~|_/\t\n\x0b\x1c\x1f"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_HINT_ALPHABET, max_size=40))
+def test_byte_scans_equal_the_hint_regexes(text):
+    import pillscan.normalize as N
+
+    want = (
+        (N.HINT_SPACED if N._SPACED_HINT_SPACE.search(text) or N._SPACED_HINT_SEP.search(text) else 0)
+        | (N.HINT_LEET if N._LEET_HINT.search(text) else 0)
+        | (N.HINT_REPEAT if N._REPEATS.search(text) else 0)
+    )
+    assert N.ascii_hints(text.encode("ascii")) == want
+    assert N._money_hint_ascii(text.encode("ascii")) == (N._MONEY_HINT_ASCII.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "bits"),
+    [
+        ("x a n a x", 1), ("call a b", 1), ("a b c1", 2), ("x.a.n", 1), ("a|b|c", 1), ("x4nax", 2), ("4 a", 0),
+        ("ca$h", 2), ("@a", 2), ("cheaaap", 4), ("aa", 0), ("111", 0), ("x a n a x 0xy", 3), ("", 0),
+    ],
+)  # fmt: skip
+def test_byte_scan_examples(text, bits):
+    from pillscan.normalize import ascii_hints
+
+    assert ascii_hints(text.encode("ascii")) == bits
+
+
+@pytest.mark.parametrize(
+    ("text", "money"),
+    [("$", True), ("20 usd", True), ("20usd", True), ("2 dollars", True), ("1.000", True), ("1 000", True),
+     ("1000", True), ("100", False), ("20 u", False), ("m30", False), ("20\x1ceur", True), ("20\x00eur", False)],
+)  # fmt: skip
+def test_money_byte_scan_examples(text, money):
+    from pillscan.normalize import _money_hint_ascii
+
+    assert _money_hint_ascii(text.encode("ascii")) is money
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_HINT_ALPHABET + "XANAXé💊", max_size=60))
+def test_normalising_with_byte_scans_or_regexes_gives_the_same(text):
+    import pillscan.normalize as N
+
+    if N.__file__.endswith(".py"):  # (a compiled module's globals are fixed; test_compiled.py covers it)
+        saved = N._BYTE_SCANS
+        try:
+            N._BYTE_SCANS = True
+            with_scans = N.normalize_with_flags(text)
+            N._BYTE_SCANS = False
+            with_regexes = N.normalize_with_flags(text)
+        finally:
+            N._BYTE_SCANS = saved
+        assert with_scans == with_regexes
+    else:
+        assert N._BYTE_SCANS

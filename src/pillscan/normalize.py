@@ -335,6 +335,110 @@ _MONEY_HINT_ASCII = re.compile(
 )  # the same on ASCII text
 
 
+# --- the same hints by one scan over the bytes of an ASCII text ---------------------------------------------
+# Compiled (mypyc, see hatch_build.py), a loop over bytes is several times faster than the regex engine trying
+# each hint pattern at every position; interpreted, it is far slower, so the pure-Python build keeps the regexes.
+# Each function computes exactly what the regexes above compute (tests/test_normalize.py checks both ways).
+_BYTE_SCANS: bool = not __file__.endswith(".py")
+HINT_SPACED = 1  # _SPACED_HINT_SPACE or _SPACED_HINT_SEP matches
+HINT_LEET = 2  # _LEET_HINT matches
+HINT_REPEAT = 4  # _REPEATS matches
+
+
+def _is_alnum_byte(c: int) -> bool:
+    return 97 <= c <= 122 or 48 <= c <= 57
+
+
+def _is_space_byte(c: int) -> bool:
+    """What ``\\s`` matches among ASCII characters (str patterns): \\t \\n \\v \\f \\r, \\x1c-\\x1f and space."""
+    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+
+
+def ascii_hints(data: bytes) -> int:
+    """``HINT_*`` bits of an ASCII lower-case text (as bytes) in one pass: the spaced-letter hints, a leet
+    character next to a letter, and a letter three times in a row."""
+    n = len(data)
+    out = 0
+    for i in range(n):
+        c = data[i]
+        if 97 <= c <= 122:
+            if i + 2 < n and data[i + 1] == c and data[i + 2] == c:
+                out |= HINT_REPEAT
+        elif c == 32:  # " x y" not followed by a letter or digit
+            if (
+                i + 3 < n
+                and _is_alnum_byte(data[i + 1])
+                and data[i + 2] == 32
+                and _is_alnum_byte(data[i + 3])
+                and (i + 4 >= n or not _is_alnum_byte(data[i + 4]))
+            ):
+                out |= HINT_SPACED
+        elif c == 48 or c == 49 or c == 51 or c == 52 or c == 53 or c == 55 or c == 64 or c == 36:  # 0134 57@$
+            if (i > 0 and 97 <= data[i - 1] <= 122) or (i + 1 < n and 97 <= data[i + 1] <= 122):
+                out |= HINT_LEET
+        elif (
+            (c == 46 or c == 45 or c == 42 or c == 126 or c == 124)  # ".x." "-x-" "*x*" "~x~" "|x|"
+            and i + 2 < n
+            and _is_alnum_byte(data[i + 1])
+            and data[i + 2] == c
+        ):
+            out |= HINT_SPACED
+    return out
+
+
+_MONEY_WORDS = (b"usd", b"dollar", b"buck", b"peso", b"mxn", b"dll", b"eur")
+
+
+def _money_hint_ascii(data: bytes) -> bool:
+    """``_MONEY_HINT_ASCII.search(text) is not None`` for an ASCII text (as bytes)."""
+    n = len(data)
+    for i in range(n):
+        c = data[i]
+        if c == 36:  # $
+            return True
+        if not 48 <= c <= 57:
+            continue
+        j = i + 1  # a digit: then [\s.-]? and three digits, or \s* and a currency word
+        if (
+            j + 3 < n
+            and (_is_space_byte(data[j]) or data[j] == 46 or data[j] == 45)
+            and 48 <= data[j + 1] <= 57
+            and 48 <= data[j + 2] <= 57
+            and 48 <= data[j + 3] <= 57
+        ):
+            return True
+        if j + 2 < n and 48 <= data[j] <= 57 and 48 <= data[j + 1] <= 57 and 48 <= data[j + 2] <= 57:
+            return True
+        while j < n and _is_space_byte(data[j]):
+            j += 1
+        if j < n and data[j] in b"udbpme":
+            for word in _MONEY_WORDS:
+                if data.startswith(word, j):
+                    return True
+    return False
+
+
+def _deobfuscate_ascii(text: str) -> tuple[str, int]:
+    """Steps 6-8 of :func:`_one_pass` on an ASCII text, each step's hint from :func:`ascii_hints` (scanned
+    again only after a step changed the text)."""
+    flags = 0
+    hints = ascii_hints(text.encode("ascii"))
+    if hints & HINT_SPACED:
+        new = _SPACED.sub(_join_spaced, text)
+        if new != text:
+            flags, text = FLAG_JOIN, new
+            hints = ascii_hints(text.encode("ascii"))
+    if hints & HINT_LEET:
+        new = _deleet_text(text)
+        if new is not text:
+            flags, text = flags | FLAG_LEET, new
+            hints = ascii_hints(text.encode("ascii"))
+    if hints & HINT_REPEAT:
+        text = _REPEATS.sub(r"\1", text)
+        flags |= FLAG_SQUEEZE
+    return text, flags
+
+
 def _one_pass(text: str) -> tuple[str, int]:
     if not text.isascii():
         text = _NON_ASCII_RUN.sub(_fold_run, text)
@@ -345,7 +449,12 @@ def _one_pass(text: str) -> tuple[str, int]:
     at = "@" in text
     url = ("/" in text or "www." in text) and _URL_HINT.search(text) is not None
     # \d also matches non-ASCII digits; [0-9] is a plain bitmap the engine checks faster.
-    money = (_MONEY_HINT_ASCII if text.isascii() else _MONEY_HINT_FAST).search(text) is not None
+    if not text.isascii():
+        money = _MONEY_HINT_FAST.search(text) is not None
+    elif _BYTE_SCANS:
+        money = _money_hint_ascii(text.encode("ascii"))
+    else:
+        money = _MONEY_HINT_ASCII.search(text) is not None
     if at:
         text = _AT.sub(_placeholder, text)
     if url:
@@ -353,6 +462,8 @@ def _one_pass(text: str) -> tuple[str, int]:
     if money:
         text = _MONEY.sub(_placeholder, text)
     text = " ".join(text.split())
+    if _BYTE_SCANS and text.isascii():
+        return _deobfuscate_ascii(text)
     flags = 0
     if _SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text):
         new = _SPACED.sub(_join_spaced, text)
