@@ -128,7 +128,9 @@ def _reference_normalize(text):
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(max_size=120)
-    | st.text(alphabet="xan4@$0 .-*~|•·1357mgMXaaabbb$u s/d:w€£()+5usd\u200b\u0445ｘ💊", max_size=60)
+    | st.text(
+        alphabet="xan4@$0 .-*~|•·1357mgMXaaabbb$u s/d:w€£()+5usd\u200b\u0445ｘ💊\t\n\x1c\u00a0\u2028  ", max_size=60
+    )
 )
 def test_property_fast_path_equals_the_plain_reference(text):
     # The guarded fast pass must compute exactly what the unguarded steps compute.

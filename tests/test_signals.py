@@ -122,3 +122,23 @@ def test_normalize_and_count_equals_separate_calls():
     assert np.array_equal(counts, signal_counts(texts))
     empty_norm, empty_counts = normalize_and_count([])
     assert empty_norm == [] and empty_counts.shape == (0, len(signal_feature_names()))
+
+
+# The dose and quantity patterns as first written (look-behind first); signals.py has faster equal forms.
+_PLAIN_DOSE = r"(?<![a-z0-9.])(?:\d+(?:[.,]\d+)? ?(?:mg|mcg|ug|ml)|\d{1,3}(?:\.\d)?/\d{3})(?![a-z0-9/])"
+_PLAIN_QUANTITY = (
+    r"(?<![a-z0-9.])(?:\d+ ?x|x ?\d+|(?:qty|cantidad):? ?\d+"
+    r"|\d+ ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
+    r"(?![a-z0-9])"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="0123456789٣ .,/:-xqtycantidadmgculpisbeoewrzk%", max_size=40))
+def test_dose_and_quantity_patterns_equal_their_plain_forms(text):
+    import re
+
+    from pillscan.signals import _DOSE, _QUANTITY
+
+    for fast, plain in ((_DOSE, _PLAIN_DOSE), (_QUANTITY, _PLAIN_QUANTITY)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)]

@@ -443,7 +443,8 @@ def _one_pass(text: str) -> tuple[str, int]:
     if not text.isascii():
         text = _NON_ASCII_RUN.sub(_fold_run, text)
     text = text.lower()
-    if not text.isprintable():  # every ASCII control character is unprintable
+    printable = text.isprintable()  # every ASCII control character is unprintable; of whitespace, only " " prints
+    if not printable:
         text = _ASCII_CONTROL.sub(" ", text)
     # Decide all three placeholder steps on the same text, as _placeholder_steps does.
     at = "@" in text
@@ -461,7 +462,9 @@ def _one_pass(text: str) -> tuple[str, int]:
         text = _URL.sub(_placeholder, text)
     if money:
         text = _MONEY.sub(_placeholder, text)
-    text = " ".join(text.split())
+    # Collapse whitespace, unless the only whitespace is single inner spaces already (placeholders add only " "s).
+    if not printable or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
     if _BYTE_SCANS and text.isascii():
         return _deobfuscate_ascii(text)
     flags = 0

@@ -203,10 +203,14 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-_DOSE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:[.,]\d+)? ?(?:mg|mcg|ug|ml)|\d{1,3}(?:\.\d)?/\d{3})(?![a-z0-9/])")
+# A dose: (?<![a-z0-9.])(?:\d+(?:[.,]\d+)? ?(?:mg|mcg|ug|ml)|\d{1,3}(?:\.\d)?/\d{3})(?![a-z0-9/]), and a
+# quantity: (?<![a-z0-9.])(?:\d+ ?x|x ?\d+|(?:qty|cantidad):? ?\d+|\d+ ?(?:pills?|...))(?![a-z0-9]). Both are
+# written with their first character first and the look-behind after it: the regex engine then skips to the
+# candidates instead of testing the look-behind at every position (twice as fast; tests check they are equal).
+_DOSE = re.compile(r"\d(?<![a-z0-9.]\d)(?:\d*(?:[.,]\d+)? ?(?:mg|mcg|ug|ml)|\d{0,2}(?:\.\d)?/\d{3})(?![a-z0-9/])")
 _QUANTITY = re.compile(
-    r"(?<![a-z0-9.])(?:\d+ ?x|x ?\d+|(?:qty|cantidad):? ?\d+"
-    r"|\d+ ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
+    r"[\dxqc](?<![a-z0-9.][\dxqc])(?:(?<=\d)\d* ?x|(?<=x) ?\d+|(?<=q)ty:? ?\d+|(?<=c)antidad:? ?\d+"
+    r"|(?<=\d)\d* ?(?:pills?|pastillas?|tabs?|tablets?|tabletas?|pcs|pieces?|piezas?|ct|count|units?|caps|capsules?))"
     r"(?![a-z0-9])"
 )
 # A discount ("65 % off", "up to 80% savings"): a sale cue the word lexicon cannot hold (the % sign).
