@@ -583,6 +583,9 @@ _WHITESPACE = re.compile(r"\s\s+|[^\S ]")
 
 def _may_change(flag: int, text: str) -> bool:
     """A necessary condition for the de-obfuscation step ``flag`` to change ``text`` (the fast pass's guards)."""
+    if _BYTE_SCANS and text.isascii():
+        bit = HINT_SPACED if flag == FLAG_JOIN else HINT_LEET if flag == FLAG_LEET else HINT_REPEAT
+        return bool(ascii_hints(text.encode("ascii")) & bit)
     if flag == FLAG_JOIN:
         return bool(_SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text))
     if flag == FLAG_LEET:

@@ -337,9 +337,14 @@ def extract_signals(text: object) -> tuple[Signal, ...]:
     return tuple(Signal(name, text[start:end], start, end) for name, start, end in unique if start < end)
 
 
+@cache
+def _in_scope_names() -> frozenset[str]:
+    return frozenset(d.canonical for d in load_lexicon().in_scope_drugs)
+
+
 def drugs_named(signals: Iterable[Signal]) -> tuple[str, ...]:
     """Canonical names of the in-scope drugs that ``signals`` name (sorted, no duplicates)."""
-    in_scope = {d.canonical for d in load_lexicon().in_scope_drugs}
+    in_scope = _in_scope_names()
     names = set()
     for sig in signals:
         group, _, name = sig.name.partition(":")
@@ -452,3 +457,4 @@ def normalize_and_count(texts: Sequence[object]) -> tuple[list[str], np.ndarray]
 def _clear_caches() -> None:
     """Forget everything built from the lexicons (tests swap the lexicons in)."""
     _automaton.cache_clear()
+    _in_scope_names.cache_clear()
