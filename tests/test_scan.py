@@ -339,3 +339,14 @@ def test_spawned_workers_score_exactly_like_one_process(tmp_path: Path, monkeypa
     summary = scan([posts], output=spawned, model=model, workers=2, chunk_size=64)
     assert spawned.read_bytes() == one.read_bytes()
     assert summary.written == 300 and summary.flagged > 0
+
+
+def test_scan_restores_the_garbage_collector(posts: Path, tmp_path: Path) -> None:
+    import gc
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    scan([str(posts)], output=tmp_path / "out.jsonl", model=FakeModel(), workers=1)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+    with pytest.raises(InputError):  # and after a scan that fails
+        scan([str(tmp_path / "missing.jsonl")], output=tmp_path / "out2.jsonl", model=FakeModel(), workers=1)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
