@@ -329,8 +329,10 @@ def main() -> None:
         flush=True,
     )
 
+    from pillscan import build_description
     from pillscan.model import default_model_path
 
+    print(f"pillscan {build_description()} (python {sys.version.split()[0]})", flush=True)
     model = Path(args.model) if args.model else default_model_path()
     pillscan_cli = str(Path(sys.executable).with_name("pillscan"))
 
