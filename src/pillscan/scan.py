@@ -49,7 +49,10 @@ log = logging.getLogger(__name__)
 HIST_BINS = 20
 TOP_K = 50  # flagged posts kept (bounded) for the report
 TOP_TEXT_CHARS = 20_000  # a kept post's text is cut here so the checkpoint and report stay small
-CHECKPOINT_EVERY_CHUNKS = 20
+#: A checkpoint (fsync of the output, then of the checkpoint) every this many chunks or seconds, whichever comes
+#: first: a scan killed outright (SIGKILL, power loss) redoes at most that much; SIGINT/SIGTERM checkpoint at once.
+#: At 50,000 posts/s, 100 chunks of 2,000 posts are 4 s of work (20 chunks made it ~1 checkpoint per second).
+CHECKPOINT_EVERY_CHUNKS = 100
 CHECKPOINT_EVERY_S = 10.0
 CHECKPOINT_VERSION = 1
 #: Net allocations between two young-generation garbage collections while scanning (Python's default: 700). A
@@ -580,11 +583,14 @@ def _check_targets(inputs: Sequence[str], targets: list[tuple[str, Path, list[Pa
     return frozenset(owners)
 
 
-def _write_json_atomic(path: Path, data: Any, *, sync: bool = False) -> None:
+def _write_json_atomic(path: Path, data: Any, *, sync: bool = False, indent: int | None = 1) -> None:
+    """Write ``data`` as JSON to ``path`` through a temporary file (``indent=None``: one line, by the C encoder,
+    which json.dump and any indent bypass: ~10x faster for a checkpoint)."""
     tmp = path.with_name(path.name + ".tmp")
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.write(text)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -815,6 +821,7 @@ def scan(
                 "tally": dict(vars(tally)),  # (json.dumps only reads it: no deep copy)
             },
             sync=True,
+            indent=None,
         )
         last_ckpt = time.monotonic()
         chunks_since_ckpt = 0
