@@ -340,9 +340,10 @@ _MONEY_HINT_ASCII = re.compile(
 # each hint pattern at every position; interpreted, it is far slower, so the pure-Python build keeps the regexes.
 # Each function computes exactly what the regexes above compute (tests/test_normalize.py checks both ways).
 _BYTE_SCANS: bool = not __file__.endswith(".py")
-HINT_SPACED = 1  # _SPACED_HINT_SPACE or _SPACED_HINT_SEP matches
-HINT_LEET = 2  # _LEET_HINT matches
-HINT_REPEAT = 4  # _REPEATS matches
+# Each hint bit is the flag of the step it guards.
+HINT_SPACED = FLAG_JOIN  # _SPACED_HINT_SPACE or _SPACED_HINT_SEP matches
+HINT_LEET = FLAG_LEET  # _LEET_HINT matches
+HINT_REPEAT = FLAG_SQUEEZE  # _REPEATS matches
 
 
 def _is_alnum_byte(c: int) -> bool:
@@ -418,25 +419,14 @@ def _money_hint_ascii(data: bytes) -> bool:
     return False
 
 
-def _deobfuscate_ascii(text: str) -> tuple[str, int]:
-    """Steps 6-8 of :func:`_one_pass` on an ASCII text, each step's hint from :func:`ascii_hints` (scanned
-    again only after a step changed the text)."""
-    flags = 0
-    hints = ascii_hints(text.encode("ascii"))
-    if hints & HINT_SPACED:
-        new = _SPACED.sub(_join_spaced, text)
-        if new != text:
-            flags, text = FLAG_JOIN, new
-            hints = ascii_hints(text.encode("ascii"))
-    if hints & HINT_LEET:
-        new = _deleet_text(text)
-        if new is not text:
-            flags, text = flags | FLAG_LEET, new
-            hints = ascii_hints(text.encode("ascii"))
-    if hints & HINT_REPEAT:
-        text = _REPEATS.sub(r"\1", text)
-        flags |= FLAG_SQUEEZE
-    return text, flags
+def _hints(text: str) -> int:
+    """``HINT_*`` bits of a normalised-so-far text: by :func:`ascii_hints` when compiled and the text is ASCII,
+    else by the regexes."""
+    if _BYTE_SCANS and text.isascii():
+        return ascii_hints(text.encode("ascii"))
+    spaced = _SPACED_HINT_SPACE.search(text) is not None or _SPACED_HINT_SEP.search(text) is not None
+    leet = _LEET_HINT.search(text) is not None
+    return (HINT_SPACED if spaced else 0) | (HINT_LEET if leet else 0) | (HINT_REPEAT if _REPEATS.search(text) else 0)
 
 
 def _one_pass(text: str) -> tuple[str, int]:
@@ -465,17 +455,20 @@ def _one_pass(text: str) -> tuple[str, int]:
     # Collapse whitespace, unless the only whitespace is single inner spaces already (placeholders add only " "s).
     if not printable or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
-    if _BYTE_SCANS and text.isascii():
-        return _deobfuscate_ascii(text)
+    # Steps 6-8, each only when its hint says it can change the text (hints computed again after a change).
     flags = 0
-    if _SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text):
+    hints = _hints(text)
+    if hints & HINT_SPACED:
         new = _SPACED.sub(_join_spaced, text)
         if new != text:
             flags, text = FLAG_JOIN, new
-    new = _deleet_text(text)
-    if new is not text:
-        flags, text = flags | FLAG_LEET, new
-    if _REPEATS.search(text) is not None:  # (sub with a template costs a Python call even when nothing matches)
+            hints = _hints(text)
+    if hints & HINT_LEET:
+        new = _deleet_text(text)
+        if new is not text:
+            flags, text = flags | FLAG_LEET, new
+            hints = _hints(text)
+    if hints & HINT_REPEAT:  # (sub with a template costs a Python call even when nothing matches)
         text = _REPEATS.sub(r"\1", text)
         flags |= FLAG_SQUEEZE
     return text, flags
@@ -581,18 +574,6 @@ def _traced_sub(
 _WHITESPACE = re.compile(r"\s\s+|[^\S ]")
 
 
-def _may_change(flag: int, text: str) -> bool:
-    """A necessary condition for the de-obfuscation step ``flag`` to change ``text`` (the fast pass's guards)."""
-    if _BYTE_SCANS and text.isascii():
-        bit = HINT_SPACED if flag == FLAG_JOIN else HINT_LEET if flag == FLAG_LEET else HINT_REPEAT
-        return bool(ascii_hints(text.encode("ascii")) & bit)
-    if flag == FLAG_JOIN:
-        return bool(_SPACED_HINT_SPACE.search(text) or _SPACED_HINT_SEP.search(text))
-    if flag == FLAG_LEET:
-        return _LEET_HINT.search(text) is not None
-    return _REPEATS.search(text) is not None
-
-
 def _traced_pass(text: str) -> TracedText:
     if text.isascii():
         starts = list(range(len(text)))
@@ -627,14 +608,16 @@ def _traced_pass(text: str) -> TracedText:
         text, starts, ends = text[:-1], starts[:-1], ends[:-1]
     flags = 0
     edits: list[tuple[int, int, int]] = []
+    hints = _hints(text)  # (the fast pass's guards: a step runs only where it can change the text)
     for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
-        if not _may_change(flag, text):
+        if not hints & flag:
             continue
         changed: list[tuple[int, int]] = []
         text, starts, ends = _traced_sub(pattern, replacement, text, starts, ends, changed)
         if changed:
             flags |= flag
             edits += [(flag, a, b) for a, b in changed]
+            hints = _hints(text)
     return TracedText(text, starts, ends, flags, tuple(edits))
 
 
