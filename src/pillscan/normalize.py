@@ -631,9 +631,9 @@ def normalize_with_offsets(text: object) -> TracedText:
         return traced
     out, starts, ends, flags, edits = traced.text, traced.starts, traced.ends, traced.flags, list(traced.edits)
     for _ in range(8):
-        again = _traced_pass(out)
-        if again.text == out:
+        if _one_pass(out)[0] == out:  # (the fast pass computes the same text without offsets: a fixed point)
             break
+        again = _traced_pass(out)
         edits += [(flag, starts[a], ends[b - 1]) for flag, a, b in again.edits]
         starts = [starts[k] for k in again.starts]
         ends = [ends[k - 1] for k in again.ends]

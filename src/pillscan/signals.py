@@ -233,6 +233,7 @@ _DOSE_NEEDS = ("mg", "ml", "ug", "mcg", "/")
 _QUANTITY_NEEDS = (
     "x", "qty", "cantidad", "pill", "pastilla", "tab", "pcs", "piece", "pieza", "ct", "count", "unit", "cap",
 )  # fmt: skip
+_NUMBER_PATTERNS = (_DOSE, _QUANTITY, _DISCOUNT)  # (in the order of _number_forms)
 _WORD_AROUND = re.compile(r"\S+")
 
 
@@ -302,7 +303,8 @@ def extract_signals(text: object) -> tuple[Signal, ...]:
 
     matches = _matches(view)
     columns = {entry.column for _, _, entry in matches}
-    columns.update(("dose",) if _DOSE.search(norm) else ())
+    number_forms = _number_forms(norm)
+    columns.update(("dose",) if number_forms[0] and _DOSE.search(norm) else ())
     has_pill_emoji = any(entry.name == "emoji:pill" for _, _, entry in matches)
     evidence = bool(columns & _DRUG_EVIDENCE) or has_pill_emoji
     url_ends = {stop for start, stop, entry in matches if entry.column == "url"}
@@ -316,9 +318,10 @@ def extract_signals(text: object) -> tuple[Signal, ...]:
                 emit("quantity", number, stop)
             if entry.column == "slang_ambiguous" and (evidence or number >= 0):
                 emit(f"drug:{entry.canonical}", start, stop)
-    for pattern, name in ((_DOSE, "dose"), (_QUANTITY, "quantity"), (_DISCOUNT, "sale:discount")):
-        for match in pattern.finditer(norm):
-            emit(name, *match.span())
+    for pattern, name, may in zip(_NUMBER_PATTERNS, ("dose", "quantity", "sale:discount"), number_forms, strict=True):
+        if may:
+            for match in pattern.finditer(norm):
+                emit(name, *match.span())
     kinds = {FLAG_LEET: "leetspeak", FLAG_JOIN: "spacing"}
     for flag, start, end in traced.edits:
         if flag in kinds:
@@ -384,6 +387,14 @@ def _has_digit(norm: str) -> bool:
     return _ANY_DIGIT.search(norm) is not None
 
 
+def _number_forms(norm: str) -> tuple[bool, bool, bool]:
+    """Whether a dose, a quantity and a discount can be in ``norm``. Each holds a digit (most posts skip all three
+    regexes) and one of a few substrings, far cheaper to look for than to run the regex."""
+    if not _has_digit(norm):
+        return False, False, False
+    return any(unit in norm for unit in _DOSE_NEEDS), any(word in norm for word in _QUANTITY_NEEDS), "%" in norm
+
+
 def _counts_from(text: str, norm: str, flags: int) -> list[float]:
     """One row of :func:`signal_counts` from a raw text and its normalised form and flags."""
     row = [0.0] * _N_FEATURES
@@ -405,15 +416,14 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
             backed_ambiguous += column == "slang_ambiguous"
         ambiguous += column == "slang_ambiguous" and entry.in_scope
     doses = 0
-    if _has_digit(norm):  # every dose and quantity form holds a digit: most posts skip both regexes
-        # (and each needs one of a few substrings, far cheaper to look for than to run the regex)
-        if any(unit in norm for unit in _DOSE_NEEDS):
-            doses = len(_DOSE.findall(norm))
-            row[_C_DOSE] += doses
-        if any(word in norm for word in _QUANTITY_NEEDS):
-            row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
-        if "%" in norm:
-            row[_C_SALE] += len(_DISCOUNT.findall(norm))
+    dose_may, quantity_may, discount_may = _number_forms(norm)
+    if dose_may:
+        doses = len(_DOSE.findall(norm))
+        row[_C_DOSE] += doses
+    if quantity_may:
+        row[_C_QUANTITY] += len(_QUANTITY.findall(norm))
+    if discount_may:
+        row[_C_SALE] += len(_DISCOUNT.findall(norm))
     # Ambiguous slang counts as a drug when other evidence backs it (see the table above).
     if row[_C_DRUG] or row[_C_IMPRINT] or doses or pill_emoji:
         backed_ambiguous = ambiguous
