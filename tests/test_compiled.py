@@ -14,31 +14,40 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import pillscan
-from pillscan.normalize import normalize_with_flags, normalize_with_offsets
-from pillscan.signals import extract_signals, normalize_and_count
+import pillscan.normalize as normalize_module
+import pillscan.signals as signals_module
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-_REFERENCE = """
+# What is compared, computed the same way on both sides (``N``: pillscan.normalize, ``S``: pillscan.signals).
+_RESULTS = """
+norm, counts = S.normalize_and_count(texts)
+results = {
+    "flags": [N.normalize_with_flags(t)[1] for t in texts],
+    "normalized": norm,
+    "counts": counts.tolist(),
+    "offsets": [[t.starts, t.ends, list(map(list, t.edits))] for t in map(N.normalize_with_offsets, texts[::5])],
+    "signals": [[[s.name, s.start, s.end] for s in S.extract_signals(t)] for t in texts[::3]],
+}
+"""
+
+_REFERENCE = (
+    """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 import pillscan, pillscan.normalize as N, pillscan.signals as S
 assert not pillscan.compiled_modules(), pillscan.compiled_modules()
 assert N.__file__.endswith(".py") and S.__file__.endswith(".py"), (N.__file__, S.__file__)
 texts = json.load(sys.stdin)
-norm, counts = S.normalize_and_count(texts)
-json.dump({
-    "flags": [N.normalize_with_flags(t)[1] for t in texts],
-    "normalized": norm,
-    "counts": counts.tolist(),
-    "offsets": [[t.starts, t.ends, list(map(list, t.edits))] for t in map(N.normalize_with_offsets, texts[::5])],
-    "signals": [[[s.name, s.start, s.end] for s in S.extract_signals(t)] for t in texts[::3]],
-}, sys.stdout)
 """
+    + _RESULTS
+    + "json.dump(results, sys.stdout)\n"
+)
 
 _PIECES = [
     "x a n a x", "X4N4X", "0xyc0d0ne", "perc 30", "m30", "2mg", "$20", "20 usd", "@plug_420", "t.me/pills",
@@ -90,14 +99,10 @@ def test_compiled_and_pure_python_agree(texts):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     want = json.loads(proc.stdout)
-    norm, counts = normalize_and_count(texts)
-    got = {
-        "flags": [normalize_with_flags(t)[1] for t in texts],
-        "normalized": norm,
-        "counts": counts.tolist(),
-        "offsets": [[t.starts, t.ends, list(map(list, t.edits))] for t in map(normalize_with_offsets, texts[::5])],
-        "signals": [[[s.name, s.start, s.end] for s in extract_signals(t)] for t in texts[::3]],
-    }
+    scope: dict[str, Any] = {"N": normalize_module, "S": signals_module, "texts": texts}
+    exec(_RESULTS, scope)
+    got = scope["results"]
+    assert set(got) == set(want)
     for key in want:
         assert got[key] == want[key], key
 
