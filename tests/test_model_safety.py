@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import sklearn
 
-import pillscan.model as model_module
+import pillscan.bundle as bundle_module
 from pillscan.cli import main
 from pillscan.errors import ModelError, UnsafeModelError
 from pillscan.model import Model, card_path_for, default_model_path, load_model, save_model
@@ -75,15 +75,15 @@ def marker(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def no_unpickling(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Record every call to joblib.load made by pillscan.model (a second witness next to the marker file)."""
+    """Record every call to joblib.load made by pillscan.bundle (a second witness next to the marker file)."""
     calls: list[Any] = []
-    real = model_module.joblib.load
+    real = bundle_module.joblib.load
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(model_module.joblib, "load", spy)
+    monkeypatch.setattr(bundle_module.joblib, "load", spy)
     return calls
 
 
@@ -206,7 +206,7 @@ def test_trust_loads_a_legit_cardless_copy_and_says_so(bundle: Path, tmp_path: P
     shutil.copy(bundle, cardless)
     with pytest.raises(UnsafeModelError, match="--trust-model"):
         load_model(cardless)
-    with caplog.at_level(logging.WARNING, logger="pillscan.model"):
+    with caplog.at_level(logging.WARNING, logger="pillscan.bundle"):
         model = load_model(cardless, trust=True)
     assert "without a card" in caplog.text and "not verified" in caplog.text
     assert model.card == {} and model.score([OFFERS[1]])[0].decision == "offer"

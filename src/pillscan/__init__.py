@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from pillscan.records import ReadError, Record, Result, Signal
 from pillscan.scan import ScanSummary, scan
+from pillscan.version import __version__
 
 __all__ = [
     "Explanation",

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "ModelError", "PillscanError", "ReaderError", "UnsafeModelError"]
+__all__ = [
+    "InputError",
+    "ModelError",
+    "OutputError",
+    "PillscanError",
+    "ReaderError",
+    "ScanInterrupted",
+    "UnsafeModelError",
+]
 
 
 class PillscanError(Exception):
@@ -23,3 +31,17 @@ class ModelError(PillscanError):
 
 class UnsafeModelError(ModelError):
     """A model file failed its integrity check: it is refused before any unpickling."""
+
+
+class OutputError(PillscanError):
+    """The output cannot be written (unwritable directory, disk full, locked by another scan)."""
+
+
+class ScanInterrupted(PillscanError):
+    """The scan was stopped by SIGINT/SIGTERM after saving a checkpoint; ``exit_code`` is 128 + the signal."""
+
+    def __init__(self, signum: int, resumable: bool = True) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        hint = "resume with --resume" if resumable else "output is incomplete"
+        super().__init__(f"interrupted: {hint}")

@@ -1,57 +1,62 @@
-"""The detection model: calibrated scores, the cascade, explanations, and the model bundle.
+"""The detection model: calibrated scores, the cascade, explanations; loading and saving it as a bundle.
 
-A bundle is two files side by side: ``NAME.joblib`` (the fitted scikit-learn pipeline and its numeric form,
-:class:`pillscan.fastlinear.LinearModel`, which is all that scoring needs) and ``NAME.json`` (the model card).
-A joblib file is code: unpickling it can run anything, so :func:`load_model` checks the file's sha256 against
-the card *before* unpickling it, and refuses a file without a card unless the caller says it trusts it.
+Scoring is NumPy-only. The bundle's file format, card and version checks live in :mod:`pillscan.bundle`, the
+features that training and scoring share in :mod:`pillscan.features`; the names that callers import from here
+(``load_model``, ``save_model``, ``default_model_path``, ``WordStage``, ``evidence_mask`` …) still resolve here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import math
 import pickle
-import platform
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 
-from pillscan import __version__
-from pillscan.errors import ModelError, UnsafeModelError
-from pillscan.fastlinear import LinearModel, NgramScorer
-from pillscan.records import Decision, Result, Signal
-from pillscan.signals import (
-    drugs_named,
-    extract_signals,
-    normalize_and_count,
-    signal_feature_names,
+from pillscan.bundle import (
+    BUNDLE_FORMAT,
+    DEFAULT_MODEL_NAME,
+    DEFAULT_THRESHOLDS,
+    RETRAIN_HINT,
+    Bundle,
+    card_path_for,
+    default_model_path,
+    file_sha256,
+    read_bundle,
+    runtime_versions,
+    write_bundle,
 )
+from pillscan.errors import ModelError
+from pillscan.fastlinear import LinearModel
+from pillscan.features import WORD_TFIDF, WordStage, as_texts, evidence_mask
+from pillscan.records import Decision, Result, Signal
+from pillscan.signals import drugs_named, extract_signals, normalize_and_count
 
 __all__ = [
+    "BUNDLE_FORMAT",
     "DEFAULT_MODEL_NAME",
     "DEFAULT_THRESHOLDS",
+    "RETRAIN_HINT",
+    "WORD_TFIDF",
     "Explanation",
     "Model",
     "WordStage",
+    "card_path_for",
     "default_model_path",
     "evidence_mask",
+    "file_sha256",
     "load_model",
+    "reasons_from_signals",
+    "runtime_versions",
     "save_model",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL_NAME = "pillscan-default"
-#: Used only when a card carries no thresholds of its own (the trained ones are chosen in train.py).
-DEFAULT_THRESHOLDS = {"offer": 0.5, "review": 0.25}
 #: Texts longer than this are scored in overlapping windows and the maximum is taken, so that an offer
 #: cannot hide inside a long innocent post.
 WINDOW_CHARS = 600
@@ -62,28 +67,6 @@ WHOLE_TEXT_CHARS = 1200
 WINDOWS = ((WINDOW_CHARS, WINDOW_STRIDE), (250, 125))
 MIN_PARAGRAPH_CHARS = 25
 _PARAGRAPH = re.compile(r"\n\s*\n")
-#: 2: the fitted pipeline (pickle bytes, scikit-learn) plus its numeric form (pickle bytes, NumPy only), so that
-#: scoring never imports scikit-learn; 1: the pipeline only (still loaded; its numeric form is built on use).
-BUNDLE_FORMAT = 2
-_READABLE_FORMATS = (1, 2)
-RETRAIN_HINT = "retrain it with `pillscan train -o MODEL.joblib` (or reinstall pillscan for the bundled default)"
-
-
-def _as_texts(X: Iterable[Any]) -> list[str]:
-    return [x if isinstance(x, str) else ("" if x is None else str(x)) for x in X]
-
-
-#: The word n-gram features: one definition for the full pipeline and the cascade's word stage, whose
-#: plain-Python scorer mirrors exactly this tokenisation (see WordStage).
-WORD_TFIDF: dict[str, Any] = {
-    "analyzer": "word",
-    "ngram_range": (1, 2),
-    "min_df": 2,
-    "max_features": 200_000,
-    "sublinear_tf": True,
-    "token_pattern": r"(?u)\b\w+\b",
-    "lowercase": False,
-}
 
 
 # --- the model ------------------------------------------------------------------------------------------
@@ -136,6 +119,20 @@ class Model:
         self.linear = linear
         self._clean_results: dict[float, Result] = {}
 
+    @classmethod
+    def from_bundle(cls, bundle: Bundle) -> Model:
+        """The model held by a bundle read with :func:`pillscan.bundle.read_bundle`."""
+        return cls(
+            pipeline=bundle.pipeline,
+            calibration=bundle.calibration,
+            thresholds=bundle.thresholds,
+            card=bundle.card,
+            path=bundle.path,
+            cleared_raw=bundle.cleared_raw,
+            word_stage=bundle.word_stage,
+            linear=bundle.linear,
+        )
+
     @property
     def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline (imports scikit-learn on first use)."""
@@ -157,7 +154,7 @@ class Model:
     # scores ------------------------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str], *, cascade: bool = True) -> np.ndarray:
         """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
-        texts = _as_texts(texts)
+        texts = as_texts(texts)
         windows, owners = _windows(texts)
         raw = self._raw_scores(windows, cascade=cascade)
         if len(windows) == len(texts):
@@ -223,7 +220,7 @@ class Model:
         ``offer`` and ``review`` results only (``evidence="flagged"``); ``evidence="all"`` extracts it for every
         text, ``"none"`` for none.
         """
-        texts = _as_texts(texts)
+        texts = as_texts(texts)
         probs = self.predict_proba(texts).tolist() if texts else []
         offer = self.thresholds["offer"] if threshold is None else threshold
         review = min(self.thresholds["review"], offer)
@@ -276,59 +273,6 @@ class Model:
     @property
     def name(self) -> str:
         return str(self.card.get("name", "model"))
-
-
-# Columns of signal_counts that count as drug evidence for the cascade (emoji codes include 💊 and 🔌).
-_EVIDENCE_NAMES = ("drug", "imprint", "dose", "slang_ambiguous", "no_prescription", "emoji")
-_EVIDENCE_COLUMNS = [signal_feature_names().index(name) for name in _EVIDENCE_NAMES]
-
-
-def evidence_mask(counts: np.ndarray) -> np.ndarray:
-    """True for rows of :func:`pillscan.signals.signal_counts` with any drug evidence (the cascade's test)."""
-    return np.asarray(counts)[:, _EVIDENCE_COLUMNS].sum(axis=1) > 0
-
-
-@dataclass
-class WordStage:
-    """Stage two of the cascade: word 1-2 TF-IDF plus log1p signal counts into a linear model, scored by
-    :class:`pillscan.fastlinear.NgramScorer` (a few µs per post, several times cheaper than scikit-learn's
-    vectorizer and far cheaper than the character n-grams it spares).
-
-    ``terms`` maps each vocabulary term to ``(idf, coefficient)``; the score of a text is that of
-    ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, norm="l2", lowercase=False)`` (with the same
-    vocabulary and idf) followed by the linear model (:func:`fit_word_stage` builds one, a test checks the two
-    agree). A candidate whose score is below ``cut`` is cleared with ``cleared_raw``.
-    """
-
-    terms: dict[str, tuple[float, float]]
-    signal_coef: np.ndarray
-    intercept: float
-    cut: float = -math.inf
-    cleared_raw: float = 0.0
-
-    def raw(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
-        """Stage-two scores of normalised texts with their :func:`pillscan.signals.signal_counts` rows."""
-        scorer = self.__dict__.get("_scorer")
-        if scorer is None:
-            terms = list(self.terms.items())
-            scorer = NgramScorer(
-                "word",
-                {term: j for j, (term, _) in enumerate(terms)},
-                np.array([idf for _, (idf, _) in terms]),
-                np.array([coef for _, (_, coef) in terms]),
-                WORD_TFIDF["ngram_range"],
-            )
-            self.__dict__["_scorer"] = scorer
-        text_part = scorer(normalized)
-        signal_part = np.log1p(np.asarray(counts, dtype=np.float64)) @ self.signal_coef
-        return text_part + signal_part + self.intercept
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}  # rebuilt on first use
-
-    def passes(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
-        """True for the texts that go on to the full model."""
-        return self.raw(normalized, counts) >= self.cut
 
 
 def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
@@ -392,160 +336,30 @@ def reasons_from_signals(signals: Sequence[Signal]) -> tuple[str, ...]:
 # --- the bundle ---------------------------------------------------------------------------------------------
 
 
-def default_model_path() -> Path:
-    """The bundled default model: inside the installed package, or ``models/`` of a source checkout."""
-    packaged = Path(str(resources.files("pillscan"))) / "models" / f"{DEFAULT_MODEL_NAME}.joblib"
-    if packaged.exists():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "models" / f"{DEFAULT_MODEL_NAME}.joblib"
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def card_path_for(path: Path) -> Path:
-    """The card that goes with a model file: same name, ``.json``."""
-    return path.with_suffix(".json")
-
-
-def save_model(model: Model, path: str | Path) -> Path:
-    """Write ``NAME.joblib`` and its card ``NAME.json`` (with versions and the sha256 of the joblib file)."""
-    path = Path(path)
-    if path.suffix != ".joblib":
-        path = path.with_suffix(".joblib")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The fitted objects travel as one pickle inside the joblib file: unpickling them from bytes is ~10x
-    # faster than joblib's object-by-object load, and every scan worker process pays that load once.
-    runtime = {"linear": model.linear_model(), "word_stage": model.word_stage}
-    payload = {
-        "bundle_format": BUNDLE_FORMAT,
-        "fitted": pickle.dumps(model.pipeline, protocol=pickle.HIGHEST_PROTOCOL),
-        "runtime": pickle.dumps(runtime, protocol=pickle.HIGHEST_PROTOCOL),
-        "calibration": tuple(float(v) for v in model.calibration),
-        "thresholds": dict(model.thresholds),
-        "cleared_raw": model.cleared_raw,
-    }
-    tmp = path.with_name(path.name + ".tmp")
-    joblib.dump(payload, tmp, compress=("zlib", 3))
-    tmp.replace(path)
-    card = dict(model.card)
-    card.update(
-        {
-            "name": path.stem,
-            "file": path.name,
-            "sha256": file_sha256(path),
-            "bytes": path.stat().st_size,
-            "bundle_format": BUNDLE_FORMAT,
-            "thresholds": dict(model.thresholds),
-            "calibration": list(model.calibration),
-            "versions": runtime_versions(),
-        }
-    )
-    card_path_for(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    model.card = card
-    model.path = path
-    return path
-
-
-def _sklearn_version() -> str:
-    """The installed scikit-learn's version, read from its metadata (importing it takes most of a second)."""
-    try:
-        return metadata.version("scikit-learn")
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def runtime_versions() -> dict[str, str]:
-    """Versions that a model file depends on."""
-    return {
-        "pillscan": __version__,
-        "scikit-learn": _sklearn_version(),
-        "joblib": joblib.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
-
-
-def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
-
-
 def load_model(path: str | Path | None = None, *, trust: bool = False) -> Model:
-    """Load a model bundle, verifying its card's sha256 and scikit-learn version before unpickling.
+    """Load a model bundle (the bundled default when ``path`` is ``None``), verifying its card's sha256 and
+    scikit-learn version before unpickling (see :func:`pillscan.bundle.read_bundle`).
 
     ``trust=True`` allows a model file without a card (the file is then unpickled unchecked: only do this
     for files from a source you trust). A tampered file is refused whatever ``trust`` says.
     """
-    path = Path(path) if path is not None else default_model_path()
-    if path.is_dir():
-        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
-    if not path.exists():
-        hint = " (the bundled default model is missing: reinstall pillscan)" if path.stem == DEFAULT_MODEL_NAME else ""
-        raise ModelError(f"model file not found: {path}{hint}")
-    card_path = card_path_for(path)
-    card: dict[str, Any] = {}
-    if card_path.exists():
-        try:
-            card = json.loads(card_path.read_text(encoding="utf-8"))
-        except (ValueError, OSError) as exc:
-            raise UnsafeModelError(
-                f"model card {card_path} is unreadable ({exc}); refusing to load {path.name}"
-            ) from exc
-        expected = card.get("sha256")
-        if not expected:
-            raise UnsafeModelError(f"model card {card_path} has no sha256; refusing to unpickle {path.name}")
-        actual = file_sha256(path)
-        if actual != expected:
-            raise UnsafeModelError(
-                f"{path.name} does not match its card (sha256 {actual[:12]}… != {str(expected)[:12]}…): the file "
-                "was changed or replaced, and unpickling an unknown file can run arbitrary code; refusing to load it"
-            )
-        trained_with = str(card.get("versions", {}).get("scikit-learn", ""))
-        installed = _sklearn_version()
-        if trained_with and _minor(trained_with) != _minor(installed):
-            raise ModelError(
-                f"{path.name} was trained with scikit-learn {trained_with} but {installed} is installed; {RETRAIN_HINT}"
-            )
-    elif not trust:
-        raise UnsafeModelError(
-            f"{path.name} has no model card ({card_path.name}) to verify it against; a joblib file can run "
-            "arbitrary code when loaded, so it is refused (pass --trust-model / trust=True only for a file from "
-            "a source you trust)"
-        )
-    else:
-        log.warning("loading %s without a card: trusted by the caller, not verified", path)
-    try:
-        payload = joblib.load(path)
-        if isinstance(payload, dict) and isinstance(payload.get("runtime"), bytes):
-            # The pipeline stays pickle bytes (already verified) until something asks for it.
-            payload.update(pickle.loads(payload.pop("runtime")))
-            payload["pipeline"] = payload.pop("fitted", None)
-        elif isinstance(payload, dict) and isinstance(payload.get("fitted"), bytes):
-            payload.update(pickle.loads(payload.pop("fitted")))
-    except Exception as exc:  # a corrupt or foreign pickle can raise nearly anything
-        raise ModelError(f"could not load {path.name}: {type(exc).__name__}: {exc}; {RETRAIN_HINT}") from exc
-    if not isinstance(payload, dict) or payload.get("bundle_format") not in _READABLE_FORMATS:
-        raise ModelError(f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}")
-    calibration = tuple(payload["calibration"])
-    thresholds = dict(payload.get("thresholds") or card.get("thresholds") or DEFAULT_THRESHOLDS)
-    if not all(math.isfinite(v) for v in calibration):
-        raise ModelError(f"{path.name} has an invalid calibration; {RETRAIN_HINT}")
-    return Model(
-        pipeline=payload["pipeline"],
-        calibration=(float(calibration[0]), float(calibration[1])),
-        thresholds=thresholds,
-        card=card,
-        path=path,
-        cleared_raw=payload.get("cleared_raw"),
-        word_stage=payload.get("word_stage"),
-        linear=payload.get("linear"),
+    return Model.from_bundle(read_bundle(path, trust=trust))
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    """Write ``NAME.joblib`` and its card ``NAME.json`` (with versions and the sha256 of the joblib file)."""
+    bundle = Bundle(
+        pipeline=model.pipeline,
+        calibration=model.calibration,
+        thresholds=model.thresholds,
+        card=model.card,
+        cleared_raw=model.cleared_raw,
+        word_stage=model.word_stage,
+        linear=model.linear_model(),
     )
+    model.path = write_bundle(path, bundle)
+    model.card = bundle.card
+    return model.path
 
 
 # Moved to pillscan.pipeline (which imports scikit-learn); still reachable here, also for bundles pickled with

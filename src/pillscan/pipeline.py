@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from pillscan.fastlinear import LinearModel, NgramScorer
-from pillscan.model import WORD_TFIDF, WordStage, _as_texts
+from pillscan.features import WORD_TFIDF, WordStage, as_texts
 from pillscan.normalize import normalize_many
 from pillscan.signals import signal_counts, signal_feature_names
 
@@ -41,7 +41,7 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> list[str]:
-        return normalize_many(_as_texts(X))
+        return normalize_many(as_texts(X))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray(["normalized_text"], dtype=object)
@@ -63,7 +63,7 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        counts = signal_counts(_as_texts(X))
+        counts = signal_counts(as_texts(X))
         matrix = sp.csr_matrix(counts, dtype=np.float64)
         matrix.data = np.log1p(matrix.data)
         return matrix

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pillscan.errors import InputError, PillscanError
+from pillscan.errors import InputError, PillscanError, ScanInterrupted
 from pillscan.records import ReadError, Result
 from pillscan.writers import ChunkWriter, OutputError, encode_chunk, open_writer, out_format_for, result_row
 
@@ -59,16 +59,6 @@ CHECKPOINT_VERSION = 1
 #: scan allocates and frees millions of short-lived objects and makes almost no reference cycles, and the model
 #: loaded before it is never garbage, so it is frozen out of the collections (gc.freeze) for the scan's length.
 SCAN_GC_THRESHOLD = 50_000
-
-
-class ScanInterrupted(PillscanError):
-    """The scan was stopped by SIGINT/SIGTERM after saving a checkpoint; ``exit_code`` is 128 + the signal."""
-
-    def __init__(self, signum: int, resumable: bool = True) -> None:
-        self.signum = signum
-        self.exit_code = 128 + signum
-        hint = "resume with --resume" if resumable else "output is incomplete"
-        super().__init__(f"interrupted: {hint}")
 
 
 @dataclass(frozen=True)

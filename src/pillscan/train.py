@@ -24,7 +24,8 @@ from sklearn.model_selection import GroupKFold
 
 from pillscan.errors import InputError
 from pillscan.evaluate import binary_metrics, load_labelled
-from pillscan.model import Model, evidence_mask
+from pillscan.features import evidence_mask
+from pillscan.model import Model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from pillscan.errors import PillscanError
+from pillscan.errors import OutputError
 from pillscan.records import Result
 
 __all__ = [
@@ -36,10 +36,6 @@ RecordTuple = tuple[str, str, str, int]
 
 _JSON_SEPARATORS = (",", ":")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=_JSON_SEPARATORS).encode
-
-
-class OutputError(PillscanError):
-    """The output cannot be written (unwritable directory, disk full, locked by another scan)."""
 
 
 def out_format_for(path: str | Path, out_format: str | None = None) -> str:
