@@ -73,21 +73,17 @@ def _floats(value: str, what: str) -> list[float]:
     help="Output file (.csv, .csv.gz, .jsonl, .jsonl.gz, .parquet); '-' writes CSV to stdout.",
 )
 def generate(n: int, seed: int, positive_rate: float, lang: str, obfuscation: str, output: str) -> None:
-    """Generate a labelled synthetic corpus of posts (offers and hard negatives)."""
-    from pillscan.generate import corpus_format, generate_corpus, write_corpus
+    """Generate a labelled synthetic corpus of posts (offers and hard negatives).
 
-    if output != "-":
-        corpus_format(output)  # fail on a bad extension before spending time generating
+    Rows are written as they are made, so any --n (millions of rows) runs in bounded memory.
+    """
+    from pillscan.generate import write_corpus_stream
+
     langs = [x.strip() for x in lang.split(",") if x.strip()]
     weights = _floats(obfuscation, "--obfuscation")
-    df = generate_corpus(n, seed=seed, positive_rate=positive_rate, langs=langs, obfuscation=weights)
-    if output == "-":
-        click.echo(df.to_csv(index=False), nl=False)
-    else:
-        write_corpus(df, output)
-    logging.getLogger("pillscan").info(
-        "wrote %d rows (%d offers) to %s", len(df), int(df["label"].sum()), "stdout" if output == "-" else output
-    )
+    path = None if output == "-" else output
+    offers = write_corpus_stream(path, n, seed, positive_rate=positive_rate, langs=langs, obfuscation=weights)
+    logging.getLogger("pillscan").info("wrote %d rows (%d offers) to %s", n, offers, output if path else "stdout")
 
 
 # </generate>

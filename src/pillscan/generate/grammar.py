@@ -7,6 +7,7 @@ records which drugs and tactics the post used, so the corpus columns come from w
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,6 +63,9 @@ class Family:
     platforms: tuple[tuple[str, float], ...]
     build: Callable[[Ctx], Draft]
     weight: float = 1.0
+    # Minimal-pair families: the frames the same core sentence is written in, each ``(frame, kind, label)``;
+    # ``build`` reads ``ctx.frame``. The first frame is the one the family is drawn for.
+    frames: tuple[tuple[str, str, int], ...] = ()
 
 
 @cache
@@ -98,8 +102,60 @@ class Ctx:
         self.lang = lang
         self.platform = platform
         self.drugs: list[str] = []
+        # Tactics a family asserts for the whole post (``indirect``): kept as they are.
         self.tactics: set[str] = set()
         self.keywords: list[str] = []
+        # Families build their alternatives eagerly (a tuple of f-strings, then ``pick``), so a draw made in a
+        # branch that was not chosen must not tag the post: tactics and drug forms are recorded with the text
+        # that shows them and kept by ``settle`` only when that text is in the rendered post.
+        self.marks: list[tuple[str, str]] = []
+        self.forms: dict[str, list[str]] = {}
+        self.frame = ""
+        self.style = "plain"
+
+    def mark(self, tactic: str, evidence: str) -> None:
+        """Tag the post with ``tactic`` if ``evidence`` ends up in its text."""
+        self.marks.append((tactic, evidence))
+
+    def _form(self, d: Drug, form: str) -> None:
+        self.forms.setdefault(d.canonical, []).append(form)
+
+    def use_form(self, d: Drug, form: str, tactic: str | None = None) -> str:
+        """Record that ``form`` names drug ``d`` (a phrase pool's street name), tagging ``tactic`` if it shows."""
+        if d.canonical not in self.drugs:
+            self.drugs.append(d.canonical)
+        self._form(d, form)
+        self.keywords.append(form)
+        if tactic:
+            self.mark(tactic, form)
+        return form
+
+    def settle(self, text: str) -> tuple[list[str], list[str]]:
+        """The post's drugs and tactics: those whose evidence is in ``text`` (the post before noise)."""
+        view = _View(text)
+        lex_drugs = None
+        drugs = []
+        # A deliberately mangled name ("xnx") shows no surface form: with such evidence in the post, drugs are kept.
+        mangled = any(t == "deliberate_obfuscation" and view.has(e) for t, e in self.marks)
+        for canonical in self.drugs:
+            if mangled:
+                drugs.append(canonical)
+                continue
+            forms = self.forms.get(canonical, ())
+            if any(view.has(f) for f in forms):
+                drugs.append(canonical)
+                continue
+            # The family may have written the drug without ``name`` (a literal brand): look for any surface.
+            if lex_drugs is None:
+                lex_drugs = {d.canonical: d for d in load_lexicon().drugs}
+            d = lex_drugs[canonical]
+            if any(view.has(f) for f in (*d.names, *d.ambiguous_slang, *d.imprints, *d.emoji)):
+                drugs.append(canonical)
+        tactics = set(self.tactics)
+        for tactic, evidence in self.marks:
+            if tactic not in tactics and view.has(evidence):
+                tactics.add(tactic)
+        return drugs, sorted(tactics)
 
     # --- primitive draws -------------------------------------------------------------------------
     def pick(self, seq: Sequence[T]) -> T:
@@ -129,13 +185,17 @@ class Ctx:
         """A phrase in the post's language, sometimes from the other one (code-switching)."""
         if self.lang == "es":
             if self.chance(0.12):
-                self.tactics.add("code_switch")
-                return self.pick(en)
+                return self._switched(self.pick(en))
             return self.pick(es)
         if es and self.chance(0.02):
-            self.tactics.add("code_switch")
-            return self.pick(es)
+            return self._switched(self.pick(es))
         return self.pick(en)
+
+    def _switched(self, phrase: str) -> str:
+        # The longest literal run of the phrase (slots are filled later) is what shows the switch.
+        chunks = [c.strip() for c in _SLOT.split(phrase)]
+        self.mark("code_switch", max(chunks, key=len) if any(chunks) else phrase)
+        return phrase
 
     def fill(self, template: str) -> str:
         """Expand ``{slot}`` references in a phrase from the shared vocabulary pools."""
@@ -186,11 +246,12 @@ class Ctx:
                 pool = d.slang or d.brands
             else:
                 pool = d.misspellings or d.brands
-                if d.misspellings:
-                    self.tactics.add("misspelling")
         form = self.pick(pool)
         if pool is d.slang:
-            self.tactics.add("slang")
+            self.mark("slang", form)
+        elif pool is d.misspellings:
+            self.mark("misspelling", form)
+        self._form(d, form)
         self.keywords.append(form)
         return form
 
@@ -211,8 +272,9 @@ class Ctx:
         """An imprint code (what sellers quote to sound like pharma)."""
         if not d.imprints:
             return ""
-        self.tactics.add("imprint")
         form = self.pick(d.imprints)
+        self.mark("imprint", form)
+        self._form(d, form)
         self.keywords.append(form)
         return form
 
@@ -241,8 +303,10 @@ class Ctx:
     def emoji_for(self, d: Drug) -> str:
         """The emoji code sellers use for a drug (a pill emoji and its name when it has none)."""
         if d.emoji:
-            self.tactics.add("emoji_code")
-            return self.pick(d.emoji)
+            form = self.pick(d.emoji)
+            self.mark("emoji_code", form)
+            self._form(d, form)
+            return form
         # No emoji code for this drug: sellers put a pill emoji next to its name instead.
         return self.pick(("💊", "💊", "⚪", "🟡", "🟠")) + self.pick((" ", "")) + self.name(d)
 
@@ -280,7 +344,6 @@ class Ctx:
 
     def contact(self) -> str:
         """An off-platform contact instruction, drawn from the cue lexicon plus a handle."""
-        self.tactics.add("contact_offplatform")
         h = self.handle()
         forms = [
             "snap: {h}",
@@ -321,7 +384,9 @@ class Ctx:
             "pregunta por dm",
         ]
         f = self.pick(es_forms) if self.lang == "es" and self.chance(0.8) else self.pick(forms)
-        return f.format(h=h, p=self.phone(), app=self.pick(vocab.APPS))
+        out = f.format(h=h, p=self.phone(), app=self.pick(vocab.APPS))
+        self.mark("contact_offplatform", out)
+        return out
 
     def payment(self) -> str:
         """How to pay, from the payment cue lexicon."""
@@ -377,7 +442,7 @@ class Ctx:
                     w = w[:i] + w[i - 1] + w[i:]
                 else:
                     w = w[:i] + " " + w[i:]
-                self.tactics.add("deliberate_obfuscation")
+                self.mark("deliberate_obfuscation", w)
             out.append(w)
         return " ".join(out)
 
@@ -400,6 +465,29 @@ class Ctx:
     def tags(self, pool: Sequence[str], lo: int = 1, hi: int = 5) -> list[str]:
         """Hashtag words."""
         return self.some(pool, lo, hi)
+
+
+_SLOT = re.compile(r"\{[^}]*\}")
+_SQUASH = re.compile(r"[\W_]+")
+
+
+class _View:
+    """A rendered post seen the ways evidence may have been restyled (case, spacing, punctuation)."""
+
+    def __init__(self, text: str) -> None:
+        self.low = text.lower()
+        self.squashed = _SQUASH.sub("", self.low)
+        self.bare = text.replace("\ufe0f", "")
+
+    def has(self, evidence: str) -> bool:
+        low = evidence.lower()
+        squashed = _SQUASH.sub("", low)
+        if not squashed:  # emoji and symbols: compared as they are
+            bare = evidence.replace("\ufe0f", "")
+            return bool(bare) and bare in self.bare
+        if len(squashed) >= 4:
+            return squashed in self.squashed
+        return re.search(rf"(?<![a-z0-9]){re.escape(low.strip())}(?![a-z0-9])", self.low) is not None
 
 
 class _Slots(dict[str, str]):
@@ -428,17 +516,41 @@ class _Slots(dict[str, str]):
 REGISTRY: list[Family] = []
 
 
+def marks_result(tactic: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Decorate a ``(ctx, ...) -> str`` helper so its output tags the post with ``tactic`` when it is used."""
+
+    def wrap(fn: Callable[..., str]) -> Callable[..., str]:
+        def marked(ctx: Ctx, *args: object, **kwargs: object) -> str:
+            out = fn(ctx, *args, **kwargs)
+            if not (args and out == args[0]):  # a word returned unchanged was not obfuscated
+                ctx.mark(tactic, out)
+            return out
+
+        marked.__name__ = fn.__name__
+        marked.__doc__ = fn.__doc__
+        return marked
+
+    return wrap
+
+
 def family(
     kind: str,
     label: int,
     platforms: dict[str, float],
     langs: tuple[str, ...] = ("en", "es"),
     weight: float = 1.0,
+    frames: tuple[tuple[str, str, int], ...] = (),
+    name: str | None = None,
 ) -> Callable[[Callable[[Ctx], Draft]], Callable[[Ctx], Draft]]:
-    """Register a template family (its function name is the ``template`` column)."""
+    """Register a template family (its function name, or ``name``, is the ``template`` column).
+
+    ``frames`` makes it a minimal-pair family: ``(frame, kind, label)`` for each way the same core sentence is
+    written, the first being the one drawn as ``kind``/``label``; the others are rendered as its twins.
+    """
 
     def register(build: Callable[[Ctx], Draft]) -> Callable[[Ctx], Draft]:
-        REGISTRY.append(Family(build.__name__, kind, label, langs, tuple(platforms.items()), build, weight))
+        fam = Family(name or build.__name__, kind, label, langs, tuple(platforms.items()), build, weight, frames)
+        REGISTRY.append(fam)
         return build
 
     return register

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pillscan.generate import nonoffers, offers, siblings  # noqa: F401  (importing registers the families)
+from pillscan.generate import nonoffers, offers, siblings, street  # noqa: F401  (importing registers the families)
 from pillscan.generate.grammar import REGISTRY, Family
 
 # Share of each kind among the rows of its label (before language filtering).
@@ -15,6 +15,10 @@ OFFER_KINDS: dict[str, float] = {
     "indirect_solicitation": 0.08,
     "prescription_resale": 0.08,
     "darknet_listing": 0.17,
+    # First-person supply as people post it ("got X if anyone needs"); its families write minimal pairs.
+    "casual_supply": 0.22,
+    # An offer run into a long everyday post (the robustness target), with twins that are not offers.
+    "inline_offer": 0.06,
 }
 NON_OFFER_KINDS: dict[str, float] = {
     "news": 0.09,
@@ -31,6 +35,8 @@ NON_OFFER_KINDS: dict[str, float] = {
     "generic_spam": 0.08,
     "other_drug_sale": 0.05,
     "lifestyle_spam": 0.05,
+    "personal_use": 0.05,
+    "joke_lyric": 0.04,
 }
 KIND_LABEL: dict[str, int] = {**{k: 1 for k in OFFER_KINDS}, **{k: 0 for k in NON_OFFER_KINDS}}
 FAMILIES: dict[str, Family] = {f.name: f for f in REGISTRY}

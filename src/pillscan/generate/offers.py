@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pillscan.generate import shared, vocab
-from pillscan.generate.grammar import Ctx, Draft, family
+from pillscan.generate.grammar import Ctx, Draft, family, marks_result
 
 SOCIAL = {"tiktok": 1.0, "snapchat": 1.2, "instagram": 1.2, "x": 1.0, "telegram": 0.8, "facebook": 0.4}
 CHAT = {"snapchat": 1.0, "telegram": 1.0, "sms": 0.8, "instagram": 0.6, "x": 0.4}
@@ -471,9 +471,9 @@ def offer_emoji_price_grid(ctx: Ctx) -> Draft:
 
 
 # --- deliberately obfuscated spellings --------------------------------------------------------
+@marks_result("deliberate_obfuscation")
 def _evade(ctx: Ctx, word: str) -> str:
     """Hand-written evasions a seller types (independent of the noise level)."""
-    ctx.tactics.add("deliberate_obfuscation")
     r = ctx.rng.random()
     w = word.replace(" ", "")
     if r < 0.25:
@@ -593,8 +593,8 @@ def _spam_name(ctx: Ctx, d: object) -> str:
     return nm
 
 
+@marks_result("filler_words")
 def _filler(ctx: Ctx, lo: int, hi: int) -> str:
-    ctx.tactics.add("filler_words")
     # Real spam tails are long runs of dictionary words; ordinary spam gets the same tails (shared pool).
     return shared.word_salad(ctx, lo, hi * 2) if ctx.chance(0.6) else ctx.filler(lo, hi)
 

@@ -8,7 +8,7 @@ names, promotional links) are drawn from pools several families of a kind use, i
 from __future__ import annotations
 
 from pillscan.generate import vocab
-from pillscan.generate.grammar import Ctx
+from pillscan.generate.grammar import Ctx, marks_result
 from pillscan.lexicon import Drug
 
 # Ordinary dictionary words for spam's word-salad tails (pharmacy spam AND ordinary spam use them, so
@@ -410,9 +410,9 @@ SALAD_WORDS = tuple(
 # --- spam pieces -----------------------------------------------------------------------------
 
 
+@marks_result("filler_words")
 def word_salad(ctx: Ctx, lo: int, hi: int) -> str:
     """A tail of random dictionary words, as spam adds to poison filters (both labels use it)."""
-    ctx.tactics.add("filler_words")
     words = []
     for _ in range(ctx.num(lo, hi)):
         w = ctx.pick(SALAD_WORDS) if ctx.chance(0.8) else ctx.pick(vocab.FILLER_WORDS)
@@ -424,12 +424,12 @@ def word_salad(ctx: Ctx, lo: int, hi: int) -> str:
     return " ".join(words)
 
 
+@marks_result("deliberate_obfuscation")
 def mangle_name(ctx: Ctx, name: str) -> str:
     """A spammer's spelling of a drug name: vowels dropped, letters swapped, l for i, spaced, symbols."""
     w = name.replace(" ", "")
     if len(w) < 4:
         return name
-    ctx.tactics.add("deliberate_obfuscation")
     r = ctx.rng.random()
     if r < 0.14:  # drop some vowels
         return w[0] + "".join(c for c in w[1:] if c not in "aeiou" or ctx.chance(0.5))

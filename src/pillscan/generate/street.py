@@ -1,0 +1,431 @@
+"""Pills as people post about them: casual first-person supply and the same words framed otherwise.
+
+Built from the phrase pools ``pools/street_en.json`` and ``pools/street_es.json`` (street names, the emoji
+codes of the DEA's 2021 chart, supply and demand phrasing, prices, meetups, delivery zones, terms). The
+minimal-pair families write one *core* (a pill as named, a price, the logistics) and then a frame: the
+offer (supply), or the same core as demand, a report of a dealer, a warning, first-person use or a joke.
+The core is drawn first from the row's stream, so every frame of a pair shares it word for word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pillscan.generate import vocab
+from pillscan.generate.grammar import Ctx, Draft, family
+from pillscan.generate.pools import load_pool
+from pillscan.generate.styles import restyle
+from pillscan.lexicon import Drug, load_lexicon
+
+SOCIAL = {
+    "snapchat": 1.4,
+    "x": 1.2,
+    "instagram": 1.0,
+    "tiktok": 0.8,
+    "telegram": 0.6,
+    "facebook": 0.5,
+    "sms": 0.6,
+    "reddit": 0.3,
+}
+# The frames of a minimal pair: (frame, kind, label); the first is what the family is drawn as.
+PAIR_FRAMES = (
+    ("supply", "casual_supply", 1),
+    ("demand", "wanted_to_buy", 0),
+    ("report", "dealer_report", 0),
+    ("warning", "harm_reduction", 0),
+    ("use", "personal_use", 0),
+    ("joke", "joke_lyric", 0),
+)
+_SEPS = (", ", ". ", " ", " - ", "\n", " | ", "!! ", " ... ")
+_STYLE_NAMES = (
+    "math_bold",
+    "math_script",
+    "math_sans_bold",
+    "small_caps",
+    "circled",
+    "fullwidth",
+    "upside_down",
+    "split",
+    "reversed",
+)
+_REVERSED_HINTS = ("(read it backwards)", "⬅️", "(backwards)", "🔄", "<-- flip it")
+
+
+def _pool(ctx: Ctx) -> dict:
+    return load_pool("street_es" if ctx.lang == "es" else "street_en")
+
+
+@dataclass
+class Core:
+    """What every frame of a pair shares: the pill as named, its drug, a price and logistics lines."""
+
+    item: str
+    drug: Drug
+    price: str = ""
+    logistics: list[str] = field(default_factory=list)
+    place: str = ""
+
+
+# The street market is dominated by fake oxy/percs (M30 blues), Xanax bars and Adderall; every other drug of
+# the lexicon still shows up, in both labels, through ``ctx.drug``.
+_STREET_DRUGS = (
+    ("oxycodone", 10.0),
+    ("alprazolam", 8.0),
+    ("amphetamine", 6.0),
+    ("hydrocodone", 2.5),
+    ("clonazepam", 1.5),
+)
+_STREET_CUM = tuple(sum(w for _, w in _STREET_DRUGS[: i + 1]) for i in range(len(_STREET_DRUGS)))
+
+
+def street_drug(ctx: Ctx) -> Drug:
+    """A drug as the street market has them: mostly the big three, else any drug of the lexicon."""
+    if ctx.chance(0.35):
+        return ctx.drug()
+    r = ctx.rng.random() * _STREET_CUM[-1]
+    canonical = next(c for (c, _), top in zip(_STREET_DRUGS, _STREET_CUM, strict=True) if r <= top)
+    d = load_lexicon().drug(canonical)
+    if d.canonical not in ctx.drugs:
+        ctx.drugs.append(d.canonical)
+    return d
+
+
+def street_item(ctx: Ctx, d: Drug | None = None) -> tuple[str, Drug]:
+    """A pill as people name it: a street name from the pool, a lexicon name with its dose, or an emoji code."""
+    d = d or street_drug(ctx)
+    pool = _pool(ctx)
+    items = pool["items"].get(d.canonical) or load_pool("street_en")["items"].get(d.canonical)
+    emoji = load_pool("street_en")["emoji"].get(d.canonical)
+    r = ctx.rng.random()
+    if items and r < 0.55:
+        return ctx.use_form(d, ctx.pick(items), "slang"), d
+    if emoji and r < 0.72:
+        code = ctx.pick(emoji)
+        ctx.use_form(d, code, "emoji_code")
+        if ctx.chance(0.5):
+            return code * ctx.num(1, 3), d
+        return f"{code} {ctx.name(d, 'street')}", d
+    nm = ctx.name(d)
+    if ctx.chance(0.35) and d.doses:
+        return f"{nm} {ctx.dose(d)}", d
+    return nm, d
+
+
+def styled_item(ctx: Ctx, item: str) -> str:
+    """Sometimes the item written in a Unicode style, split or reversed (recorded in ``ctx.style``)."""
+    if not ctx.chance(0.22) or not any(c.isalpha() for c in item):
+        return item
+    name = ctx.pick(_STYLE_NAMES)
+    ctx.style = name
+    out = restyle(item, name, ctx.pick((" ", ".", "-", "·")))
+    if name == "reversed":
+        out = f"{out} {ctx.pick(_REVERSED_HINTS)}"
+    ctx.mark("deliberate_obfuscation", out)
+    return out
+
+
+def price_line(ctx: Ctx) -> str:
+    """A price as people write it: ladders, per-piece, minimums and counts, with or without currency."""
+    if ctx.lang == "es":
+        a = ctx.num(3, 30) * 10 if ctx.chance(0.5) else ctx.num(5, 40)
+        k = ctx.pick((3, 5, 10, 20, 50, 100))
+        return ctx.pick(_pool(ctx)["prices"]).format(a=a, b=a * k - a * k // 10, k=k)
+    unit = ctx.pick((5, 8, 9, 10, 12, 15, 18, 20, 22, 25, 30, 35, 40))
+    cur = ctx.pick(("$", "", "", "$"))
+    r = ctx.rng.random()
+    if r < 0.3:
+        steps = sorted(ctx.some((1, 2, 3, 5, 10, 20, 50, 100), 2, 4))
+        rungs = [f"{c} for {cur}{max(unit * c - (unit * c * i) // 8, unit)}" for i, c in enumerate(steps)]
+        return ", ".join(rungs)
+    forms = (
+        f"{cur}{unit}/ea",
+        f"{cur}{unit} ea",
+        f"{unit} a piece",
+        f"{cur}{unit} each",
+        f"{unit} a pop",
+        f"{ctx.pick((5, 10, 20))}+ {cur}{max(unit - 5, 4)}",
+        f"{ctx.pick(('1k', '500', '100'))} count {ctx.pick(('ready', 'available', 'for ' + cur + str(unit * 70)))}",
+        f"{cur}{unit}",
+        f"{unit} for 1, {unit * 2 - 5} for 2",
+        f"{ctx.num(2, 5)} for {cur}{unit * 3}",
+    )
+    return ctx.pick(forms)
+
+
+def _logistics(ctx: Ctx, place: str) -> list[str]:
+    pool = _pool(ctx)
+    city = ctx.pick(vocab.CITIES_ES if ctx.lang == "es" else vocab.CITIES)
+    if ctx.lang == "es":
+        zona = ctx.pick(pool["zonas"])
+        return [x.format(zona=zona) for x in ctx.some(pool["logistics"], 0, 2)]
+    choices = [
+        ctx.pick(pool["meetups"]).format(place=place),
+        ctx.pick(pool["zones"]).format(city=city, n=ctx.pick((3, 5, 10, 50))),
+        ctx.pick(pool["terms"]),
+        ctx.pick(pool["referral"]),
+        ctx.pick(pool["wholesale"]),
+    ]
+    return ctx.some(choices, 0, 3)
+
+
+def draw_core(ctx: Ctx, hint: bool = False) -> Core:
+    """The shared core of a pair (drawn first, from the row's stream)."""
+    pool = _pool(ctx)
+    place = ctx.pick(load_pool("street_en")["places"]) if ctx.lang == "en" else ctx.pick(pool["zonas"])
+    if hint:
+        d = ctx.drug()
+        item = ctx.pick(load_pool("street_en")["indirect_hint"])
+        ctx.tactics.add("indirect")
+    else:
+        item, d = street_item(ctx)
+        item = styled_item(ctx, item)
+    price = price_line(ctx) if ctx.chance(0.6) else ""
+    return Core(item, d, price, _logistics(ctx, place), place)
+
+
+def _join(ctx: Ctx, parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    sep = ctx.pick(_SEPS)
+    out = parts[0]
+    for p in parts[1:]:
+        out += (sep if ctx.chance(0.8) else ctx.pick(_SEPS)) + p
+    return out
+
+
+def _fill(ctx: Ctx, phrase: str, core: Core, quote: str = "") -> str:
+    city = ctx.pick(vocab.CITIES_ES if ctx.lang == "es" else vocab.CITIES)
+    zona = ctx.pick(_pool(ctx)["zonas"]) if ctx.lang == "es" else city
+    return phrase.format(
+        item=core.item,
+        hint=core.item,
+        price=core.price or price_line(ctx),
+        place=core.place,
+        city=city,
+        zona=zona,
+        n=ctx.num(2, 4),
+        quote=quote,
+        h=ctx.handle(),
+    )
+
+
+def supply_text(ctx: Ctx, core: Core, hint: bool = False) -> str:
+    """The offer: an opener naming the item, some of price and logistics, a call to action or contact."""
+    pool = _pool(ctx)
+    opener = _fill(ctx, ctx.pick(load_pool("street_en")["indirect_supply"] if hint else pool["supply"]), core)
+    pieces = [core.price, *core.logistics]
+    if ctx.chance(0.65):
+        pieces.append(ctx.pick(pool["supply_tail"]))
+    if ctx.chance(0.25):
+        pieces.append(ctx.contact())
+    body = [opener, *pieces] if ctx.chance(0.85) else [*pieces, opener]
+    text = _join(ctx, body)
+    if ctx.chance(0.45):
+        text += " " + ctx.emoji(load_pool("street_en")["dealer_emoji"], 1, 3)
+    return text
+
+
+def _quote(ctx: Ctx, core: Core, hint: bool) -> str:
+    pool = _pool(ctx)
+    opener = _fill(ctx, ctx.pick(load_pool("street_en")["indirect_supply"] if hint else pool["supply"]), core)
+    return _join(ctx, [opener, core.price, *core.logistics[:1]])
+
+
+def frame_text(ctx: Ctx, core: Core, hint: bool = False) -> str:
+    """The core written in ``ctx.frame``."""
+    pool = _pool(ctx)
+    frame = ctx.frame
+    if frame == "supply":
+        return supply_text(ctx, core, hint)
+    if frame == "demand":
+        opener = _fill(ctx, ctx.pick(load_pool("street_en")["indirect_demand"] if hint else pool["demand"]), core)
+        pieces = []
+        if core.price and ctx.chance(0.6):
+            pieces.append(
+                ctx.say(
+                    (f"can do {core.price}?", f"paying {core.price}", f"{core.price} ok?", f"budget {core.price}"),
+                    (f"pago {core.price}", f"a {core.price}?"),
+                )
+            )
+        if core.logistics and ctx.chance(0.5):
+            pieces.append(
+                ctx.say(
+                    (f"can meet at {core.place}", "can pick up today", f"near {core.place}"),
+                    (f"por {core.place}", "paso hoy"),
+                )
+            )
+        pieces.append(_fill(ctx, ctx.pick(pool["demand_tail"]), core))
+        return _join(ctx, [opener, *pieces])
+    quote = _quote(ctx, core, hint)
+    phrase = ctx.pick(pool[frame])
+    return _fill(ctx, phrase, core, quote)
+
+
+@family("casual_supply", 1, SOCIAL, langs=("en",), weight=2.0, frames=PAIR_FRAMES)
+def street_pair_casual(ctx: Ctx) -> Draft:
+    """Casual first-person supply ("got X if anyone needs"), and the same core as demand, report, warning, use, joke."""
+    core = draw_core(ctx)
+    return Draft([frame_text(ctx, core)], keep={0})
+
+
+@family("casual_supply", 1, SOCIAL, langs=("es",), weight=2.0, frames=PAIR_FRAMES)
+def street_pair_casual_es(ctx: Ctx) -> Draft:
+    """Spanish street supply ("tengo", "ando surtido", "la pieza a", "entrego en mano") and its twins."""
+    core = draw_core(ctx)
+    return Draft([frame_text(ctx, core)], keep={0})
+
+
+@family(
+    "indirect_solicitation",
+    1,
+    SOCIAL,
+    langs=("en",),
+    weight=1.0,
+    frames=(("supply", "indirect_solicitation", 1), *PAIR_FRAMES[1:2]),
+)
+def street_pair_hint(ctx: Ctx) -> Draft:
+    """Indirect offers with a light hint ("study aids", "the usual", "same mg as last time") and the same asked for."""
+    core = draw_core(ctx, hint=True)
+    return Draft([frame_text(ctx, core, hint=True)], keep={0})
+
+
+# --- negatives that share the street cues ----------------------------------------------------------------
+def _around() -> dict:
+    return load_pool("around_en")
+
+
+@family("legal_goods_sale", 0, SOCIAL, langs=("en",), weight=1.6)
+def plug_legal_goods(ctx: Ctx) -> Draft:
+    """Legal goods sold in street-offer words: "sneaker plug 🔌", "who wants some", price ladders, no fronts."""
+    pool = _around()
+    good = ctx.pick(pool["plug_goods"])
+    opener = ctx.pick(pool["plug_openers"]).format(good=good)
+    street = load_pool("street_en")
+    city = ctx.pick(vocab.CITIES)
+    pieces = ctx.some(
+        [
+            price_line(ctx),
+            ctx.pick(street["meetups"]).format(place=ctx.pick(street["places"])),
+            ctx.pick(street["zones"]).format(city=city, n=ctx.pick((3, 5, 10))),
+            ctx.pick(street["terms"]),
+            ctx.pick(street["referral"]),
+            ctx.pick(pool["plug_tails"]),
+        ],
+        1,
+        4,
+    )
+    text = _join(ctx, [opener, *pieces] if ctx.chance(0.85) else [*pieces, opener])
+    if ctx.chance(0.5):
+        text += " " + ctx.emoji(street["dealer_emoji"], 1, 3)
+    return Draft([text], keep={0})
+
+
+@family("other_drug_sale", 0, SOCIAL, langs=("en",), weight=1.4)
+def street_other_drug_menu(ctx: Ctx) -> Draft:
+    """Menus of drugs pillscan does not flag (cannabis, cocaine, psychedelics, MDMA, meth) in street-offer words."""
+    pool = _around()
+    street = load_pool("street_en")
+    kinds = ctx.some(list(pool["other_drugs"]), 1, 3)
+    lines = []
+    for k in kinds:
+        item = ctx.pick(pool["other_drugs"][k])
+        emo = ctx.pick(pool["other_emoji"][k]) if ctx.chance(0.6) else ""
+        lines.append(" ".join(x for x in (emo, item, price_line(ctx) if ctx.chance(0.7) else "") if x))
+    opener = (
+        ctx.pick(street["supply"]).format(item=ctx.pick(pool["other_drugs"][kinds[0]]))
+        if ctx.chance(0.5)
+        else ctx.pick(("menu", "MENU 📋", "whats good today", "restocked", "new drop"))
+    )
+    tail = ctx.some(
+        [
+            ctx.pick(street["supply_tail"]),
+            ctx.pick(street["terms"]),
+            ctx.pick(street["zones"]).format(city=ctx.pick(vocab.CITIES), n=5),
+        ],
+        1,
+        2,
+    )
+    sep = ctx.pick(("\n", " | ", ", "))
+    return Draft([sep.join([opener, *lines, *tail])], keep={0})
+
+
+def _slang_and_emoji(ctx: Ctx) -> tuple[str, str]:
+    item, _ = street_item(ctx)
+    emoji = " and ".join(ctx.some(["🔌", "💊", "🅿️", "🔵", "🍫", "🚌", "🍌", "🚆", "🤑", "💣", "🚀"], 1, 3))
+    return item, emoji
+
+
+@family("news", 0, {"web": 2.0, "x": 0.6, "facebook": 0.6, "reddit": 0.4}, langs=("en",), weight=1.5)
+def news_quotes_street_slang(ctx: Ctx) -> Draft:
+    """News that quotes the street names, emoji and even the offer phrasing, about an arrest or an alert."""
+    pool = _around()
+    first = ctx.pick(pool["news"])
+    slots = {
+        "city": ctx.pick(vocab.CITIES),
+        "app": ctx.pick(("Snapchat", "Instagram", "Telegram", "TikTok")),
+        "k": f"{ctx.num(2, 90) * 1000:,}",
+        "years": ctx.num(2, 15),
+        "price": f"${ctx.pick((10, 15, 20, 25, 30))}",
+    }
+    parts = []
+    for phrase in [first, *ctx.some([p for p in pool["news"] if p != first], 0, 2)]:
+        slang, emoji = _slang_and_emoji(ctx)
+        parts.append(phrase.format(slang=slang, emoji=emoji, **slots))
+    title = (
+        ctx.pick(
+            (
+                "Counterfeit pill ring busted",
+                "Police warn of fake pills sold online",
+                "Overdose alert issued",
+                "DEA: know the emoji codes",
+                "Dealer sentenced",
+            )
+        )
+        if ctx.chance(0.5)
+        else None
+    )
+    return Draft(parts, title=title, keep={0})
+
+
+@family("joke_lyric", 0, {"x": 1.5, "tiktok": 1.0, "instagram": 0.6, "snapchat": 0.6}, langs=("en",), weight=1.2)
+def lyric_street_names(ctx: Ctx) -> Draft:
+    """Made-up lyrics and song talk with street names in them (no one sells anything)."""
+    slang, _ = street_item(ctx)
+    line = ctx.pick(_around()["lyrics"]).format(slang=slang, city=ctx.pick(vocab.CITIES))
+    extra = ctx.pick(("", "", "🎧", "who else has this on repeat", "#nowplaying", "the bridge tho"))
+    return Draft([x for x in (line, extra) if x], keep={0})
+
+
+def _chatter(ctx: Ctx, lo: int, hi: int) -> list[str]:
+    pool = _around()["chatter_es" if ctx.lang == "es" else "chatter"]
+    return ctx.some(pool, lo, hi)
+
+
+@family(
+    "inline_offer",
+    1,
+    {"facebook": 1.0, "reddit": 1.0, "sms": 0.6, "x": 0.3, "instagram": 0.4},
+    weight=1.6,
+    frames=(("supply", "inline_offer", 1), *(f for f in PAIR_FRAMES if f[0] in ("use", "demand", "joke", "warning"))),
+)
+def street_inline_chatter(ctx: Ctx) -> Draft:
+    """A long everyday post with one sentence about pills run into it: an offer, or the same core framed otherwise."""
+    core = draw_core(ctx)
+    before = _chatter(ctx, 1, 5)
+    after = _chatter(ctx, 0, 4)
+    sentence = frame_text(ctx, core)
+    return Draft([" ".join([*before, sentence, *after])], keep={0})
+
+
+@family("chatter", 0, {"email": 1.5, "facebook": 0.5, "reddit": 0.5}, langs=("en",), weight=1.2)
+def long_email_mentions_pills(ctx: Ctx) -> Draft:
+    """Long ordinary e-mails and newsletters with one line that mentions pills (a nurse note, a refill, a warning)."""
+    pool = _around()
+    d = street_drug(ctx)
+    brand = ctx.name(d, "brand")
+    slang, _ = street_item(ctx, d)
+    day = ctx.pick(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"))
+    lines = [x.format(day=day) for x in ctx.some(pool["email"], 2, 6)]
+    lines.insert(ctx.num(0, len(lines)), ctx.pick(pool["email_pill_lines"]).format(brand=brand, slang=slang))
+    lines += _chatter(ctx, 0, 3) if ctx.chance(0.3) else []
+    title = ctx.pick(("Weekly update", "Reminders", "Newsletter", "Re: schedule", "Notes from the office"))
+    return Draft(lines, title=title, keep=set(range(len(lines))))
