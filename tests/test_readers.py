@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pillscan.errors import InputError, PillscanError
-from pillscan.readers import FORMATS, detect_format, read_records
+from pillscan.readers import CHOICES, detect_format, read_records
 from pillscan.records import ReadError, Record
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -206,7 +206,7 @@ def test_bad_paths_and_formats_are_one_line_input_errors(tmp_path: Path) -> None
         read_records([tmp_path / "missing.csv"])
     with pytest.raises(InputError, match="unknown format 'xml'"):
         read_records([SAMPLES / "posts.csv"], format="xml")
-    assert "auto" in FORMATS and "reddit" in FORMATS
+    assert "auto" in CHOICES and "reddit" in CHOICES
 
 
 def test_stdin_is_sniffed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -361,7 +361,7 @@ def test_directory_walk_sorted_hidden_skipped_symlink_loop_reported(tmp_path: Pa
 
 # --- fuzzing: arbitrary bytes never crash a reader ---------------------------------------------------------
 
-FUZZ_FORMATS = [f for f in FORMATS if f != "parquet"]
+FUZZ_FORMATS = [f for f in CHOICES if f != "parquet"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

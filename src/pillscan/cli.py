@@ -13,6 +13,7 @@ import click
 
 from pillscan import build_description
 from pillscan.errors import PillscanError
+from pillscan.readers import CHOICES as SCAN_FORMATS
 
 EXAMPLES = """
 \b
@@ -236,20 +237,6 @@ def info(model_path: str | None, trust_model: bool) -> None:
 # </model-commands>
 
 # <score-scan>
-SCAN_FORMATS = (
-    "auto",
-    "csv",
-    "tsv",
-    "jsonl",
-    "json",
-    "parquet",
-    "txt",
-    "x-archive",
-    "telegram",
-    "facebook",
-    "instagram",
-    "reddit",
-)
 _GLOB_CHARS = set("*?[")
 
 

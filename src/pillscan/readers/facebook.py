@@ -6,17 +6,26 @@ repaired with :func:`fix_mojibake`. Items without text (photos, shares, stickers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pillscan.errors import InputError
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, FieldPicker, fix_mojibake, make_record, value_to_text
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.readers.json_doc import find_post_list, load_json_document, records_from_items
 from pillscan.records import ReadError
 
-__all__ = ["PostParser", "read_facebook", "read_messages", "read_meta_export", "repair_all"]
+__all__ = [
+    "PostParser",
+    "is_meta_thread",
+    "read_facebook",
+    "read_messages",
+    "read_meta_export",
+    "repair_all",
+    "sniff_facebook",
+]
 
 
 def repair_all(value: Any) -> Any:
@@ -117,3 +126,19 @@ def _facebook_post(item: Mapping[str, Any]) -> tuple[str | None, str | None, str
 def read_facebook(opened: Opened) -> Iterator[Item]:
     """your_posts_N.json, message_N.json, or any list of FB items; position = item number."""
     return read_meta_export(opened, "facebook", "Facebook", _facebook_post)
+
+
+_POSTS_LIST = re.compile(rb'\[\s*\{\s*"timestamp"')
+
+
+def is_meta_thread(head: Head) -> bool:
+    """A Messenger-style message thread (Facebook's and Instagram's): ``participants`` and ``sender_name``."""
+    return head.text.startswith(b"{") and b'"participants"' in head.text and b'"sender_name"' in head.text
+
+
+def sniff_facebook(head: Head) -> int:
+    """A message thread (Instagram's when its path says so, see sniff_instagram), or a list of posts with a
+    ``timestamp`` first and ``data``."""
+    if is_meta_thread(head) or (_POSTS_LIST.match(head.text) and b'"data"' in head.text):
+        return SIGNATURE
+    return 0

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pillscan.errors import InputError
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import HINT, Head, Item, Opened
 from pillscan.readers._fields import MISSING, FieldPicker, has_undecodable, make_record, value_to_text
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
-__all__ = ["iter_json_array", "load_json_document", "read_json", "records_from_items", "text_stream"]
+__all__ = ["iter_json_array", "load_json_document", "read_json", "records_from_items", "sniff_json", "text_stream"]
 
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
@@ -208,3 +208,8 @@ def _guarded(records: Iterator[Item], source: Source) -> Iterator[Item]:
 
 
 guarded_array = _guarded
+
+
+def sniff_json(head: Head) -> int:
+    """Any JSON object or array (when no platform format claims it)."""
+    return HINT if head.text.startswith((b"{", b"[")) else 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, FieldPicker, make_record, value_to_text
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["parse_json_line", "read_jsonl"]
+__all__ = ["parse_json_line", "read_jsonl", "sniff_jsonl"]
 
 
 def parse_json_line(line: bytes) -> tuple[object, str | None]:
@@ -80,3 +80,8 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
             yield ReadError(name, lineno, "empty text" if raw is None else "text is not a string", ident)
             continue
         yield make_record(text, ident, source, lineno, options)
+
+
+def sniff_jsonl(head: Head) -> int:
+    """An object that ends on its first line, and another line after it."""
+    return STRUCTURE if head.looks_like_jsonl else 0

@@ -6,12 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from pillscan.errors import InputError
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column, value_to_text
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
-__all__ = ["batch_items", "parquet_columns", "read_parquet"]
+__all__ = [
+    "batch_items",
+    "parquet_columns",
+    "read_parquet",
+    "sniff_parquet",
+]
 
 
 def parquet_columns(columns: list[str], source: Source, options: ReadOptions) -> list[str]:
@@ -65,3 +70,8 @@ def read_parquet(opened: Opened) -> Iterator[Item]:
             position += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         yield ReadError(source.name, position + 1, f"corrupt Parquet data: {exc}")
+
+
+def sniff_parquet(head: Head) -> int:
+    """Parquet files start with the magic bytes ``PAR1``."""
+    return SIGNATURE if head.text.startswith(b"PAR1") else 0

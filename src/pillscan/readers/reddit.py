@@ -7,15 +7,16 @@ keeps its title (often the part that matters) and is read from it, with ``meta["
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, FieldPicker, make_record
 from pillscan.readers._source import iter_lines
 from pillscan.readers.jsonl import parse_json_line
 from pillscan.records import ReadError
 
-__all__ = ["read_reddit"]
+__all__ = ["is_dump_name", "read_reddit", "sniff_reddit"]
 
 _GONE = ("[deleted]", "[removed]")
 
@@ -74,3 +75,21 @@ def read_reddit(opened: Opened) -> Iterator[Item]:
             continue
         text = f"{title}\n\n{selftext}" if title and selftext.strip() else (title or selftext)
         yield make_record(text, ident, source, lineno, options, meta)
+
+
+#: Pushshift / Arctic Shift dump names: ``RS_2024-01``, ``RC_2023-01``, ``<subreddit>_comments``.
+_DUMP_NAME = re.compile(r"^R[SC]_\d{4}-\d{2}|_(submissions|comments)$", re.IGNORECASE)
+_DUMP_SUFFIXES = ("", ".jsonl", ".ndjson", ".jsonlines", ".json")
+
+
+def is_dump_name(stem: str, suffix: str) -> bool:
+    """A dump's name (compressed or not, with or without a JSON suffix) says Reddit whatever the content."""
+    return suffix in _DUMP_SUFFIXES and bool(_DUMP_NAME.search(stem))
+
+
+def sniff_reddit(head: Head) -> int:
+    """JSON lines whose first line has a ``subreddit`` and a ``selftext`` (submissions) or ``body`` (comments)."""
+    first = head.first_line
+    if head.looks_like_jsonl and b'"subreddit"' in first and (b'"selftext"' in first or b'"body"' in first):
+        return STRUCTURE
+    return 0

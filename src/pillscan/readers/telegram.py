@@ -6,16 +6,17 @@ without a caption are not posts: each is reported as a skip with its reason, so 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pillscan.errors import InputError
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import HINT, SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, make_record, value_to_text
 from pillscan.readers.json_doc import load_json_document
 from pillscan.records import ReadError
 
-__all__ = ["read_telegram"]
+__all__ = ["read_telegram", "sniff_telegram"]
 
 _MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information")
 
@@ -60,3 +61,22 @@ def read_telegram(opened: Opened) -> Iterator[Item]:
                 continue
             meta = {k: v for k, v in (("date", msg.get("date")), ("from", msg.get("from")), ("chat", chat_name)) if v}
             yield make_record(text, ident, source, position, options, meta)
+
+
+_CHAT_TYPE = re.compile(
+    rb'"type"\s*:\s*"(personal_chat|private_group|public_channel|'
+    rb'private_channel|public_supergroup|private_supergroup|bot_chat|saved_messages)"'
+)
+
+
+def sniff_telegram(head: Head) -> int:
+    """A Telegram Desktop export: one JSON document with ``text_entities`` or a chat ``type``; exports from
+    before ``text_entities`` only hint at it (``messages`` with a ``date`` and a ``from``)."""
+    text = head.text
+    if not text.startswith(b"{"):
+        return 0
+    if b'"text_entities"' in text or _CHAT_TYPE.search(text):
+        return SIGNATURE
+    if b'"messages"' in text and b'"date"' in text and b'"from"' in text:
+        return HINT
+    return 0

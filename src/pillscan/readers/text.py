@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import ANYTHING, Head, Item, Opened
 from pillscan.readers._fields import make_record
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["read_text"]
+__all__ = ["read_text", "sniff_text"]
 
 
 def read_text(opened: Opened) -> Iterator[Item]:
@@ -38,3 +38,8 @@ def read_text(opened: Opened) -> Iterator[Item]:
                 yield ReadError(name, lineno, f"invalid UTF-8 at byte {exc.start + 1}")
                 continue
             yield make_record(text, None, source, lineno, options)
+
+
+def sniff_text(head: Head) -> int:
+    """Anything is text, one post per line (when nothing else matches)."""
+    return ANYTHING

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import FieldPicker, make_record
 from pillscan.readers.json_doc import guarded_array, iter_json_array, records_from_items, text_stream
 from pillscan.records import ReadError
 
-__all__ = ["YTD_PREFIX", "read_x_archive"]
+__all__ = ["YTD_PREFIX", "read_x_archive", "sniff_x_archive"]
 
 YTD_PREFIX = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_\-]+)\.part\d+\s*=\s*\[")
 # Parts of an archive that hold posts; the rest (account, followers, ads…) has no text to scan.
@@ -49,3 +49,8 @@ def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
         meta = {"created_at": tweet["created_at"]} if "created_at" in tweet else {}
         # The archive keeps Twitter's HTML escaping (&amp; &lt; &gt;) in full_text.
         yield make_record(html.unescape(text) if "&" in text else text, ident, source, index, options, meta)
+
+
+def sniff_x_archive(head: Head) -> int:
+    """An archive part starts ``window.YTD.<part>.part<N> = [``."""
+    return SIGNATURE if YTD_PREFIX.match(head.text) else 0
