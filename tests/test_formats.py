@@ -21,7 +21,7 @@ def test_every_format_has_one_record_with_a_unique_name_and_suffixes() -> None:
     suffixes = [s for f in FORMATS for s in f.suffixes]
     assert len(suffixes) == len(set(suffixes)), "a suffix may name only one format"
     assert all(s.startswith(".") and s == s.lower() for s in suffixes)
-    assert CHOICES == ("auto", *names)
+    assert ("auto", *names) == CHOICES
     for fmt in FORMATS:
         assert callable(fmt.reader) and fmt.summary
         assert fmt.refines is None or fmt.refines in names
