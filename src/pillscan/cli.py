@@ -125,10 +125,13 @@ def train(ctx: click.Context, data: str | None, extra: tuple[str, ...], n: int |
 
 @cli.command()
 @click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the active one).")
 @click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
 @click.option("--threshold", type=float, help="Offer threshold (default: the model's).")
+@click.option("--text-col", help="Column holding the text (default: text, post, content, body or message).")
+@click.option("--label-col", help="Column holding the label (default: label); 1/0/-1 or offer/not_offer/clean/skip.")
 @click.option("--slice-col", help="Column to break flag rates down by (default: slice, kind or source).")
+@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write the false positives and negatives (CSV).")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write the precision-recall curve as a PNG.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the metrics as JSON.")
 @click.option(
@@ -139,46 +142,34 @@ def evaluate(
     model_path: str | None,
     trust_model: bool,
     threshold: float | None,
+    text_col: str | None,
+    label_col: str | None,
     slice_col: str | None,
+    errors_out: str | None,
     plot: str | None,
     json_path: str | None,
     report_path: str | None,
 ) -> None:
-    """Measure a model on labelled files (columns text,label; label -1 = out of scope, left out)."""
-    from pillscan.evaluate import (
-        evaluate_scores,
-        format_evaluation,
-        load_labelled,
-        plot_pr_curve,
-        write_evaluation_report,
-    )
-    from pillscan.model import load_model
+    """Measure a model on labelled files (a text and a label column; label -1 = out of scope, left out).
 
-    model = load_model(model_path, trust=trust_model)
-    cut = model.thresholds["offer"] if threshold is None else threshold
-    results = {}
-    sections = []
-    for path in labelled:
-        frame = load_labelled(path)
-        scores = model.predict_proba(frame["text"].tolist())
-        evaluation = evaluate_scores(frame, scores, cut, slice_col=slice_col)
-        click.echo(format_evaluation(path, evaluation))
-        sections.append((path, evaluation, frame["label"].to_numpy(), scores))
-        results[path] = {
-            "metrics": evaluation["metrics"].to_dict(),
-            "out_of_scope_flag_rate": evaluation["out_of_scope_flag_rate"],
-        }
-        if evaluation["slices"] is not None:
-            results[path]["slices"] = evaluation["slices"].to_dict(orient="records")
-        if plot:
-            target = Path(plot) if len(labelled) == 1 else Path(plot).with_stem(f"{Path(plot).stem}-{Path(path).stem}")
-            plot_pr_curve(frame["label"].to_numpy(), scores, target, title=f"{model.name} on {Path(path).name}")
-            click.echo(f"wrote {target}", err=True)
-    if json_path:
-        Path(json_path).write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    if report_path:
-        write_evaluation_report(sections, report_path, f"pillscan evaluation: model {model.name}")
-        click.echo(f"wrote {report_path}", err=True)
+    Reads the report's "Export labels" CSV and a reviewed scan output as they are.
+    """
+    from pillscan.evaluate import evaluate_labelled_files
+
+    evaluate_labelled_files(
+        labelled,
+        model_path=model_path,
+        trust_model=trust_model,
+        threshold=threshold,
+        text_col=text_col,
+        label_col=label_col,
+        slice_col=slice_col,
+        errors_out=errors_out,
+        plot=plot,
+        json_path=json_path,
+        report_path=report_path,
+        echo=click.echo,
+    )
 
 
 @cli.command()

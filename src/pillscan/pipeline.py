@@ -131,13 +131,21 @@ def build_pipeline(
     )
 
 
-def fit_word_stage(normalized: Sequence[str], counts: np.ndarray, labels: np.ndarray, *, C: float = 1.0) -> WordStage:
-    """Fit stage two on normalised training texts, their signal counts and labels (``cut`` is set by the caller)."""
+def fit_word_stage(
+    normalized: Sequence[str],
+    counts: np.ndarray,
+    labels: np.ndarray,
+    *,
+    C: float = 1.0,
+    sample_weight: np.ndarray | None = None,
+) -> WordStage:
+    """Fit stage two on normalised training texts, their signal counts and labels (``cut`` is set by the caller);
+    ``sample_weight``: per-row weights (a team's own labelled rows weigh more than generated ones)."""
     vectorizer = TfidfVectorizer(**WORD_TFIDF, dtype=np.float64)
     words = vectorizer.fit_transform(list(normalized))
     signals = sp.csr_matrix(np.log1p(np.asarray(counts, dtype=np.float64)))
     clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
-    clf.fit(sp.hstack([words, signals], format="csr"), labels)
+    clf.fit(sp.hstack([words, signals], format="csr"), labels, sample_weight=sample_weight)
     coef = clf.coef_[0]
     n_words = words.shape[1]
     idf = vectorizer.idf_

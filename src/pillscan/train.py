@@ -78,26 +78,79 @@ def choose_thresholds(labels: np.ndarray, probs: np.ndarray, offer_precision: fl
     return {"offer": round(offer, 4), "review": round(min(max(review, 0.02), offer), 4)}
 
 
-def _load_extra(paths: Sequence[str | Path]) -> pd.DataFrame:
-    frames = []
+#: Each extra (team-labelled) row weighs this many generated rows by default: a few hundred real labels should
+#: move a model trained on ~30,000 generated rows (measured in benchmarks/feedback.py).
+DEFAULT_EXTRA_WEIGHT = 20.0
+
+
+def load_extra(
+    paths: Sequence[str | Path], *, folds: int = 3, text_col: str | None = None, label_col: str | None = None
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Read and validate extra labelled files (before any generating or fitting): the rows to add (labels 0/1;
+    -1 and skip rows are counted and left out) and, per file, what the card records about it.
+
+    Each file's rows are spread over ``folds`` groups (alternating within each label), so that grouped
+    cross-validation holds out a share of them in each fold: their out-of-fold scores tell how the model does
+    on labels it was not trained on.
+    """
+    from pillscan.labels import read_labels
+
+    frames, records = [], []
     for path in paths:
-        frame = load_labelled(path)
-        frame = frame[frame["label"].isin([0, 1])]
+        labels = read_labels(path, text_col=text_col, label_col=label_col)
+        frame = labels.frame[labels.frame["label"].isin([0, 1])].reset_index(drop=True)
         if frame.empty:
-            raise InputError(f"{path}: no rows labelled 0 or 1")
-        # A team's own rows form one group: grouped CV then tells how well the synthetic families carry to them.
+            raise InputError(f"{path}: no rows labelled offer (1) or not an offer (0) ({labels.describe()})")
+        rank = frame.groupby("label").cumcount().to_numpy()
+        name = Path(path).name
         frames.append(
             pd.DataFrame(
                 {
                     "text": frame["text"].astype(str),
                     "label": frame["label"].astype(int),
-                    "template": f"extra:{Path(path).name}",
+                    "template": [f"extra:{name}:{k % max(folds, 1)}" for k in rank],
                     "kind": frame["kind"].astype(str) if "kind" in frame else "extra",
-                    "obfuscation": frame.get("obfuscation", -1),
+                    "obfuscation": -1,
+                    "extra": True,
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        records.append(
+            {
+                "file": name,
+                "sha256": labels.sha256,
+                "rows": labels.rows_in_file,
+                "rows_used": len(frame),
+                "offers": int((frame["label"] == 1).sum()),
+                "not_offers": int((frame["label"] == 0).sum()),
+                "left_out": labels.rows_in_file - len(frame),
+            }
+        )
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), records
+
+
+def _extra_before_after(
+    baseline: Any, frame: pd.DataFrame, is_extra: np.ndarray, probs: np.ndarray, cut: float
+) -> dict[str, Any]:
+    """Metrics on the extra rows: out of fold ("after") and, with a baseline model, before retraining."""
+    if not is_extra.any():
+        return {}
+    y = frame["label"].to_numpy(dtype=int)[is_extra]
+    after = binary_metrics(y, probs[is_extra] >= cut, probs[is_extra]).to_dict()
+    out: dict[str, Any] = {"rows": int(is_extra.sum()), "after": {**after, "threshold": cut}}
+    if baseline is not None:
+        scores = np.asarray(baseline.predict_proba(frame["text"].astype(str)[is_extra].tolist()))
+        base_cut = float(baseline.thresholds["offer"])
+        before = binary_metrics(y, scores >= base_cut, scores).to_dict()
+        out["before"] = {**before, "threshold": base_cut, "model": str(getattr(baseline, "name", "model"))}
+    return out
+
+
+def _fit(pipe: Any, texts: list[str], labels: np.ndarray, weights: np.ndarray | None) -> Any:
+    """Fit a pipeline, passing per-row weights to its final step (the classifier) when there are any."""
+    if weights is None:
+        return pipe.fit(texts, labels)
+    return pipe.fit(texts, labels, **{f"{pipe.steps[-1][0]}__sample_weight": weights})
 
 
 def train_model(
@@ -106,15 +159,30 @@ def train_model(
     extra: Sequence[str | Path] = (),
     config: TrainConfig = TrainConfig(),
     progress: Callable[[str], None] | None = None,
+    extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+    extra_text_col: str | None = None,
+    extra_label_col: str | None = None,
+    baseline: Any = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Train, cross-validate on held-out template families, calibrate and choose thresholds.
 
-    ``data`` is a generated corpus (frame or file); ``None`` generates the default one. Returns the fitted
-    model (with its card) and the held-out metrics.
+    ``data`` is a generated corpus (frame or file); ``None`` generates the default one. ``extra`` files are a
+    team's own labelled rows (validated first, see :func:`load_extra`), each weighing ``extra_weight``
+    generated rows. Returns the fitted model (with its card) and the held-out metrics; with extra rows these
+    include ``extra_heldout``: the extra rows scored out of fold ("after": by the fold model that did not see
+    them) and, when a ``baseline`` model is given, by that model ("before").
     """
     say = progress or log.info
     source: dict[str, Any]
     started = time.perf_counter()
+    if extra_weight <= 0 or not math.isfinite(extra_weight):
+        raise InputError(f"the extra rows' weight must be a positive number, not {extra_weight}")
+    extra_frame, extra_files = load_extra(extra, folds=config.folds, text_col=extra_text_col, label_col=extra_label_col)
+    for record in extra_files:
+        say(
+            f"extra rows from {record['file']}: using {record['rows_used']} of {record['rows']} "
+            f"({record['offers']} offers, {record['not_offers']} not offers), each weighing {extra_weight:g} rows"
+        )
     if data is None:
         from pillscan.generate import generate_corpus
 
@@ -136,8 +204,9 @@ def train_model(
     if "kind" in corpus and config.exclude_kinds:
         corpus = corpus[~corpus["kind"].isin(config.exclude_kinds)]
     corpus = corpus.reset_index(drop=True)
-    extra_frame = _load_extra(extra)
     frame = pd.concat([corpus, extra_frame], ignore_index=True) if len(extra_frame) else corpus
+    is_extra = np.arange(len(frame)) >= len(corpus)
+    weights = np.where(is_extra, extra_weight, 1.0) if is_extra.any() else None
     texts = frame["text"].astype(str).tolist()
     labels = frame["label"].to_numpy(dtype=int)
     groups = frame["template"].astype(str).to_numpy()
@@ -153,10 +222,15 @@ def train_model(
     say(f"grouped cross-validation: {folds} folds over {n_groups} template families, {len(frame):,} rows")
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(texts, labels, groups), 1):
         pipe = build_pipeline(C=config.C, seed=config.seed)
-        pipe.fit([texts[i] for i in train_idx], labels[train_idx])
+        _fit(pipe, [texts[i] for i in train_idx], labels[train_idx], None if weights is None else weights[train_idx])
         probe = Model(pipeline=pipe, calibration=(1.0, 0.0), thresholds={}, card={})
         raw_oof[test_idx] = probe.decision_function([texts[i] for i in test_idx])
-        stage2 = fit_word_stage([normalized_all[i] for i in train_idx], counts_all[train_idx], labels[train_idx])
+        stage2 = fit_word_stage(
+            [normalized_all[i] for i in train_idx],
+            counts_all[train_idx],
+            labels[train_idx],
+            sample_weight=None if weights is None else weights[train_idx],
+        )
         stage2_oof[test_idx] = stage2.raw([normalized_all[i] for i in test_idx], counts_all[test_idx])
         say(f"  fold {fold}/{folds} done ({time.perf_counter() - started:.0f} s)")
 
@@ -167,6 +241,7 @@ def train_model(
 
     flagged = probs >= thresholds["offer"]
     heldout = binary_metrics(labels, flagged, probs).to_dict()
+    extra_heldout = _extra_before_after(baseline, frame, is_extra, probs, thresholds["offer"])
     by_obfuscation = {}
     if "obfuscation" in frame:
         for level, idx in frame.groupby("obfuscation").indices.items():
@@ -229,7 +304,7 @@ def train_model(
         )
 
     say(f"fitting the final model on all {len(frame):,} rows")
-    pipeline = build_pipeline(C=config.C, seed=config.seed).fit(texts, labels)
+    pipeline = _fit(build_pipeline(C=config.C, seed=config.seed), texts, labels, weights)
     elapsed = time.perf_counter() - started
     curve = []
     for cut in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
@@ -242,6 +317,8 @@ def train_model(
         "heldout_recall_by_obfuscation": by_obfuscation,
         "heldout_flag_rate_by_kind": by_kind,
     }
+    if extra_heldout:
+        metrics["extra_heldout"] = extra_heldout
     card = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "description": "Flags posts that offer prescription-type pills for sale (counterfeit Xanax, Adderall, "
@@ -256,6 +333,7 @@ def train_model(
             "offers": int(labels.sum()),
             "template_families": n_groups,
             "extra_files": [Path(p).name for p in extra],
+            "extra": [{**record, "weight": extra_weight} for record in extra_files],
             "sha256": _fingerprint(frame),
             "seconds": round(elapsed, 1),
             "config": {k: getattr(config, k) for k in config.__dataclass_fields__},
@@ -267,7 +345,7 @@ def train_model(
     model = Model(pipeline=pipeline, calibration=calibration, thresholds=thresholds, card=card, cleared_raw=cleared_raw)
     if stage2_cut is not None:
         # The cascade (continued): the final word stage is fitted on all rows, with the held-out cut.
-        model.word_stage = fit_word_stage(normalized_all, counts_all, labels)
+        model.word_stage = fit_word_stage(normalized_all, counts_all, labels, sample_weight=weights)
         model.word_stage.cut = stage2_cut
         model.word_stage.cleared_raw = stage2_raw
     return model, metrics

@@ -1,0 +1,196 @@
+"""The report in a real headless Chromium (Debian's chromium + chromedriver, driven by Selenium).
+
+Scans data/samples, opens the report, filters, searches, labels posts with the buttons and the keyboard, checks
+that the labels survive a reload, exports them, and feeds the export to ``pillscan evaluate`` and (slow)
+``pillscan train --extra``. CI installs Chromium (.ci/run) and sets CI=true: there a missing browser fails the
+test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pillscan.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install selenium)"
+    if CHROMIUM is None or DRIVER is None:
+        return "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser test cannot run in CI: {reason}")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1300,1400",
+    ):
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scan")
+    code = main(
+        ["-q", "scan", str(SAMPLES), "-o", str(out / "out.jsonl"), "--report", str(out / "r.html"), "--workers", "1"]
+    )
+    assert code == 0
+    return out / "r.html"
+
+
+def _visible_rows(driver: Any) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return [tr for tr in driver.find_elements(By.CSS_SELECTOR, "#posts-body tr") if tr.is_displayed()]
+
+
+def _select(driver: Any, element_id: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, element_id)).select_by_value(value)
+
+
+def _severe_logs(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _wait_for_download(folder: Path, timeout: float = 10.0) -> Path:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done = [p for p in folder.glob("pillscan-labels-*.csv") if not p.name.endswith(".crdownload")]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no labels export appeared in {folder}: {list(folder.iterdir())}")
+
+
+def test_filter_label_reload_export(browser: Any, report: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(report.as_uri())
+    driver.execute_script("window.localStorage.clear()")
+    driver.refresh()
+    assert _severe_logs(driver) == []  # no CSP violation, no script error
+    all_rows = _visible_rows(driver)
+    assert len(all_rows) == 15  # 14 offers + 1 review on the samples with the default model
+    assert "15 of 15 rows match" in driver.find_element(By.ID, "shown").text
+
+    _select(driver, "f-decision", "review")
+    assert len(_visible_rows(driver)) == 1
+    _select(driver, "f-decision", "")
+    _select(driver, "f-drug", "amphetamine")
+    rows = _visible_rows(driver)
+    assert rows and all("amphetamine" in r.text for r in rows)
+    _select(driver, "f-drug", "")
+    search = driver.find_element(By.ID, "f-search")
+    search.send_keys("M30s")
+    rows = _visible_rows(driver)
+    assert len(rows) == 1 and "M30s" in rows[0].text
+    search.clear()
+    search.send_keys(" ")  # an 'input' event with an empty query: everything again
+    assert len(_visible_rows(driver)) == 15
+
+    # Three labels: a button click, then the keyboard (j moves to the next post, n/o label it and move on).
+    rows = _visible_rows(driver)
+    texts = [r.find_element(By.CSS_SELECTOR, "td.post").text for r in rows[:3]]
+    rows[0].find_element(By.CSS_SELECTOR, "button[data-label=offer]").click()
+    body = driver.find_element(By.TAG_NAME, "body")
+    driver.execute_script("document.activeElement.blur()")
+    body.send_keys("j")  # the clicked row is current: j moves to the second
+    body.send_keys("n")  # labels the second as not an offer, moves to the third
+    body.send_keys("o")
+    assert "2 offer, 1 not an offer, 0 skipped" in driver.find_element(By.ID, "label-counts").text
+
+    driver.refresh()  # labels are kept in localStorage
+    assert "2 offer, 1 not an offer" in driver.find_element(By.ID, "label-counts").text
+    _select(driver, "f-decision", "labelled")
+    assert len(_visible_rows(driver)) == 3
+
+    driver.find_element(By.ID, "export").click()
+    exported = _wait_for_download(driver.downloads)
+    with open(exported, encoding="utf-8", newline="") as fh:
+        got = list(csv.DictReader(fh))
+    assert [r["label"] for r in got].count("offer") == 2 and [r["label"] for r in got].count("not_offer") == 1
+    assert sorted(r["text"].split()[0] for r in got) == sorted(t.split()[0] for t in texts)
+    assert _severe_logs(driver) == []
+    shutil.copy(exported, tmp_path / "labels.csv")
+
+    # pillscan evaluate reads the export as it is.
+    assert main(["evaluate", str(tmp_path / "labels.csv")]) == 0
+    (report.parent / "labels.csv").write_bytes(exported.read_bytes())
+
+
+def test_tabs_and_overview(browser: Any, report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(report.as_uri())
+    driver.find_element(By.CSS_SELECTOR, "nav.tabs button[data-tab=overview]").click()
+    images = [i for i in driver.find_elements(By.CSS_SELECTOR, "#tab-overview img") if i.is_displayed()]
+    assert len(images) == 4 and all(driver.execute_script("return arguments[0].naturalWidth", i) > 0 for i in images)
+    assert not _visible_rows(driver)
+    driver.find_element(By.CSS_SELECTOR, "nav.tabs button[data-tab=accounts]").click()
+    assert driver.find_element(By.ID, "accounts-table").is_displayed()
+    shot = os.environ.get("PILLSCAN_SCREENSHOT_DIR")
+    if shot:  # (how docs/report-screenshot.png is made)
+        driver.find_element(By.CSS_SELECTOR, "nav.tabs button[data-tab=posts]").click()
+        driver.save_screenshot(str(Path(shot) / "report-posts.png"))
+    assert _severe_logs(driver) == []
+
+
+@pytest.mark.slow
+def test_exported_labels_retrain(browser: Any, report: Path, tmp_path: Path) -> None:
+    labels = report.parent / "labels.csv"
+    if not labels.exists():
+        pytest.skip("needs the export of test_filter_label_reload_export")
+    out = tmp_path / "m.joblib"
+    code = main(["-q", "train", "--n", "1500", "--extra", str(labels), "-o", str(out)])
+    assert code == 0 and out.exists()
+    import json
+
+    card = json.loads(out.with_suffix(".json").read_text())
+    (extra,) = card["training"]["extra"]
+    assert extra["rows_used"] == 3 and extra["rows"] == 3 and len(extra["sha256"]) == 64
