@@ -166,12 +166,16 @@ def read_bundle(path: str | Path | None = None, *, trust: bool = False) -> Bundl
     ``trust=True`` allows a model file without a card (the file is then unpickled unchecked: only do this
     for files from a source you trust). A tampered file is refused whatever ``trust`` says.
     """
-    path = Path(path) if path is not None else default_model_path()
+    from pillscan.config import active_model
+
+    active = active_model(path)  # no path: $PILLSCAN_MODEL, the config file, or the bundled default
+    path = active.path or default_model_path()
     if path.is_dir():
         path = path / f"{DEFAULT_MODEL_NAME}.joblib"
     if not path.exists():
         hint = " (the bundled default model is missing: reinstall pillscan)" if path.stem == DEFAULT_MODEL_NAME else ""
-        raise ModelError(f"model file not found: {path}{hint}")
+        where = f" ({active.reason})" if active.path is not None and "--model" not in active.reason else ""
+        raise ModelError(f"model file not found: {path}{where}{hint}")
     card = _verified_card(path, trust=trust)
     payload = _unpickle(path)
     if not isinstance(payload, dict) or payload.get("bundle_format") not in READABLE_FORMATS:

@@ -97,30 +97,66 @@ def _echo_json(data: object) -> None:
 
 @cli.command()
 @click.option("--data", "data", type=click.Path(dir_okay=False), help="A generated corpus (default: generate one).")
-@click.option("--extra", multiple=True, type=click.Path(dir_okay=False), help="Your own labelled rows (text,label).")
+@click.option(
+    "--extra",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Your own labelled rows (text + label: 1/0/-1 or offer/not_offer/clean/skip, as the report exports them); "
+    "repeatable.",
+)
+@click.option(
+    "--extra-weight",
+    type=float,
+    default=None,
+    help="How many generated rows each --extra row weighs [default: 20].",
+)
+@click.option("--text-col", help="Text column of the --extra files (default: text, post, content, body or message).")
+@click.option("--label-col", help="Label column of the --extra files (default: label).")
 @click.option("--n", "n", type=int, default=None, help="Rows to generate (default: as the default model).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    default="models/pillscan-default.joblib",
-    show_default=True,
-    help="Where to write NAME.joblib (and its card NAME.json).",
+    default=None,
+    help="Where to write NAME.joblib (and its card NAME.json) [default: pillscan-custom.joblib in your user data "
+    "directory; the bundled default is rebuilt with -o models/pillscan-default.joblib].",
 )
+@click.option("--set-default", is_flag=True, help="Make the new model the one every command uses (config file).")
 @click.pass_context
-def train(ctx: click.Context, data: str | None, extra: tuple[str, ...], n: int | None, seed: int, output: str) -> None:
-    """Train a model on the synthetic corpus (plus --extra rows); no options rebuilds the default model."""
-    from pillscan.model import card_path_for, save_model
-    from pillscan.train import TrainConfig, train_model
+def train(
+    ctx: click.Context,
+    data: str | None,
+    extra: tuple[str, ...],
+    extra_weight: float | None,
+    text_col: str | None,
+    label_col: str | None,
+    n: int | None,
+    seed: int,
+    output: str | None,
+    set_default: bool,
+) -> None:
+    """Train a model on the synthetic corpus plus your --extra labelled rows.
+
+    With --extra, prints how the extra rows score before (the active model) and after (out of fold: each row
+    scored by a fold model that did not see it).
+    """
+    from pillscan.train import DEFAULT_EXTRA_WEIGHT, TrainConfig, train_and_save
 
     config = TrainConfig(seed=seed) if n is None else TrainConfig(n=n, seed=seed)
     say = (lambda _msg: None) if ctx.obj.get("quiet") else (lambda msg: click.echo(msg, err=True))
-    model, metrics = train_model(data, extra=extra, config=config, progress=say)
-    path = save_model(model, output)
-    held = metrics["heldout_templates"]
-    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its card {card_path_for(path).name}")
-    click.echo(f"held-out template families: PR-AUC {held['pr_auc']}  F1 {held['f1']}  thresholds {model.thresholds}")
+    train_and_save(
+        data,
+        extra=extra,
+        extra_weight=DEFAULT_EXTRA_WEIGHT if extra_weight is None else extra_weight,
+        text_col=text_col,
+        label_col=label_col,
+        config=config,
+        output=output,
+        set_default=set_default,
+        progress=say,
+        echo=click.echo,
+    )
 
 
 @cli.command()
@@ -215,14 +251,16 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
 
 
 @cli.command()
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the active one).")
 @click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
 def info(model_path: str | None, trust_model: bool) -> None:
-    """Print the model card (versions, training data, thresholds, held-out metrics)."""
+    """Which model is active and why, then its card (versions, training data, thresholds, held-out metrics)."""
+    from pillscan.config import active_model
     from pillscan.model import load_model
 
+    active = active_model(model_path)
     model = load_model(model_path, trust=trust_model)
-    _echo_json({"path": str(model.path), **model.card})
+    _echo_json({"path": str(model.path), "active_because": active.reason, **model.card})
 
 
 # </model-commands>

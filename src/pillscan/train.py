@@ -29,7 +29,7 @@ from pillscan.model import Model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
-__all__ = ["TrainConfig", "choose_thresholds", "train_model"]
+__all__ = ["DEFAULT_EXTRA_WEIGHT", "TrainConfig", "choose_thresholds", "load_extra", "train_and_save", "train_model"]
 
 log = logging.getLogger(__name__)
 
@@ -349,3 +349,69 @@ def train_model(
         model.word_stage.cut = stage2_cut
         model.word_stage.cleared_raw = stage2_raw
     return model, metrics
+
+
+def _format_before_after(extra: dict[str, Any], baseline: Any, extra_files: list[dict[str, Any]]) -> list[str]:
+    def line(name: str, m: dict[str, Any]) -> str:
+        scores = f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        return f"  {name:<7} {scores}  (threshold {m['threshold']:.3f})"
+
+    lines = [f"your {extra['rows']} labelled rows (offer vs not), each scored without having been trained on:"]
+    if "before" in extra:
+        lines.append(line("before", extra["before"]) + f"  model {extra['before']['model']}")
+        seen = {e.get("sha256") for e in (getattr(baseline, "card", {}).get("training", {}).get("extra") or [])}
+        if seen & {e["sha256"] for e in extra_files}:
+            lines.append("          (that model was trained on some of these files: its figures are not held out)")
+    lines.append(line("after", extra["after"]) + "  out of fold (each row scored by a fold model without it)")
+    return lines
+
+
+def train_and_save(
+    data: str | Path | None = None,
+    *,
+    extra: Sequence[str | Path] = (),
+    extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+    text_col: str | None = None,
+    label_col: str | None = None,
+    config: TrainConfig = TrainConfig(),
+    output: str | Path | None = None,
+    set_default: bool = False,
+    progress: Callable[[str], None] | None = None,
+    echo: Callable[[str], Any] = print,
+) -> Path:
+    """What ``pillscan train`` does: train (extra files validated first), save, say where and how it did.
+
+    Without ``output`` the model goes to the user data directory (never into the package or a checkout);
+    ``set_default`` makes it the model every command uses (see :mod:`pillscan.config`).
+    """
+    from pillscan.config import set_default_model, user_models_dir
+    from pillscan.model import card_path_for, load_model, save_model
+
+    target = Path(output) if output is not None else user_models_dir() / "pillscan-custom.joblib"
+    load_extra(extra, folds=config.folds, text_col=text_col, label_col=label_col)  # fail fast, before loading anything
+    baseline = load_model() if extra else None  # "before": the model the commands use now
+    model, metrics = train_model(
+        data,
+        extra=extra,
+        config=config,
+        progress=progress,
+        extra_weight=extra_weight,
+        extra_text_col=text_col,
+        extra_label_col=label_col,
+        baseline=baseline,
+    )
+    path = save_model(model, target)
+    held = metrics["heldout_templates"]
+    echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its card {card_path_for(path).name}")
+    echo(f"held-out template families: PR-AUC {held['pr_auc']}  F1 {held['f1']}  thresholds {model.thresholds}")
+    if "extra_heldout" in metrics:
+        for text in _format_before_after(metrics["extra_heldout"], baseline, model.card["training"]["extra"]):
+            echo(text)
+    if set_default:
+        echo(f"every command now uses {path} (set in {set_default_model(path)}; `pillscan info` shows it)")
+    elif output is None:
+        echo(
+            f"no -o given, so it went to your user data directory. Use it with --model {path}, "
+            f"PILLSCAN_MODEL={path}, or `pillscan train ... --set-default`"
+        )
+    return path

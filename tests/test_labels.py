@@ -1,0 +1,163 @@
+"""Labels files (numbers, words, the report's export, a reviewed scan output), evaluate on them, the active model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pillscan.cli import cli, main
+from pillscan.config import active_model, set_default_model
+from pillscan.errors import InputError, ModelError
+from pillscan.labels import parse_label, read_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = ROOT / "models" / "pillscan-default.joblib"
+
+POSTS = [
+    ("oxy 30s blues, 1 for 30, snap me, cashapp", "offer"),
+    ("xanax bars 2mg in stock, telegram @plug, ships discreet", "1"),
+    ("got my adderall refilled today, the shortage is real", "not_offer"),
+    ("police seized 40,000 fake pills stamped M30", "clean"),
+    ("jordan 4 size 10, $180, dm me", "0"),
+    ("not sure about this one", "skip"),
+    ("weed carts, dm for menu", "-1"),
+]
+
+
+def _csv(path: Path, rows: list[tuple[str, str]], header: str = "text,label") -> Path:
+    pd.DataFrame(rows, columns=header.split(",")).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("offer", 1), ("Offer ", 1), ("1", 1), (1, 1), ("1.0", 1), (1.0, 1), (True, 1),
+        ("not_offer", 0), ("not an offer", 0), ("not-offer", 0), ("clean", 0), ("0", 0), (0.0, 0),
+        ("-1", -1), ("-1.0", -1), ("out_of_scope", -1),
+        ("skip", None), ("review", None), ("", None), (None, None), (float("nan"), None),
+    ],
+)  # fmt: skip
+def test_label_spellings(value: object, expected: int | None) -> None:
+    assert parse_label(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2", "yes?", "nan", "0.5", "offerr", "inf"])
+def test_unknown_labels_are_refused(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_label(value)
+
+
+def test_read_labels_counts_what_it_leaves_out(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", [*POSTS, ("   ", "offer")])
+    labels = read_labels(path)
+    assert (labels.offers, labels.not_offers, labels.out_of_scope) == (2, 3, 1)
+    assert (labels.rows_in_file, labels.skipped, labels.empty_text) == (8, 1, 1)
+    assert len(labels.sha256) == 64 and "left out: 1 skipped/undecided, 1 with empty text" in labels.describe()
+
+
+def test_a_bad_label_names_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", [("a", "offer"), ("b", "0"), ("c", "maybe")])
+    with pytest.raises(InputError, match=r"1 rows have a label pillscan does not know \(first at line 4: 'maybe'\)"):
+        read_labels(path)
+
+
+def test_columns_named_or_detected(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", [(t, lab) for t, lab in POSTS], header="Post,verdict")
+    with pytest.raises(InputError, match=r"needs a label column .*--label-col"):
+        read_labels(path)
+    assert read_labels(path, label_col="verdict").text_col == "Post"
+    with pytest.raises(InputError, match="no column 'nope'"):
+        read_labels(path, text_col="nope", label_col="verdict")
+
+
+def test_empty_and_one_class_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("text,label\n")
+    with pytest.raises(InputError, match="has no rows"):
+        read_labels(tmp_path / "empty.csv")
+    one = _csv(tmp_path / "one.csv", [("a", "offer"), ("b", "1")])
+    assert read_labels(one).offers == 2
+    with pytest.raises(InputError, match=r"no non-offer .*need both classes"):
+        read_labels(one, require_both=True)
+    only_skips = _csv(tmp_path / "skips.csv", [("a", "skip")])
+    with pytest.raises(InputError, match="no usable labelled rows"):
+        read_labels(only_skips)
+
+
+def test_a_reviewed_scan_output_reads_as_is(tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "source": "x", "position": 1, "score": 0.9, "decision": "offer", "drugs": ["oxycodone"],
+         "signals": [{"name": "drug:oxycodone", "text": "oxy", "start": 0, "end": 3}], "reasons": [],
+         "text": POSTS[0][0]},
+        {"id": "2", "source": "x", "position": 2, "score": 0.3, "decision": "clean", "drugs": [], "signals": [],
+         "reasons": [], "text": POSTS[2][0]},
+        {"id": "3", "source": "x", "position": 3, "score": 0.2, "decision": "review", "drugs": [], "signals": [],
+         "reasons": [], "text": POSTS[5][0]},
+    ]  # fmt: skip
+    path = tmp_path / "reviewed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    labels = read_labels(path, label_col="decision")  # decisions edited by a reviewer; "review" = not decided
+    assert (labels.offers, labels.not_offers, labels.skipped) == (1, 1, 1)
+    assert list(labels.frame["id"]) == ["1", "2"]
+
+
+def test_evaluate_reads_words_lists_errors_and_counts_slices(tmp_path: Path) -> None:
+    frame = pd.DataFrame(POSTS, columns=["body", "verdict"]).assign(slice=["a", "a", "a", "b", "b", "b", "b"])
+    path = tmp_path / "l.csv"
+    frame.to_csv(path, index=False)
+    errors = tmp_path / "errors.csv"
+    args = ["evaluate", str(path), "--text-col", "body", "--label-col", "verdict", "--errors-out", str(errors)]
+    # threshold 0: everything is flagged, so the errors are exactly the three non-offers
+    args += ["--model", str(DEFAULT_MODEL), "--threshold", "0", "--json", str(tmp_path / "m.json")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    # slice a holds 2 offers and 1 non-offer: counted as such, not as "the label of its first row"
+    slices = {s["slice"]: s for s in json.loads((tmp_path / "m.json").read_text())[str(path)]["slices"]}
+    assert (slices["a"]["offers"], slices["a"]["not_offers"], slices["b"]["out_of_scope"]) == (2, 1, 1)
+    listed = pd.read_csv(errors)
+    assert list(listed["error"]) == ["false_positive"] * 3
+    assert set(listed["text"]) == {t for t, lab in POSTS if lab in ("not_offer", "clean", "0")}
+    assert "false positives (flagged, label 0): 3" in result.output and "missed offers" not in result.output
+
+
+def test_evaluate_refuses_empty_and_one_class_files_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "empty.csv").write_text("text,label\n")
+    assert main(["evaluate", str(tmp_path / "empty.csv")]) == 1
+    assert "has no rows" in capsys.readouterr().err
+    one = _csv(tmp_path / "one.csv", [("a", "offer")])
+    assert main(["evaluate", str(one)]) == 1
+    err = capsys.readouterr().err
+    assert "need both classes" in err and err.count("\n") == 1
+
+
+def test_active_model_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert active_model().path is None and "bundled default" in active_model().reason
+    config = set_default_model(tmp_path / "from-config.joblib")
+    assert json.loads(config.read_text())["model"].endswith("from-config.joblib")
+    assert active_model().path == (tmp_path / "from-config.joblib").resolve()
+    monkeypatch.setenv("PILLSCAN_MODEL", str(tmp_path / "from-env.joblib"))
+    assert active_model().path == tmp_path / "from-env.joblib" and "PILLSCAN_MODEL" in active_model().reason
+    assert active_model("x.joblib").reason == "given with --model"
+
+
+def test_every_command_uses_the_named_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pillscan.model import load_model
+
+    monkeypatch.setenv("PILLSCAN_MODEL", str(tmp_path / "missing.joblib"))
+    with pytest.raises(ModelError, match=r"missing.joblib \(named by the PILLSCAN_MODEL environment variable\)"):
+        load_model()
+    monkeypatch.setenv("PILLSCAN_MODEL", str(DEFAULT_MODEL))
+    result = CliRunner().invoke(cli, ["info"])
+    data = json.loads(result.output)
+    assert data["path"] == str(DEFAULT_MODEL) and "PILLSCAN_MODEL" in data["active_because"]
+
+
+def test_a_broken_config_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "c.json").write_text("{not json")
+    monkeypatch.setenv("PILLSCAN_CONFIG", str(tmp_path / "c.json"))
+    with pytest.raises(InputError, match="is not valid JSON"):
+        active_model()

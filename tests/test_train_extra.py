@@ -1,0 +1,93 @@
+"""``train --extra``: validated before any generating, weighted, recorded in the card, written where it says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pillscan.errors import InputError
+
+# Hand-written for this test (not from shared/external): offers in a style the generator does not write.
+OFFERS = [
+    "restock day. blue ones n white ones, ask for the sheet",
+    "got the good blue ones again, sheet in my close friends",
+    "white ones + blue ones back, sheet for regulars only",
+    "blue ones are in, ask for the sheet before they go",
+    "sheet updated, blue ones and white ones, regulars know",
+    "ask for the sheet, white ones restocked today",
+]
+NOT_OFFERS = [
+    "the blue ones on the flag stand for the sea",
+    "printed the sheet music for the choir tonight",
+    "restock day at the grocery store, so many blue ones (berries)",
+    "white ones or blue ones? buying new sneakers lol",
+    "my regulars at the cafe know the sheet cake is on fridays",
+    "ask for the sheet at the front desk of the hotel",
+]
+
+
+def _labels(path: Path, extra: list[tuple[str, str]] = ()) -> Path:  # type: ignore[assignment]
+    rows = [(t, "offer") for t in OFFERS] + [(t, "not_offer") for t in NOT_OFFERS] + list(extra)
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    return path
+
+
+def test_bad_extra_labels_stop_training_before_any_generating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pillscan.generate
+    from pillscan.train import train_model
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("generated before validating the extra rows")
+
+    monkeypatch.setattr(pillscan.generate, "generate_corpus", boom)
+    bad = _labels(tmp_path / "bad.csv", [("x", "definitely")])
+    with pytest.raises(InputError, match="first at line 14: 'definitely'"):
+        train_model(extra=[bad])
+    with pytest.raises(InputError, match="weight must be a positive number"):
+        train_model(extra=[_labels(tmp_path / "ok.csv")], extra_weight=0)
+
+
+def test_extra_rows_spread_over_folds_and_leave_out_what_cannot_train(tmp_path: Path) -> None:
+    from pillscan.train import load_extra
+
+    path = _labels(tmp_path / "l.csv", [("weed carts", "-1"), ("hmm", "skip")])
+    frame, records = load_extra([path], folds=3)
+    assert len(frame) == 12 and set(frame["label"]) == {0, 1}
+    assert sorted(frame["template"].unique()) == ["extra:l.csv:0", "extra:l.csv:1", "extra:l.csv:2"]
+    assert frame.groupby("template")["label"].sum().tolist() == [2, 2, 2]  # offers spread evenly too
+    (rec,) = records
+    assert (rec["rows"], rec["rows_used"], rec["left_out"], rec["offers"]) == (14, 12, 2, 6)
+
+
+@pytest.mark.slow
+def test_weight_moves_the_model_and_the_card_records_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pillscan.generate import generate_corpus
+    from pillscan.train import TrainConfig, train_and_save, train_model
+
+    corpus = generate_corpus(400, seed=3)
+    labels = _labels(tmp_path / "mine.csv")
+    config = TrainConfig(n=400, folds=2)
+    light, _ = train_model(corpus, extra=[labels], config=config, extra_weight=1.0)
+    heavy, metrics = train_model(corpus, extra=[labels], config=config, extra_weight=40.0)
+    gap_light = light.predict_proba(OFFERS).mean() - light.predict_proba(NOT_OFFERS).mean()
+    gap_heavy = heavy.predict_proba(OFFERS).mean() - heavy.predict_proba(NOT_OFFERS).mean()
+    assert gap_heavy > gap_light + 0.1  # heavier extra rows separate the team's own offers better
+    assert metrics["extra_heldout"]["rows"] == 12 and 0 <= metrics["extra_heldout"]["after"]["f1"] <= 1
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    said: list[str] = []
+    path = train_and_save(extra=[labels], config=config, echo=said.append, set_default=False)
+    assert path == tmp_path / "data" / "pillscan" / "models" / "pillscan-custom.joblib"
+    card = json.loads(path.with_suffix(".json").read_text())
+    (extra,) = card["training"]["extra"]
+    assert extra["file"] == "mine.csv" and extra["rows_used"] == 12 and extra["weight"] == 20.0
+    import hashlib
+
+    assert extra["sha256"] == hashlib.sha256(labels.read_bytes()).hexdigest()
+    text = "\n".join(said)
+    assert "before" in text and "after" in text and "no -o given" in text and "PILLSCAN_MODEL=" in text
+    assert np.isfinite(card["metrics"]["extra_heldout"]["before"]["f1"])
