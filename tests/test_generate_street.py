@@ -260,3 +260,31 @@ def test_400k_rows_stream_without_duplicates(tmp_path):
     df = pd.read_csv(out, keep_default_na=False, usecols=["text", "label"])
     assert len(df) == 400_000 and df["text"].is_unique
     assert abs(df["label"].mean() - 0.35) < 0.02
+
+
+def test_embedded_posts_keep_the_inner_post_and_the_chatter():
+    chatter = load_pool("around_en")["chatter"]
+    for name, label in (("inline_any_offer", 1), ("inline_any_mention", 0)):
+        for seed in range(30):
+            post = render_post(name, "en", seed)
+            assert post.label == label and post.kind == ("inline_offer" if label else "chatter")
+            assert sum(line in post.text for line in chatter) >= 1, post.text
+            if label:
+                assert post.drugs or "indirect" in post.tactics, post.text
+
+
+def test_inline_twins_share_the_chatter_around_them():
+    for seed in range(20):
+        supply = render_post("street_inline_chatter", "en", seed, 0)
+        demand = render_post("street_inline_chatter", "en", seed, 0, frame="demand")
+        chatter = [line for line in load_pool("around_en")["chatter"] if line in supply.text]
+        assert chatter and all(line in demand.text for line in chatter)
+
+
+@pytest.mark.parametrize("pool", ["street_en", "street_es"])
+def test_every_frame_phrase_names_the_core(pool):
+    # A twin that drops the pill is no longer the same sentence in another frame.
+    data = load_pool(pool)
+    for frame in ("supply", "demand", "report", "warning", "use", "joke"):
+        for phrase in data[frame]:
+            assert "{item}" in phrase or "{quote}" in phrase, (pool, frame, phrase)

@@ -6,6 +6,7 @@ import bisect
 import random
 import re
 from collections.abc import Sequence
+from functools import cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -58,6 +59,12 @@ def weighted(rng: random.Random, items: Sequence[str], cum: Sequence[float]) -> 
     return items[min(bisect.bisect_left(cum, rng.random() * cum[-1]), len(items) - 1)]
 
 
+@cache
+def _platform_table(template: str) -> tuple[list[str], list[float]]:
+    fam = FAMILIES[template]
+    return [p for p, _ in fam.platforms], list(accumulate(w for _, w in fam.platforms))
+
+
 def render_post(template: str, lang: str, seed: int, obfuscation: int = 0, frame: str | None = None) -> Post:
     """Render one post of a template family from its seed, at an obfuscation level (0-3).
 
@@ -85,8 +92,8 @@ def render_post(template: str, lang: str, seed: int, obfuscation: int = 0, frame
             raise InputError(f"template {template!r} is not a minimal-pair family; it has no frame {frame!r}")
         frame = own
     rng = random.Random(seed)
-    names = [p for p, _ in fam.platforms]
-    platform = weighted(rng, names, list(accumulate(w for _, w in fam.platforms)))
+    names, cum = _platform_table(template)
+    platform = weighted(rng, names, cum)
     ctx = Ctx(rng, lang, platform)
     ctx.frame = frame
     draft = fam.build(ctx)

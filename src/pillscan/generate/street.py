@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pillscan.generate import vocab
-from pillscan.generate.grammar import Ctx, Draft, family
+from pillscan.generate.grammar import REGISTRY, Ctx, Draft, family
 from pillscan.generate.pools import load_pool
 from pillscan.generate.styles import restyle
 from pillscan.lexicon import Drug, load_lexicon
@@ -213,6 +213,8 @@ def supply_text(ctx: Ctx, core: Core, hint: bool = False) -> str:
     pool = _pool(ctx)
     opener = _fill(ctx, ctx.pick(load_pool("street_en")["indirect_supply"] if hint else pool["supply"]), core)
     pieces = [core.price, *core.logistics]
+    if ctx.chance(0.3):
+        pieces.insert(0, ctx.pick(pool["claims"]))
     if ctx.chance(0.65):
         pieces.append(ctx.pick(pool["supply_tail"]))
     if ctx.chance(0.25):
@@ -400,6 +402,16 @@ def _chatter(ctx: Ctx, lo: int, hi: int) -> list[str]:
     return ctx.some(pool, lo, hi)
 
 
+def _chatter_slot(ctx: Ctx) -> tuple[list[str], int]:
+    """1-8 distinct everyday sentences and where a sentence goes among them."""
+    lines = _chatter(ctx, 1, 8)
+    return lines, ctx.num(1, len(lines)) if ctx.chance(0.8) else 0
+
+
+def _around_sentence(lines: list[str], at: int, sentence: str) -> str:
+    return " ".join([*lines[:at], sentence, *lines[at:]])
+
+
 @family(
     "inline_offer",
     1,
@@ -410,10 +422,8 @@ def _chatter(ctx: Ctx, lo: int, hi: int) -> list[str]:
 def street_inline_chatter(ctx: Ctx) -> Draft:
     """A long everyday post with one sentence about pills run into it: an offer, or the same core framed otherwise."""
     core = draw_core(ctx)
-    before = _chatter(ctx, 1, 5)
-    after = _chatter(ctx, 0, 4)
-    sentence = frame_text(ctx, core)
-    return Draft([" ".join([*before, sentence, *after])], keep={0})
+    lines, at = _chatter_slot(ctx)  # part of the core: every twin has the same chatter around it
+    return Draft([_around_sentence(lines, at, frame_text(ctx, core))], keep={0})
 
 
 @family("chatter", 0, {"email": 1.5, "facebook": 0.5, "reddit": 0.5}, langs=("en",), weight=1.2)
@@ -429,3 +439,96 @@ def long_email_mentions_pills(ctx: Ctx) -> Draft:
     lines += _chatter(ctx, 0, 3) if ctx.chance(0.3) else []
     title = ctx.pick(("Weekly update", "Reminders", "Newsletter", "Re: schedule", "Notes from the office"))
     return Draft(lines, title=title, keep=set(range(len(lines))))
+
+
+# --- any post run into everyday chatter (the robustness target: an offer hidden in a long post) --------------
+_EMBED_OFFERS = ("plain_ad", "menu", "emoji_code", "obfuscated_ad", "indirect_solicitation", "prescription_resale")
+_EMBED_NEGATIVES = (
+    "patient_review",
+    "news",
+    "harm_reduction",
+    "wanted_to_buy",
+    "dealer_report",
+    "everyday_slang",
+    "recovery_grief",
+    "legal_goods_sale",
+)
+
+
+def _embedded(ctx: Ctx, label: int, kinds: tuple[str, ...]) -> Draft:
+    fams = [f for f in REGISTRY if f.label == label and f.kind in kinds and ctx.lang in f.langs and not f.frames]
+    inner = ctx.pick(fams).build(ctx)
+    sentence = " ".join(p.replace("\n", " ") for p in (inner.title, *inner.parts) if p)
+    return Draft([_around_sentence(*_chatter_slot(ctx), sentence)], keep={0})
+
+
+@family("inline_offer", 1, {"facebook": 1.0, "reddit": 1.0, "sms": 0.5, "x": 0.3, "instagram": 0.4}, weight=1.2)
+def inline_any_offer(ctx: Ctx) -> Draft:
+    """An offer written by another offer family (ad, menu, emoji code, obfuscated, indirect) inside long chatter."""
+    return _embedded(ctx, 1, _EMBED_OFFERS)
+
+
+@family("chatter", 0, {"facebook": 1.0, "reddit": 1.0, "sms": 0.5, "x": 0.3, "instagram": 0.4}, weight=1.2)
+def inline_any_mention(ctx: Ctx) -> Draft:
+    """A non-offer about pills (review, news, warning, request, report, slang) inside long chatter."""
+    return _embedded(ctx, 0, _EMBED_NEGATIVES)
+
+
+@family("legal_goods_sale", 0, SOCIAL, langs=("es",), weight=1.2)
+def plug_legal_goods_es(ctx: Ctx) -> Draft:
+    """Spanish sales of legal goods in the words of street offers (vendo, la pieza a, entrego en mano, al privado)."""
+    good, detail, lo, hi = ctx.pick(vocab.GOODS_ES)
+    pool = load_pool("street_es")
+    opener = ctx.pick(
+        (
+            "vendo {g}",
+            "tengo {g}",
+            "ando surtido de {g}",
+            "ya llegaron {g}",
+            "quién quiere {g}",
+            "{g} disponibles",
+            "se venden {g}",
+        )
+    ).format(g=good)
+    price = ctx.pick(pool["prices"]).format(a=ctx.num(lo, hi), b=ctx.num(lo, hi) * 3, k=ctx.pick((3, 5, 10)))
+    zona = ctx.pick(pool["zonas"])
+    pieces = ctx.some(
+        [
+            detail,
+            price,
+            *[x.format(zona=zona) for x in ctx.some(pool["logistics"], 1, 2)],
+            ctx.pick(pool["supply_tail"]),
+        ],
+        1,
+        4,
+    )
+    text = _join(ctx, [opener, *pieces])
+    if ctx.chance(0.4):
+        text += " " + ctx.emoji(("🔌", "🤑", "💯", "🔥", "📦", "🚗"), 1, 2)
+    return Draft([text], keep={0})
+
+
+@family("other_drug_sale", 0, SOCIAL, langs=("es",), weight=1.0)
+def street_other_drug_menu_es(ctx: Ctx) -> Draft:
+    """Spanish menus of drugs pillscan does not flag (mota, perico, cristal, tachas, hongos) in street-offer words."""
+    pool = load_pool("street_es")
+    items = ctx.some(
+        ("mota", "mota de la buena", "perico", "cristal", "tachas", "hongos", "gomitas de mota", "cartuchos", "cera"),
+        1,
+        3,
+    )
+    lines = [
+        f"{it} {ctx.pick(pool['prices']).format(a=ctx.num(5, 40) * 10, b=ctx.num(20, 90) * 10, k=5)}"
+        if ctx.chance(0.7)
+        else it
+        for it in items
+    ]
+    opener = (
+        ctx.pick(pool["supply"]).format(item=items[0])
+        if ctx.chance(0.5)
+        else ctx.pick(("menú", "lo de hoy", "ya hay", "surtido nuevo"))
+    )
+    tail = ctx.some(
+        [ctx.pick(pool["supply_tail"]), *[x.format(zona=ctx.pick(pool["zonas"])) for x in pool["logistics"][:3]]], 1, 2
+    )
+    return Draft([_join(ctx, [opener, *lines, *tail])], keep={0})
