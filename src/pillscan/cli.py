@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from pillscan import build_description
 from pillscan.errors import PillscanError
 from pillscan.readers import CHOICES as SCAN_FORMATS
+from pillscan.scoring import SCORE_FORMATS
 
 EXAMPLES = """
 \b
@@ -25,6 +26,23 @@ Examples:
   pillscan explain "xanax bars 2mg, snap me, cashapp only"
   pillscan info
 """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def model_options(command: F) -> F:
+    """``--model PATH`` and ``--trust-model``, the same on every command that loads a model (passed to the
+    command as ``model_path`` and ``trust_model``)."""
+    command = click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")(
+        command
+    )
+    return click.option(
+        "--model",
+        "model_path",
+        type=click.Path(dir_okay=False),
+        help="Model file (default: the active one).",
+    )(command)
 
 
 @click.group(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,8 +179,7 @@ def train(
 
 @cli.command()
 @click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the active one).")
-@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@model_options
 @click.option("--threshold", type=float, help="Offer threshold (default: the model's).")
 @click.option("--text-col", help="Column holding the text (default: text, post, content, body or message).")
 @click.option("--label-col", help="Column holding the label (default: label); 1/0/-1 or offer/not_offer/clean/skip.")
@@ -210,8 +227,7 @@ def evaluate(
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
-@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@model_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def explain(text: str | None, model_path: str | None, trust_model: bool, as_json: bool) -> None:
     """Explain one text's score: decision, drugs, signals with spans, words that drove it (TEXT or stdin)."""
@@ -251,8 +267,7 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
 
 
 @cli.command()
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the active one).")
-@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@model_options
 def info(model_path: str | None, trust_model: bool) -> None:
     """Which model is active and why, then its card (versions, training data, thresholds, held-out metrics)."""
     from pillscan.config import active_model
@@ -265,85 +280,24 @@ def info(model_path: str | None, trust_model: bool) -> None:
 
 # </model-commands>
 
+
 # <score-scan>
-_GLOB_CHARS = set("*?[")
-
-
 def _use_color() -> bool:
     import os
 
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def _text_inputs(inputs: tuple[str, ...], per_line: bool) -> Iterator[tuple[str, str]]:
-    """(name, text) for each file, directory file, glob match or stdin; one per line with ``per_line``."""
-    import glob as globlib
-
-    from pillscan.errors import InputError
-
-    def read(path: Path) -> str | None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        if b"\0" in data[:8192]:
-            click.echo(f"pillscan: skipped {path}: binary file", err=True)
-            return None
-        return data.decode("utf-8", "replace")
-
-    def files() -> Iterator[tuple[str, str]]:
-        for item in inputs:
-            if item == "-":
-                yield "<stdin>", sys.stdin.read()
-                continue
-            path = Path(item)
-            if path.is_dir():
-                for f in sorted(path.rglob("*")):
-                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
-                        text = read(f)
-                        if text is not None:
-                            yield str(f), text
-                continue
-            if not path.exists() and _GLOB_CHARS & set(item):
-                matches = sorted(globlib.glob(item, recursive=True))
-                if not matches:
-                    raise InputError(f"no files match {item}")
-                for m in matches:
-                    text = read(Path(m)) if Path(m).is_file() else None
-                    if text is not None:
-                        yield m, text
-                continue
-            if not path.exists():
-                raise InputError(f"no such file: {item}")
-            text = read(path)
-            if text is not None:
-                yield item, text
-
-    for name, text in files():
-        if not per_line:
-            yield name, text
-            continue
-        for i, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                yield f"{name}:{i}", line
-
-
-def _snippet(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(1, width - 1)] + "…"
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, metavar="[FILE... | -]")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
-@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@model_options
 @click.option("--per-line", is_flag=True, help="Score each line as its own post.")
 @click.option("--explain", is_flag=True, help="Add the words that drive each score.")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Offer threshold (default: the model's).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    type=click.Choice(SCORE_FORMATS),
     help="Output format (default: table on a terminal, jsonl otherwise).",
 )
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any text is flagged as an offer.")
@@ -360,11 +314,10 @@ def score(
     fail_on_flag: bool,
 ) -> int:
     """Score text files, directories, globs or stdin (-): one score per file, or per line with --per-line."""
-    import csv
-    import itertools
     import shutil
 
     from pillscan.model import load_model
+    from pillscan.scoring import iter_texts, open_score_writer, score_texts
 
     if not inputs:
         if sys.stdin.isatty():
@@ -372,58 +325,14 @@ def score(
         inputs = ("-",)
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
     model = load_model(model_path, trust=trust_model)
-    color = _use_color()
     width = shutil.get_terminal_size((110, 24)).columns
-    items = _text_inputs(inputs, per_line)
+    writer = open_score_writer(fmt, sys.stdout, explain=explain, color=_use_color(), width=width)
+    texts = iter_texts(inputs, per_line=per_line, warn=lambda message: click.echo(f"pillscan: {message}", err=True))
     flagged = 0
-    collected: list[dict[str, object]] = []
-    csv_out = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
-    if csv_out is not None:
-        csv_out.writerow(["name", "score", "decision", "drugs", "reasons", *(["top_terms"] if explain else [])])
-    if fmt == "table":
-        click.echo(f"{'score':>6}  {'decision':<8}  {'drugs':<18}  {'reasons':<30}  text")
-    while batch := list(itertools.islice(items, 256)):
-        results = model.score([t for _, t in batch], threshold=threshold)
-        for (name, text), res in zip(batch, results, strict=True):
-            flagged += res.decision == "offer"
-            terms: list[tuple[str, float]] = []
-            if explain and hasattr(model, "explain"):
-                terms = list(model.explain(text).top_terms)
-            row: dict[str, object] = {
-                "name": name,
-                "score": res.score,
-                "decision": res.decision,
-                "drugs": list(res.drugs),
-                "signals": list(dict.fromkeys(s.name for s in res.signals)),
-                "reasons": list(res.reasons),
-            }
-            if explain:
-                row["top_terms"] = [[w, v] for w, v in terms]
-            if fmt == "jsonl":
-                click.echo(json.dumps(row, ensure_ascii=False))
-            elif fmt == "json":
-                collected.append(row)
-            elif csv_out is not None:
-                csv_out.writerow(
-                    [name, res.score, res.decision, ";".join(res.drugs), "; ".join(res.reasons)]
-                    + ([" ".join(w for w, _ in terms)] if explain else [])
-                )
-            else:
-                decision = f"{res.decision:<8}"
-                if color and res.decision != "clean":
-                    decision = click.style(decision, fg="red" if res.decision == "offer" else "yellow", bold=True)
-                drugs = _snippet(",".join(res.drugs) or "-", 18)
-                reasons = _snippet("; ".join(res.reasons[:2]) or "-", 30)
-                where = name if len(name) <= 28 else "…" + name[-27:]
-                click.echo(
-                    f"{res.score:>6.3f}  {decision}  {drugs:<18}  {reasons:<30}  "
-                    f"{_snippet(text, max(30, width - 72 - len(where) - 4))}  [{where}]",
-                    color=color,
-                )
-                if terms:
-                    click.echo("        words: " + ", ".join(f"{w} ({v:+.2f})" for w, v in terms[:8]))
-    if fmt == "json":
-        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    for scored in score_texts(model, texts, threshold=threshold, explain=explain):
+        flagged += scored.result.decision == "offer"
+        writer.write(scored)
+    writer.finish()
     if fail_on_flag and flagged:
         ctx.exit(3)  # ctx.exit, not a return value: the exit code must hold in standalone mode too
     return 0
@@ -450,8 +359,7 @@ def score(
 @click.option("--chunk-size", type=click.IntRange(1), default=2000, show_default=True)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); with --engine dask.")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: bundled).")
-@click.option("--trust-model", is_flag=True, help="Load a model file that has no card (it can run code).")
+@model_options
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Offer threshold (default: the model's).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped records (JSONL).")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), help="Write the summary (JSON).")
