@@ -19,6 +19,7 @@ __all__ = [
     "generate_corpus",
     "load_model",
     "scan",
+    "score_frame",
 ]
 
 _MODEL_NAMES = ("Explanation", "Model", "load_model")
@@ -52,6 +53,10 @@ def __getattr__(name: str) -> object:
         from pillscan import model
 
         return getattr(model, name)
+    if name == "score_frame":
+        from pillscan.frames import score_frame
+
+        return score_frame
     if name == "generate_corpus":
         from pillscan.generate import generate_corpus
 

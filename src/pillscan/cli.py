@@ -232,6 +232,7 @@ def evaluate(
 def explain(text: str | None, model_path: str | None, trust_model: bool, as_json: bool) -> None:
     """Explain one text's score: decision, drugs, signals with spans, words that drove it (TEXT or stdin)."""
     from pillscan.model import load_model
+    from pillscan.wording import EXPLAIN_UNIT
 
     if text is None or text == "-":
         text = sys.stdin.read()
@@ -247,6 +248,7 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
                 "signals": [asdict(s) for s in res.signals],
                 "reasons": list(res.reasons),
                 "top_terms": exp.top_terms,
+                "terms_unit": EXPLAIN_UNIT,
                 "counter_terms": exp.counter_terms,
             }
         )
@@ -264,6 +266,7 @@ def explain(text: str | None, model_path: str | None, trust_model: bool, as_json
         click.echo("  -")
     click.echo("words that raise the score: " + (", ".join(f"{w} (+{v:.2f})" for w, v in exp.top_terms) or "-"))
     click.echo("words that lower the score: " + (", ".join(f"{w} ({v:.2f})" for w, v in exp.counter_terms) or "-"))
+    click.echo(f"  (numbers: {EXPLAIN_UNIT}; stop words and punctuation not listed)")
 
 
 @cli.command()
@@ -276,6 +279,36 @@ def info(model_path: str | None, trust_model: bool) -> None:
     active = active_model(model_path)
     model = load_model(model_path, trust=trust_model)
     _echo_json({"path": str(model.path), "active_because": active.reason, **model.card})
+
+
+@cli.command()
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-n", "n", type=click.IntRange(min=1), default=200, show_default=True, help="Posts to choose.")
+@click.option("-o", "--output", required=True, help="The CSV to fill in (label column), or - for stdout.")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Default: the model's.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model whose threshold to use.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def sample(
+    outputs: tuple[str, ...], n: int, output: str, threshold: float | None, model_path: str | None, seed: int
+) -> None:
+    """Choose posts of a scan output worth labelling: near the threshold, spread over drugs, sources and
+    accounts, near-duplicates collapsed, a share at random from every score band. Fill in the label column and
+    give the file to `pillscan train --extra`."""
+    from pillscan.sample import choose_for_labelling, read_scan_output, write_label_sheet
+
+    rows = read_scan_output(outputs)
+    if threshold is None:
+        from pillscan.model import load_model
+
+        threshold = float(load_model(model_path).thresholds["offer"])
+    chosen = choose_for_labelling(rows, n, threshold, seed=seed)
+    written = write_label_sheet(chosen, output)
+    near = int(chosen["why"].str.startswith("near").sum()) if len(chosen) else 0
+    click.echo(
+        f"pillscan: chose {written} of {len(rows):,} posts ({near} near the threshold {threshold:.3f}, "
+        f"{written - near} at random across score bands) -> {output}",
+        err=True,
+    )
 
 
 # </model-commands>

@@ -37,7 +37,12 @@ _EVIDENCE_COLUMNS = [signal_feature_names().index(name) for name in EVIDENCE_NAM
 
 
 def as_texts(X: Iterable[Any]) -> list[str]:
-    """Inputs as a list of strings: ``None`` becomes ``""``, anything else that is not a string ``str(x)``."""
+    """Inputs as a list of strings: ``None`` becomes ``""``, anything else that is not a string ``str(x)``.
+
+    A bare string (or bytes) is refused: iterating it would score each character as a post of its own.
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"expected a list of texts, got one {type(X).__name__}; wrap it in a list: [text]")
     return [x if isinstance(x, str) else ("" if x is None else str(x)) for x in X]
 
 

@@ -35,6 +35,7 @@ from pillscan.fastlinear import LinearModel
 from pillscan.features import WORD_TFIDF, WordStage, as_texts, evidence_mask
 from pillscan.records import Decision, Result, Signal
 from pillscan.signals import drugs_named, extract_signals, normalize_and_count
+from pillscan.wording import explanation_terms
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -254,7 +255,8 @@ class Model:
         """Score one text and find the words that drive it, by removing each word in turn (occlusion).
 
         Occlusion works on the words of the original text, so the explanation names what the user sees,
-        even when the model saw a de-obfuscated form.
+        even when the model saw a de-obfuscated form. Each word's number is the change in log-odds of an offer
+        when it is removed (:data:`pillscan.wording.EXPLAIN_UNIT`).
         """
         result = self.score([text], evidence="all")[0]
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)][:400]
@@ -263,11 +265,10 @@ class Model:
         variants = [text[:s] + " " + text[e:] for s, e in spans]
         base = float(self.decision_function([text], cascade=False)[0])
         drops = base - self.decision_function(variants, cascade=False)
-        order = np.argsort(-drops)
-        top_terms = [(text[spans[i][0] : spans[i][1]], round(float(drops[i]), 3)) for i in order[:top]]
-        top_terms = [t for t in top_terms if t[1] > 0]
-        counter = [(text[spans[i][0] : spans[i][1]], round(float(drops[i]), 3)) for i in order[::-1][:top]]
-        counter = [t for t in counter if t[1] < 0]
+        # In log-odds of the calibrated score (raw score x the calibration slope), without punctuation and
+        # stop words (see pillscan.wording).
+        words = [text[s:e] for s, e in spans]
+        top_terms, counter = explanation_terms(words, (drops * self.calibration[0]).tolist(), top=top)
         return Explanation(text=text, result=result, top_terms=top_terms, counter_terms=counter)
 
     @property

@@ -1,0 +1,78 @@
+"""Choosing posts to label: near the threshold, spread over strata, near-duplicates collapsed, some exploration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pillscan.cli import main
+from pillscan.errors import InputError
+from pillscan.labels import read_labels
+from pillscan.sample import choose_for_labelling, near_duplicate_key
+
+
+def _frame(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            # distinct after folding digits: the post number spelled in letters
+            "text": ["post " + "".join("abcdefghij"[int(d)] for d in str(i)) for i in range(n)],
+            "score": rng.uniform(0, 1, n).round(4),
+            "drugs": [["oxycodone"] if i % 3 == 0 else ["alprazolam"] if i % 3 == 1 else [] for i in range(n)],
+            "source": [f"file{i % 4}.jsonl" for i in range(n)],
+            "author": [f"user{i % 25}" for i in range(n)],
+        }
+    )
+
+
+def test_near_duplicates_share_a_key() -> None:
+    assert near_duplicate_key("Xanax 2mg!!  DM me 555-1234") == near_duplicate_key("xanax 10mg dm me 555 9999")
+    assert near_duplicate_key("xanax 2mg dm me") != near_duplicate_key("percs 30s dm me")
+
+
+def test_most_are_near_the_threshold_and_spread_over_strata() -> None:
+    frame = _frame()
+    chosen = choose_for_labelling(frame, 40, 0.4, explore=0.25, seed=1)
+    assert len(chosen) == 40 and chosen["text"].is_unique
+    near = chosen[chosen["why"].str.startswith("near")]
+    assert len(near) == 30
+    # the near ones are closer to the threshold than the typical post
+    assert (near["score"] - 0.4).abs().median() < (frame["score"] - 0.4).abs().median() / 3
+    # spread: more accounts than the 30 posts nearest to the threshold would give, every source
+    nearest = frame.loc[(np.log(frame["score"] / (1 - frame["score"])) - np.log(0.4 / 0.6)).abs().nsmallest(30).index]
+    assert near["author"].nunique() > nearest["author"].nunique() and near["source"].nunique() == 4
+    explored = chosen[chosen["why"].str.startswith("random")]
+    assert explored["score"].map(lambda s: int(s * 10)).nunique() >= 8  # from (almost) every score band
+    assert chosen.equals(choose_for_labelling(frame, 40, 0.4, explore=0.25, seed=1))  # deterministic
+
+
+def test_near_copies_are_labelled_once() -> None:
+    frame = pd.DataFrame({"text": [f"oxy 30s {i} dm me" for i in range(50)] + ["other post"], "score": 0.4})
+    chosen = choose_for_labelling(frame, 10, 0.4)
+    assert len(chosen) == 2 and set(chosen["text"]) == {"oxy 30s 0 dm me", "other post"}
+
+
+def test_bad_requests_are_one_line_errors() -> None:
+    with pytest.raises(InputError, match="needs columns text and score"):
+        choose_for_labelling(pd.DataFrame({"text": ["a"]}), 1, 0.5)
+    with pytest.raises(InputError, match="between 0 and 1"):
+        choose_for_labelling(_frame(10), 1, 1.0)
+
+
+def test_sample_command_writes_a_sheet_train_and_evaluate_read(tmp_path: Path) -> None:
+    rows = _frame(60).assign(decision="clean", id=[f"p{i}" for i in range(60)])
+    out = tmp_path / "scan.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows.to_dict(orient="records")))
+    sheet = tmp_path / "to-label.csv"
+    assert main(["sample", str(out), "-n", "12", "-o", str(sheet), "--threshold", "0.5"]) == 0
+    filled = pd.read_csv(sheet, keep_default_na=False)
+    assert len(filled) == 12 and set(filled.columns) >= {"text", "label", "id", "score", "why"}
+    filled.loc[:5, "label"] = "offer"
+    filled.loc[6:9, "label"] = "not_offer"  # two rows left blank: not decided
+    filled.to_csv(sheet, index=False)
+    labels = read_labels(sheet, require_both=True)
+    assert (labels.offers, labels.not_offers, labels.skipped) == (6, 4, 2)
