@@ -90,13 +90,17 @@ def street_drug(ctx: Ctx) -> Drug:
     return d
 
 
-def street_item(ctx: Ctx, d: Drug | None = None) -> tuple[str, Drug]:
+def street_item(ctx: Ctx, d: Drug | None = None, emoji_only: bool = False) -> tuple[str, Drug]:
     """A pill as people name it: a street name from the pool, a lexicon name with its dose, or an emoji code."""
+    if emoji_only:
+        d = load_lexicon().drug(ctx.pick(tuple(load_pool("street_en")["emoji"])))
+        if d.canonical not in ctx.drugs:
+            ctx.drugs.append(d.canonical)
     d = d or street_drug(ctx)
     pool = _pool(ctx)
     items = pool["items"].get(d.canonical) or load_pool("street_en")["items"].get(d.canonical)
     emoji = load_pool("street_en")["emoji"].get(d.canonical)
-    r = ctx.rng.random()
+    r = 0.6 if emoji_only else ctx.rng.random()
     if items and r < 0.55:
         return ctx.use_form(d, ctx.pick(items), "slang"), d
     if emoji and r < 0.72:
@@ -135,7 +139,9 @@ def price_line(ctx: Ctx) -> str:
     r = ctx.rng.random()
     if r < 0.3:
         steps = sorted(ctx.some((1, 2, 3, 5, 10, 20, 50, 100), 2, 4))
-        rungs = [f"{c} for {cur}{max(unit * c - (unit * c * i) // 8, unit)}" for i, c in enumerate(steps)]
+        # Each step up costs less per pill, rounded the way people round (to 5 above 20).
+        totals = [max(unit * c - (unit * c * i) // 8, unit) for i, c in enumerate(steps)]
+        rungs = [f"{c} for {cur}{t - t % 5 if t > 20 else t}" for c, t in zip(steps, totals, strict=True)]
         return ", ".join(rungs)
     forms = (
         f"{cur}{unit}/ea",
@@ -168,16 +174,37 @@ def _logistics(ctx: Ctx, place: str) -> list[str]:
     return ctx.some(choices, 0, 3)
 
 
-def draw_core(ctx: Ctx, hint: bool = False) -> Core:
-    """The shared core of a pair (drawn first, from the row's stream)."""
+def _several(ctx: Ctx) -> tuple[str, Drug]:
+    """2-3 pills of different drugs in one breath ("percs, bars & addy")."""
+    items: list[str] = []
+    drugs: list[Drug] = []
+    for _ in range(ctx.num(2, 3)):
+        d = street_drug(ctx)
+        if d in drugs:
+            continue
+        item, d = street_item(ctx, d)
+        items.append(item)
+        drugs.append(d)
+    last = ctx.pick((" y ", " & ", ", ")) if ctx.lang == "es" else ctx.pick((" & ", " and ", ", ", " + ", " n "))
+    head = ctx.pick((", ", " , ", " / ")).join(items[:-1])
+    return (head + last + items[-1] if head else items[-1]), drugs[0]
+
+
+def draw_core(ctx: Ctx, mode: str = "single") -> Core:
+    """The shared core of a pair (drawn first, from the row's stream).
+
+    ``mode``: ``single`` (one pill as named), ``multi`` (two or three), ``emoji`` (an emoji code), ``hint``
+    (no name at all, a light hint such as "study aids").
+    """
     pool = _pool(ctx)
     place = ctx.pick(load_pool("street_en")["places"]) if ctx.lang == "en" else ctx.pick(pool["zonas"])
-    if hint:
-        d = ctx.drug()
-        item = ctx.pick(load_pool("street_en")["indirect_hint"])
+    if mode == "hint":
+        item, d = ctx.pick(load_pool("street_en")["indirect_hint"]), ctx.drug()
         ctx.tactics.add("indirect")
+    elif mode == "multi":
+        item, d = _several(ctx)
     else:
-        item, d = street_item(ctx)
+        item, d = street_item(ctx, emoji_only=mode == "emoji")
         item = styled_item(ctx, item)
     price = price_line(ctx) if ctx.chance(0.6) else ""
     return Core(item, d, price, _logistics(ctx, place), place)
@@ -276,6 +303,27 @@ def street_pair_casual_es(ctx: Ctx) -> Draft:
     return Draft([frame_text(ctx, core)], keep={0})
 
 
+@family("casual_supply", 1, SOCIAL, langs=("en",), weight=1.0, frames=PAIR_FRAMES)
+def street_pair_several(ctx: Ctx) -> Draft:
+    """Two or three pills in one casual post ("percs, bars & addy available today") and its twins."""
+    core = draw_core(ctx, "multi")
+    return Draft([frame_text(ctx, core)], keep={0})
+
+
+@family("casual_supply", 1, SOCIAL, langs=("es",), weight=0.8, frames=PAIR_FRAMES)
+def street_pair_several_es(ctx: Ctx) -> Draft:
+    """Spanish: two or three pills at once ("tengo adderall de 30 y percos") and its twins."""
+    core = draw_core(ctx, "multi")
+    return Draft([frame_text(ctx, core)], keep={0})
+
+
+@family("emoji_code", 1, SOCIAL, weight=1.0, frames=(("supply", "emoji_code", 1), *PAIR_FRAMES[1:]))
+def street_pair_emoji(ctx: Ctx) -> Draft:
+    """Pills written as their emoji code (🅿️ 🔵 🍌 🍫 🚌 🚆) in casual supply, and the same code in the other frames."""
+    core = draw_core(ctx, "emoji")
+    return Draft([frame_text(ctx, core)], keep={0})
+
+
 @family(
     "indirect_solicitation",
     1,
@@ -286,7 +334,7 @@ def street_pair_casual_es(ctx: Ctx) -> Draft:
 )
 def street_pair_hint(ctx: Ctx) -> Draft:
     """Indirect offers with a light hint ("study aids", "the usual", "same mg as last time") and the same asked for."""
-    core = draw_core(ctx, hint=True)
+    core = draw_core(ctx, "hint")
     return Draft([frame_text(ctx, core, hint=True)], keep={0})
 
 
