@@ -55,10 +55,11 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
 
 
 class SignalFeaturizer(TransformerMixin, BaseEstimator):
-    """Counts of interpretable signals per text (drugs, contact, payment, ...), squashed with log1p."""
+    """Counts of interpretable signals per text (drugs, contact, payment, ...), squashed with log1p (stateless:
+    the columns come from the lexicon, so it needs no fit)."""
 
     def fit(self, X: Iterable[str], y: Any = None) -> SignalFeaturizer:
-        self.feature_names_ = np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
+        self.feature_names_ = _signal_names()
         self.n_features_in_ = 1
         return self
 
@@ -69,13 +70,18 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
         return matrix
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return self.feature_names_
+        return _signal_names()
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
+        tags.requires_fit = False
         return tags
+
+
+def _signal_names() -> np.ndarray:
+    return np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
 
 
 def build_pipeline(
