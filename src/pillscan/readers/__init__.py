@@ -53,22 +53,14 @@ log = logging.getLogger(__name__)
 
 #: Every input format, the only table of them: ``--format``'s choices, detection by name and content, the
 #: Dask engine's partitioning and the docs all come from here. Adding a format = its module + one record.
-#: Content detection takes the surest sniffer; between equally sure ones, the format listed first.
+#: Content detection takes the surest sniffer; between equally sure ones, the format listed first (so platform
+#: exports come before the generic formats they are written in).
 FORMATS: tuple[Format, ...] = (
     Format(
         name="x-archive",
         reader=read_x_archive,
         summary="X/Twitter archive parts (data/tweets.js; notes and direct messages too)",
         sniff=sniff_x_archive,
-    ),
-    Format(
-        name="parquet",
-        reader=read_parquet,
-        summary="Apache Parquet (a text column, optionally an id column)",
-        suffixes=(".parquet", ".pq"),
-        sniff=sniff_parquet,
-        binary=True,
-        split="row-groups",
     ),
     Format(
         name="telegram",
@@ -123,6 +115,15 @@ FORMATS: tuple[Format, ...] = (
         reader=read_tsv,
         summary="tab-separated values with a header row",
         suffixes=(".tsv", ".tab"),
+    ),
+    Format(
+        name="parquet",
+        reader=read_parquet,
+        summary="Apache Parquet (a text column, optionally an id column)",
+        suffixes=(".parquet", ".pq"),
+        sniff=sniff_parquet,
+        binary=True,
+        split="row-groups",
     ),
     Format(
         name="txt",
