@@ -63,9 +63,20 @@ def test_readme_keeps_the_marked_sections_the_lead_updates() -> None:
         assert README.count(f"<!-- section: {name}") == 1 and README.count(f"<!-- /section: {name} -->") == 1
 
 
-def test_every_docs_page_is_linked_from_the_readme() -> None:
-    linked = {Path(target.split("#")[0]).name for target in LINK.findall(README) if target.startswith("docs/")}
-    assert {page.name for page in DOCS} <= linked
+def test_every_docs_page_is_reachable_from_the_readme() -> None:
+    seen: set[Path] = set()
+    todo = [ROOT / "README.md"]
+    while todo:
+        page = todo.pop()
+        if page in seen or not page.exists():
+            continue
+        seen.add(page)
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            path = target.split("#")[0]
+            if path.endswith(".md") and not re.match(r"[a-z]+://", path):
+                todo.append((page.parent / path).resolve())
+    unreachable = sorted(page.name for page in DOCS if page.resolve() not in seen)
+    assert not unreachable, f"link {unreachable} from the README's Documentation list or from a docs page it links"
 
 
 def _slug(heading: str) -> str:
