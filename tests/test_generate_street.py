@@ -288,3 +288,20 @@ def test_every_frame_phrase_names_the_core(pool):
     for frame in ("supply", "demand", "report", "warning", "use", "joke"):
         for phrase in data[frame]:
             assert "{item}" in phrase or "{quote}" in phrase, (pool, frame, phrase)
+
+
+def test_brand_name_posts_say_their_frame_and_share_the_lines_of_offers():
+    frames = {"tweet_pills_supply": ("supply", 1), "tweet_pills_use": ("use", 0), "tweet_pills_demand": ("demand", 0)}
+    for name, (frame, label) in frames.items():
+        posts = [render_post(name, "en", seed) for seed in range(40)]
+        assert all(p.frame == frame and p.label == label and p.drugs for p in posts), name
+    # The most common brand carries no label on its own: it is in offers and in use alike.
+    supply = " ".join(render_post("tweet_pills_supply", "en", s).text.lower() for s in range(200))
+    use = " ".join(render_post("tweet_pills_use", "en", s).text.lower() for s in range(200))
+    assert "xanax" in supply and "xanax" in use
+
+
+def test_legal_menus_look_like_pill_menus():
+    posts = [render_post("plug_legal_menu", "en", seed) for seed in range(30)]
+    assert all(p.label == 0 and not p.drugs and p.text.count("\n") >= 2 for p in posts)
+    assert any(" for " in p.text for p in posts)

@@ -78,7 +78,7 @@ def render_post(template: str, lang: str, seed: int, obfuscation: int = 0, frame
         raise InputError(f"template {template!r} does not write {lang!r} (it writes {', '.join(fam.langs)})")
     if obfuscation not in (0, 1, 2, 3):
         raise InputError(f"obfuscation level must be 0-3, got {obfuscation}")
-    kind, label, pair = fam.kind, fam.label, ""
+    kind, label, pair, asked = fam.kind, fam.label, "", None
     if fam.frames:
         frames = {f: (k, lab) for f, k, lab in fam.frames}
         frame = frame or fam.frames[0][0]
@@ -87,16 +87,16 @@ def render_post(template: str, lang: str, seed: int, obfuscation: int = 0, frame
         kind, label = frames[frame]
         pair = f"{template}:{seed}"
     else:
-        own = "supply" if label == 1 else ""
-        if frame and frame != own:
-            raise InputError(f"template {template!r} is not a minimal-pair family; it has no frame {frame!r}")
-        frame = own
+        asked, frame = frame, "supply" if label == 1 else ""
     rng = random.Random(seed)
     names, cum = _platform_table(template)
     platform = weighted(rng, names, cum)
     ctx = Ctx(rng, lang, platform)
     ctx.frame = frame
     draft = fam.build(ctx)
+    frame = ctx.frame  # a family may say what its post does (tweet_pills_use: "use")
+    if not fam.frames and asked and asked != frame:
+        raise InputError(f"template {template!r} is not a minimal-pair family; it writes no frame {asked!r}")
     if fam.frames:
         ctx.rng = random.Random(seed ^ _STYLE_SALT)
     text = style(draft, ctx)

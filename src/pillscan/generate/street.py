@@ -580,3 +580,66 @@ def street_other_drug_menu_es(ctx: Ctx) -> Draft:
         [ctx.pick(pool["supply_tail"]), *[x.format(zona=ctx.pick(pool["zonas"])) for x in pool["logistics"][:3]]], 1, 2
     )
     return Draft([_join(ctx, [opener, *lines, *tail])], keep={0})
+
+
+@family(
+    "legal_goods_sale",
+    0,
+    {"instagram": 1.0, "snapchat": 1.0, "telegram": 0.6, "facebook": 0.8},
+    langs=("en",),
+    weight=1.0,
+)
+def plug_legal_menu(ctx: Ctx) -> Draft:
+    """A legal seller's menu laid out like a pill menu: a header, items with price ladders, terms, plug emoji."""
+    pool = _around()
+    street = load_pool("street_en")
+    goods = ctx.some(pool["plug_goods"], 2, 5)
+    head = ctx.pick(
+        ("MENU 📋", "menu 🔌", "price list", "whats available today", "restock menu 🤑", "{g} plug menu")
+    ).format(g=goods[0])
+    lines = [f"{ctx.pick(('', '▪️ ', '- ', '• '))}{g} {price_line(ctx)}" for g in goods]
+    tail = ctx.some([ctx.pick(street["terms"]), ctx.pick(street["supply_tail"]), ctx.pick(pool["plug_tails"])], 1, 2)
+    return Draft(["\n".join([head, *lines, *tail])], keep={0})
+
+
+# --- brand names as people tweet them: the same first-person lines as offers, use, requests and jokes --------
+def _tweet(ctx: Ctx, frame: str) -> Draft:
+    """A short post naming a pill by its brand or generic ("i need a xanax", "got adderall if anyone needs")."""
+    d = street_drug(ctx)
+    r = ctx.rng.random()
+    if r < 0.55 and d.brands:  # the brand everyone knows (xanax, oxycontin, adderall) most of the time
+        item = ctx.use_form(d, d.brands[0])
+    else:
+        item = ctx.name(d, "brand") if r < 0.85 else ctx.name(d, "generic")
+    if frame == "use" and ctx.chance(0.4):
+        item = ctx.pick(("una ", "mi ", "media ") if ctx.lang == "es" else ("a ", "my ", "one ", "half a ")) + item
+    core = Core(item, d, price_line(ctx) if frame == "supply" and ctx.chance(0.3) else "", [], "")
+    ctx.frame = frame
+    line = frame_text(ctx, core)
+    if ctx.chance(0.3):
+        line = line.lower()
+    return Draft([line], keep={0})
+
+
+@family("casual_supply", 1, {"x": 2.0, "snapchat": 1.0, "sms": 0.6, "facebook": 0.4}, weight=0.8)
+def tweet_pills_supply(ctx: Ctx) -> Draft:
+    """First-person supply naming the brand ("I have Ativan if anyone needs any")."""
+    return _tweet(ctx, "supply")
+
+
+@family("personal_use", 0, {"x": 2.0, "snapchat": 0.6, "reddit": 0.4, "sms": 0.4}, weight=1.0)
+def tweet_pills_use(ctx: Ctx) -> Draft:
+    """First-person use naming the brand ("just took my adderall")."""
+    return _tweet(ctx, "use")
+
+
+@family("wanted_to_buy", 0, {"x": 2.0, "snapchat": 0.6, "reddit": 0.4, "sms": 0.4}, weight=0.8)
+def tweet_pills_demand(ctx: Ctx) -> Draft:
+    """Asking for a pill by its brand ("i need a xanax", "who's the plug for adderall")."""
+    return _tweet(ctx, "demand")
+
+
+@family("joke_lyric", 0, {"x": 2.0, "tiktok": 0.6, "instagram": 0.4}, weight=0.8)
+def tweet_pills_joke(ctx: Ctx) -> Draft:
+    """Jokes naming the brand."""
+    return _tweet(ctx, "joke")
