@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from conftest import TEXTS, FakeModel, read_jsonl, write_jsonl
 from pillscan.cli import main
-from test_scan import TEXTS, FakeModel, read_jsonl, write_jsonl
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -169,7 +169,7 @@ try:
     import pillscan.model as model_module
 except ImportError:
     model_module = sys.modules["pillscan.model"] = types.ModuleType("pillscan.model")
-from test_scan import FakeModel
+from conftest import FakeModel
 model_module.load_model = lambda path=None, trust=False: FakeModel(slow=float(os.environ.get("FAKE_SLOW", "0")))
 from pillscan.cli import main
 if __name__ == "__main__":

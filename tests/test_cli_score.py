@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from conftest import FakeModel
 from pillscan.cli import main
-from test_scan import FakeModel
 
 OFFER = "xanax bars, snap me"
 CLEAN = "lovely weather for a walk"

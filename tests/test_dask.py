@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ import dask.dataframe as dd  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
-from pillscan.cli import cli  # noqa: E402
+from conftest import FakeModel, write_jsonl  # noqa: E402
+from pillscan.cli import cli, main  # noqa: E402
 from pillscan.engines.dask import model_loads, output_meta, register_model, scan_dask, score_partition  # noqa: E402
 from pillscan.errors import InputError  # noqa: E402
 from pillscan.model import Model, load_model, save_model  # noqa: E402
@@ -107,7 +109,14 @@ def test_dask_scan_matches_the_local_engine(
     kind: str, parquet_dir: Path, jsonl_dir: Path, model: Model, client: Client, tmp_path: Path
 ) -> None:
     src = parquet_dir if kind == "parquet" else jsonl_dir
-    local = scan([src], output=tmp_path / "local.jsonl", model=model, workers=1, errors_path=tmp_path / "le.jsonl")
+    local = scan(
+        [src],
+        output=tmp_path / "local.jsonl",
+        model=model,
+        workers=1,
+        errors_path=tmp_path / "le.jsonl",
+        report_path=tmp_path / "local.html",
+    )
     before = client.run(model_loads)
     summary = scan_dask(
         [src],
@@ -117,6 +126,7 @@ def test_dask_scan_matches_the_local_engine(
         blocksize=20_000,  # several partitions per file (byte ranges / row groups)
         errors_path=tmp_path / "de.jsonl",
         summary_path=tmp_path / "summary.json",
+        report_path=tmp_path / "dask.html",
     )
     after = client.run(model_loads)
     local_rows, dask_rows = _rows(tmp_path / "local.jsonl"), _rows(tmp_path / "dask.jsonl")
@@ -127,6 +137,10 @@ def test_dask_scan_matches_the_local_engine(
     assert {k: summary.to_dict()[k] for k in COUNTS} == {k: local.to_dict()[k] for k in COUNTS}
     assert summary.read == summary.written + summary.skipped and summary.skipped > 0
     assert _rows(tmp_path / "de.jsonl") == _rows(tmp_path / "le.jsonl")
+    # One rule for both engines: the report's best rows (ties: the earlier post) and the skip examples.
+    assert summary.skip_examples == local.skip_examples and len(summary.skip_examples) == 3
+    top = [(tmp_path / f"{e}.html").read_text(encoding="utf-8").split("<h2>Top ", 1)[1] for e in ("local", "dask")]
+    assert top[0] == top[1] and top[0].count("<tr") > 10
     assert json.loads((tmp_path / "summary.json").read_text())["read"] == summary.read
     key = str(model.card["sha256"])
     assert all(after[w].get(key, 0) - before[w].get(key, 0) == 1 for w in after)  # once per worker, not per task
@@ -170,3 +184,54 @@ def test_refuses_stdin_and_a_file_as_output(parquet_dir: Path, model: Model, tmp
     (tmp_path / "taken").write_text("x")
     with pytest.raises(OutputError, match="is a file"):
         scan_dask([parquet_dir], output=tmp_path / "taken", model=model)
+
+
+# --- the local engine's output checks, on the Dask engine -----------------------------------------------------
+
+
+def test_an_errors_file_summary_or_report_that_is_an_input_is_refused(tmp_path: Path, capsys: Any) -> None:
+    # (Before: ``--errors in.jsonl`` emptied the input and exited 0.) Refused before any cluster starts.
+    src = write_jsonl(tmp_path / "in.jsonl", 50)
+    before = src.read_bytes()
+    for option in ("errors_path", "summary_path", "report_path"):
+        with pytest.raises(OutputError, match="is also an input"):
+            scan_dask([src], output=tmp_path / "out", model=FakeModel(), **{option: src})
+    assert main(["scan", str(src), "--engine", "dask", "-o", str(tmp_path / "out"), "--errors", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "is also an input" in err and len(err.strip().splitlines()) == 1
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_outputs_inside_the_output_directory_or_inputs_inside_it_are_refused(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 50)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match="inside the output directory"):
+        scan_dask([src], output=out, model=FakeModel(), summary_path=out / "summary.json")
+    out.mkdir()
+    (out / "part.00000.parquet").write_bytes(b"")
+    with pytest.raises(OutputError, match="inside the output directory"):
+        scan_dask([out], output=out, model=FakeModel())
+
+
+def test_a_live_scan_of_the_same_output_directory_is_refused(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 50)
+    (tmp_path / "out.lock").write_text(f"{os.getppid()}\n")  # a live process holds it
+    with pytest.raises(OutputError, match="another scan"):
+        scan_dask([src], output=tmp_path / "out", model=FakeModel())
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
+
+
+@pytest.mark.slow
+def test_output_inside_the_input_directory_is_never_read_back(model: Model, client: Client, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_jsonl(folder / "posts.jsonl", 300, bad_every=50)
+    opts: dict[str, Any] = {"model": model, "scheduler": client, "errors_path": folder / "errors.jsonl"}
+    first = scan_dask([folder], output=folder / "scored.jsonl", summary_path=folder / "s.json", **opts)
+    rows = _rows(folder / "scored.jsonl")
+    errors = (folder / "errors.jsonl").read_bytes()
+    again = scan_dask([folder], output=folder / "scored.jsonl", summary_path=folder / "s.json", **opts)
+    assert first.read == again.read == 300 and again.skipped == 6
+    assert _rows(folder / "scored.jsonl") == rows and (folder / "errors.jsonl").read_bytes() == errors
+    assert not (folder / "scored.jsonl.lock").exists()

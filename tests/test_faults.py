@@ -27,13 +27,11 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
+from conftest import FakeModel, read_jsonl, write_jsonl
 from pillscan.cli import main
 from pillscan.errors import PillscanError
-from test_scan import FakeModel, read_jsonl, write_jsonl
-
-scan_mod = sys.modules["pillscan.scan"]
-from pillscan.scan import scan  # noqa: E402
-from pillscan.writers import OutputError  # noqa: E402
+from pillscan.scan import scan
+from pillscan.writers import OutputError
 
 writers_mod = sys.modules["pillscan.writers"]
 TESTS = Path(__file__).parent
@@ -275,7 +273,7 @@ def test_resume_with_the_output_inside_the_input_directory(tmp_path: Path, monke
 _RUNNER = """
 import sys
 sys.path.insert(0, {tests!r})
-from test_scan import FakeModel
+from conftest import FakeModel
 from pillscan.scan import scan
 scan([{src!r}], output={out!r}, model=FakeModel(slow=0.05), workers=1, chunk_size=50)
 """
@@ -434,7 +432,7 @@ _RSS_RUNNER = """
 import resource, sys
 sys.path.insert(0, {tests!r})
 import pillscan.model as model_module
-from test_scan import FakeModel
+from conftest import FakeModel
 model_module.load_model = lambda path=None, trust=False: FakeModel()
 from pillscan.cli import main
 code = main(["-q", "scan", {root!r}, "-o", {out!r}, "--workers", "1"])

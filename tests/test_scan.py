@@ -4,87 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import TEXTS, FakeModel, read_jsonl, write_jsonl
+from pillscan.engines import local as local_engine
+from pillscan.engines.chunks import skip_items
 from pillscan.errors import InputError, PillscanError
-from pillscan.records import Result, Signal
-
-scan_mod = sys.modules["pillscan.scan"]  # ``pillscan.scan`` the attribute is the function
-from pillscan.scan import ScanInterrupted, ScanSummary, scan  # noqa: E402
-from pillscan.writers import OutputError  # noqa: E402
-
-_DRUG = re.compile(r"(?i)\b(xanax|percs|m30)\b")
-_CONTACT = re.compile(r"(?i)\b(snap|telegram|dm)\b")
-
-
-class FakeModel:
-    """A keyword model with the real Model's interface: drug + contact = offer, drug alone = review.
-
-    ``slow`` sleeps per call (to interrupt a scan mid-way); a text containing ``BOOM`` raises.
-    """
-
-    def __init__(self, slow: float = 0.0) -> None:
-        self.slow = slow
-        self.thresholds = {"offer": 0.5, "review": 0.25}
-        self.card = {"name": "fake-keywords"}
-
-    def score(self, texts: Sequence[str], *, threshold: float | None = None) -> list[Result]:
-        if self.slow:
-            time.sleep(self.slow)
-        offer_at = self.thresholds["offer"] if threshold is None else threshold
-        out = []
-        for text in texts:
-            if "BOOM" in text:
-                raise RuntimeError("model exploded")
-            drugs = [Signal("drug:" + m.group(1).lower(), m.group(0), m.start(), m.end()) for m in _DRUG.finditer(text)]
-            contacts = [
-                Signal("contact:" + m.group(1).lower(), m.group(0), m.start(), m.end()) for m in _CONTACT.finditer(text)
-            ]
-            score = 0.9 if drugs and contacts else 0.3 if drugs else 0.02
-            decision = "offer" if score >= offer_at else "review" if score >= min(0.25, offer_at) else "clean"
-            out.append(
-                Result(
-                    score=score,
-                    decision=decision,  # type: ignore[arg-type]
-                    drugs=tuple(dict.fromkeys(s.name[5:] for s in drugs)),
-                    signals=tuple(sorted(drugs + contacts, key=lambda s: s.start)),
-                    reasons=("names a pill", "contact off-platform") if contacts and drugs else (),
-                )
-            )
-        return out
-
-
-TEXTS = [
-    "xanax bars 2mg, snap me for the menu",
-    "Police warn parents about fake pills",
-    "my doctor changed my percs dose",
-    "selling jordans size 10, dm me",
-    "blue m30s available, telegram @plugz",
-]
-
-
-def write_jsonl(path: Path, n: int, *, bad_every: int = 0) -> Path:
-    """``n`` posts cycling through TEXTS (a broken JSON line every ``bad_every`` lines)."""
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            if bad_every and i % bad_every == bad_every - 1:
-                fh.write("{not json\n")
-            else:
-                fh.write(json.dumps({"id": f"p{i}", "text": f"{TEXTS[i % len(TEXTS)]} #{i}"}) + "\n")
-    return path
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+from pillscan.scan import ScanInterrupted, ScanSummary, scan
+from pillscan.writers import OutputError
 
 
 @pytest.fixture
@@ -299,8 +232,8 @@ def test_not_a_model_is_refused(posts: Path, tmp_path: Path) -> None:
 
 def test_skip_items_drops_consumed_records_across_chunks() -> None:
     chunks = [[1, 2, 3], [4, 5], [6, 7, 8]]
-    assert list(scan_mod._skip_items(iter(chunks), 4)) == [[5], [6, 7, 8]]
-    assert list(scan_mod._skip_items(iter(chunks), 0)) == chunks
+    assert list(skip_items(iter(chunks), 4)) == [[5], [6, 7, 8]]
+    assert list(skip_items(iter(chunks), 0)) == chunks
 
 
 def test_disk_full_is_a_clear_error_and_leaves_input_alone(
@@ -335,7 +268,7 @@ def test_spawned_workers_score_exactly_like_one_process(tmp_path: Path, monkeypa
     model = load_model()
     one, spawned = tmp_path / "one.jsonl", tmp_path / "spawned.jsonl"
     scan([posts], output=one, model=model, workers=1, chunk_size=64)
-    monkeypatch.setattr(scan_mod, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(local_engine, "start_method", lambda: "spawn")
     summary = scan([posts], output=spawned, model=model, workers=2, chunk_size=64)
     assert spawned.read_bytes() == one.read_bytes()
     assert summary.written == 300 and summary.flagged > 0
@@ -350,3 +283,101 @@ def test_scan_restores_the_garbage_collector(posts: Path, tmp_path: Path) -> Non
     with pytest.raises(InputError):  # and after a scan that fails
         scan([str(tmp_path / "missing.jsonl")], output=tmp_path / "out2.jsonl", model=FakeModel(), workers=1)
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+# --- the shared pieces: options, accounting, public names ---------------------------------------------------
+
+
+def test_options_are_checked_once_for_every_engine(tmp_path: Path) -> None:
+    from pillscan.scan import ScanOptions
+
+    out = tmp_path / "o.jsonl"
+    for engine in ("local", "dask"):
+        with pytest.raises(InputError, match="no input"):
+            ScanOptions.of([], output=out, engine=engine)
+        with pytest.raises(InputError, match="chunk size"):
+            ScanOptions.of(["x"], output=out, chunk_size=0, engine=engine)
+        with pytest.raises(PillscanError, match="between 0 and 1"):
+            ScanOptions.of(["x"], output=out, threshold=1.5, engine=engine)
+    with pytest.raises(PillscanError, match="unknown engine 'spark'"):
+        scan(["x"], output=out, engine="spark")
+    options = ScanOptions.of("one.jsonl", output=out, threshold=0.3)
+    assert options.inputs == ("one.jsonl",)
+    with pytest.raises(AttributeError):
+        options.threshold = 0.9  # type: ignore[misc]
+    model = FakeModel()
+    assert options.thresholds(model) == {"offer": 0.3, "review": 0.25}
+    assert ScanOptions.of("x", output=out, threshold=0.1).thresholds(model) == {"offer": 0.1, "review": 0.1}
+    assert ScanOptions.of("x", output=out).thresholds(model) == {"offer": 0.5, "review": 0.25}
+
+
+def _tallies(n_parts: int) -> tuple[list[Any], Any]:
+    """``n_parts`` part tallies of one input (equal scores everywhere: every tie is broken by input order), and
+    the tally of the same chunks added one after another as the local engine does."""
+    from pillscan.engines.accounting import Tally
+    from pillscan.engines.chunks import process_chunk
+    from pillscan.records import ReadError
+
+    model, whole, parts = FakeModel(), Tally(), []
+    for part in range(n_parts):
+        tally = Tally(part=part)
+        for c in range(3):
+            recs = [(f"p{part}-{c}-{i}", "xanax bars, snap me", "in.jsonl", part * 100 + c * 30 + i) for i in range(30)]
+            errs = [ReadError("in.jsonl", part * 100 + c * 30 + 29, f"bad {part}-{c}")]
+            out = process_chunk(model, recs, threshold=None, fmt="jsonl", include_text=True, flagged_only=False)
+            tally.add(out, errs, len(recs) + 1)
+            whole.add(out, errs, len(recs) + 1)
+        parts.append(tally)
+    return parts, whole
+
+
+def test_tally_merge_keeps_input_order_whatever_order_the_parts_finish() -> None:
+    from pillscan.engines.accounting import TOP_K, Tally
+
+    parts, whole = _tallies(4)
+    forward, backward = Tally(part=-1), Tally(part=-1)
+    for t in parts:
+        forward.merge(t)
+    for t in reversed(parts):
+        backward.merge(t)
+    assert forward.top_rows() == backward.top_rows()
+    assert [r["id"] for r in forward.top_rows()] == [f"p0-{c}-{i}" for c in range(2) for i in range(30)][:TOP_K]
+    assert forward.skip_examples == backward.skip_examples
+    summary = backward.summary(thresholds={}, model_name="m", elapsed=1.0, posts=1, output="o", errors="e")
+    assert summary.skip_examples == ("in.jsonl:29: bad 0-0", "in.jsonl:59: bad 0-1", "in.jsonl:89: bad 0-2")
+    # The local engine's rule (one tally, chunks in order) picks the same rows: ties go to the earlier post.
+    assert [r["id"] for r in whole.top_rows()] == [r["id"] for r in forward.top_rows()]
+    assert (forward.read, forward.scored, forward.skipped, forward.offer) == (whole.read, whole.scored, 12, 360)
+
+
+def test_checkpoint_of_another_version_is_refused(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 500)
+    out = tmp_path / "out.jsonl"
+    opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100}
+    with pytest.raises(ScanInterrupted):
+        scan([src], output=out, progress=_interrupt_after(2), **opts)
+    ckpt = tmp_path / "out.jsonl.checkpoint.json"
+    data = json.loads(ckpt.read_text())
+    ckpt.write_text(json.dumps({**data, "version": 1}))
+    with pytest.raises(OutputError, match="another pillscan version"):
+        scan([src], output=out, resume=True, **opts)
+    ckpt.write_text(json.dumps({**data, "tally": {**data["tally"], "bogus": 1}}))
+    with pytest.raises(OutputError, match="unreadable"):
+        scan([src], output=out, resume=True, **opts)
+
+
+def test_public_names_stay_where_they_were() -> None:
+    import pillscan
+    from pillscan.engines import dask as dask_engine
+
+    facade = sys.modules["pillscan.scan"]  # (``pillscan.scan`` the attribute is the function)
+
+    assert pillscan.scan is facade.scan and pillscan.ScanSummary is facade.ScanSummary
+    for name in ("ScanInterrupted", "ScanProgress", "ScanSummary", "write_outputs", "HIST_BINS", "TOP_K"):
+        assert hasattr(facade, name), name
+    for name in ("scan_dask", "score_partition", "output_meta", "register_model", "model_loads", "ModelPlugin"):
+        assert hasattr(dask_engine, name), name
+    from pillscan.errors import OutputError as moved
+    from pillscan.writers import OutputError as where_it_was
+
+    assert moved is where_it_was is OutputError

@@ -138,8 +138,6 @@ CHOICES: tuple[str, ...] = ("auto", *(f.name for f in FORMATS))
 
 _BY_NAME = {f.name: f for f in FORMATS}
 _BY_SUFFIX = {suffix: f for f in FORMATS for suffix in f.suffixes}
-# Kept for engines/dask.py until it calls get_format (derived from the table, not a second one).
-_READERS = {f.name: f.reader for f in FORMATS}
 
 
 def get_format(name: str) -> Format:

@@ -1,0 +1,433 @@
+"""The local engine: read posts in chunks, score them in a process pool, write them in input order.
+
+Every record read is either scored (and written, unless ``flagged_only`` leaves a clean one out) or skipped
+(and listed in the errors file), so ``read == written + skipped`` always holds. The output is built in
+``OUT.partial`` and renamed at the end; ``OUT.lock`` keeps two scans from writing the same output;
+``OUT.checkpoint.json`` (every few chunks and on SIGINT/SIGTERM) lets ``resume=True`` continue an interrupted
+scan and produce the same bytes as an uninterrupted one (JSONL and CSV; Parquet output restarts from the
+beginning). See :mod:`pillscan.engines.targets` for the checks made before anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import IO, Any
+
+from pillscan.engines.accounting import ScanSummary, Tally, error_lines, write_outputs
+from pillscan.engines.checkpoint import Checkpoint, fingerprint, options_hash
+from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_items
+from pillscan.engines.options import ScanOptions, model_id, model_name
+from pillscan.engines.targets import FileTargets, check_output_file, check_targets, fsync_dir, output_lock
+from pillscan.errors import OutputError, PillscanError, ScanInterrupted
+from pillscan.records import ReadError
+from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
+
+__all__ = ["SCAN_GC_THRESHOLD", "LocalScan", "start_method"]
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_EVERY_S = 10.0  # ... or after CHECKPOINT_EVERY_CHUNKS chunks (pillscan.engines.options)
+#: Net allocations between two young-generation garbage collections while scanning (Python's default: 700). A
+#: scan allocates and frees millions of short-lived objects and makes almost no reference cycles, and the model
+#: loaded before it is never garbage, so it is frozen out of the collections (gc.freeze) for the scan's length.
+SCAN_GC_THRESHOLD = 50_000
+
+# A chunk handed back by the scorer: its output and counts, its read errors, how many input items it held.
+Done = tuple[ChunkOut, list[ReadError], int]
+
+
+# --- the worker processes -----------------------------------------------------------------------------------
+
+
+def start_method() -> str:
+    """How to start workers: fork on Linux when this process runs one thread (workers start at once and
+    share the loaded model's memory: ~2 s less per scan); otherwise spawn, since forking a process with other
+    threads running (pillscan used as a library) can deadlock on a lock held by one of them."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model: Any, options: dict[str, Any]) -> None:
+    """Pool initializer: the model arrives once per worker process (pickled, already loaded and verified by the
+    parent: unpickling takes tens of milliseconds, loading the bundle again over a second), never once per task."""
+    # The parent handles Ctrl-C and SIGTERM sent to the whole process group (it stops at a chunk boundary,
+    # checkpoints and shuts the pool down); a worker killed mid-chunk would only break the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _WORKER["model"] = model
+    _WORKER["options"] = options
+    _gc_for_scan()  # (a worker process only ever scans: never restored)
+
+
+def _work(records: list[RecordTuple]) -> ChunkOut:
+    return process_chunk(_WORKER["model"], records, **_WORKER["options"])
+
+
+def _gc_for_scan() -> tuple[tuple[int, int, int], bool]:
+    """Freeze what is loaded (the model) out of garbage collection and collect less often; returns what
+    :func:`_gc_after_scan` restores. A disabled collector (threshold 0) stays disabled, and a program that froze
+    objects itself keeps its own frozen set (pillscan then freezes nothing, so that it unfreezes nothing)."""
+    saved = gc.get_threshold()
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    if saved[0]:
+        gc.set_threshold(max(saved[0], SCAN_GC_THRESHOLD), saved[1], saved[2])
+    return saved, froze
+
+
+def _gc_after_scan(state: tuple[tuple[int, int, int], bool]) -> None:
+    saved, froze = state
+    gc.set_threshold(*saved)
+    if froze:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _scan_gc() -> Iterator[None]:
+    state = _gc_for_scan()
+    try:
+        yield
+    finally:
+        _gc_after_scan(state)
+
+
+class _Scorer:
+    """Scores chunks in this process (one worker) or in a pool, handing them back in input order.
+
+    At most two chunks per worker are in flight, so memory stays bounded whatever the input's size.
+    """
+
+    def __init__(self, model: Any, options: dict[str, Any], workers: int) -> None:
+        self.model = model
+        self.options = options
+        self.pending: deque[tuple[Future[ChunkOut], list[ReadError], int]] = deque()
+        self.max_in_flight = 2 * workers
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context(start_method()),
+                initializer=_init_worker,
+                initargs=(model, options),
+            )
+
+    def submit(self, recs: list[RecordTuple], errs: list[ReadError], n_items: int, stop: _Stop) -> Iterator[Done]:
+        """Queue a chunk; yields the chunks finished meanwhile (all of them when scoring in this process)."""
+        if self.pool is None:
+            yield process_chunk(self.model, recs, **self.options), errs, n_items
+            return
+        self.pending.append((self.pool.submit(_work, recs), errs, n_items))
+        while len(self.pending) >= self.max_in_flight and not stop.signum:
+            yield self._next()
+
+    def drain(self, stop: _Stop) -> Iterator[Done]:
+        """The chunks still in flight, in order (until a stop is asked for)."""
+        while self.pending and not stop.signum:
+            yield self._next()
+
+    def _next(self) -> Done:
+        fut, errs, n = self.pending.popleft()
+        try:
+            return fut.result(), errs, n
+        except BrokenProcessPool as exc:
+            raise PillscanError("a worker process died (out of memory?); try fewer --workers") from exc
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the pool (``wait=False``: at once, dropping queued chunks)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=True)
+            self.pool = None
+
+
+# --- signals ------------------------------------------------------------------------------------------------
+
+
+class _Stop:
+    """Set by the SIGINT/SIGTERM handler; the scan stops at the next chunk boundary."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.signum:  # a second signal: stop right now (the last periodic checkpoint still holds)
+            raise KeyboardInterrupt
+        self.signum = signum
+        log.warning("stopping: finishing the current chunk and saving a checkpoint (again to abort now)")
+
+    @contextlib.contextmanager
+    def installed(self, wanted: bool) -> Iterator[None]:
+        """Handle SIGINT/SIGTERM while the block runs (only in the main thread, and only if ``wanted``)."""
+        old: dict[signal.Signals, Any] = {}
+        if wanted and threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                old[sig] = signal.signal(sig, self.handler)
+        try:
+            yield
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# --- the scan -----------------------------------------------------------------------------------------------
+
+
+def _output_format(o: ScanOptions) -> str:
+    if o.to_stdout and o.out_format not in (None, "jsonl"):
+        raise OutputError("only JSONL can be written to stdout (-o -)")
+    return "jsonl" if o.to_stdout else out_format_for(o.output, o.out_format)
+
+
+class LocalScan:
+    """One scan by the local engine: checks the targets when built, then :meth:`run` scans."""
+
+    def __init__(self, options: ScanOptions) -> None:
+        self.started = time.perf_counter()
+        o = self.opts = options
+        self.fmt = _output_format(o)
+        self.model = o.model_obj()
+        self.chunk_options: dict[str, Any] = {
+            "threshold": o.threshold,
+            "fmt": self.fmt,
+            "include_text": o.include_text,
+            "flagged_only": o.flagged_only,
+        }
+        out = None if o.to_stdout else Path(o.output)
+        if out is not None:
+            check_output_file(out, o.inputs)
+        self.checkpointing = out is not None and "-" not in o.inputs
+        if o.resume and not self.checkpointing:
+            raise OutputError("--resume needs file inputs and a file output (not stdin/stdout)")
+        errors = Path(o.errors_path) if o.errors_path is not None else None
+        summary = Path(o.summary_path) if o.summary_path is not None else None
+        report = Path(o.report_path) if o.report_path is not None else None
+        self.files = FileTargets(out, errors, summary, report)
+        self.own_files = check_targets(o.inputs, self.files.targets())
+        self.checkpoint = self._checkpoint() if self.checkpointing else None
+        self.tally = Tally()
+        self.writer: ChunkWriter | None = None
+        self.err_fh: IO[bytes] | None = None
+        self.resumed_at = self.session_start_read = 0
+        self.last_ckpt, self.chunks_since_ckpt = time.monotonic(), 0
+        self.stop = _Stop()
+
+    def _checkpoint(self) -> Checkpoint:
+        o, files = self.opts, self.files
+        assert files.output is not None
+        digest = options_hash(
+            {
+                "format": o.format,
+                "text_col": o.text_col,
+                "id_col": o.id_col,
+                "chunk_size": o.chunk_size,
+                "max_text_chars": o.max_text_chars,
+                "model": model_id(self.model),
+                "errors": str(files.errors.resolve()) if files.errors else None,
+                **self.chunk_options,
+            }
+        )
+        return Checkpoint(files.checkpoint, files.output, fingerprint(self.opts.inputs, self.own_files), digest)
+
+    def run(self) -> ScanSummary:
+        """Scan, write the output, errors file, summary and report; return the summary."""
+        lock = output_lock(self.files.lock, self.files.output) if self.files.output else contextlib.nullcontext()
+        with lock, self.stop.installed(self.opts.handle_signals), _scan_gc():
+            self._scan_to_files()
+        summary = self.tally.summary(
+            thresholds=self.opts.thresholds(self.model),
+            model_name=model_name(self.model),
+            elapsed=time.perf_counter() - self.started,
+            posts=self.tally.read - self.session_start_read,
+            output=str(self.opts.output),
+            errors=str(self.files.errors) if self.files.errors is not None else None,
+            resumed_at=self.resumed_at,
+        )
+        write_outputs(summary, self.tally.top_rows(), self.opts.summary_path, self.opts.report_path)
+        return summary
+
+    def _scan_to_files(self) -> None:
+        completed = False
+        scorer: _Scorer | None = None
+        try:
+            self._open_outputs(self._resume_state())
+            scorer = _Scorer(self.model, self.chunk_options, self.opts.n_workers)
+            self._score_all(scorer)
+            self._finish_files()
+            completed = True
+        except _Interrupted as exc:
+            if scorer is not None:
+                scorer.close(wait=False)
+            resumable = self.checkpointing and self.fmt != "parquet"
+            if resumable:
+                self._save_checkpoint()
+            raise ScanInterrupted(exc.signum, resumable=resumable) from None
+        except OSError as exc:
+            raise OutputError(f"{exc.filename or self.opts.output}: {exc.strerror or exc}") from exc
+        finally:
+            if scorer is not None:
+                scorer.close()
+            if not completed:
+                self._clean_up()
+
+    def _resume_state(self) -> Tally | None:
+        """The checkpoint's tally when resuming (checked against the partial files), else None."""
+        files, ckpt = self.files, self.checkpoint
+        state = ckpt.load() if self.opts.resume and ckpt is not None else None
+        if state is not None and self.fmt == "parquet":
+            log.warning("Parquet output cannot be resumed in place: scanning again from the beginning")
+            state = None
+        elif state is not None and (not files.partial.exists() or files.partial.stat().st_size < state.out_bytes):
+            raise OutputError(f"cannot resume: {files.partial} is missing or shorter than its checkpoint; scan again")
+        elif (
+            state is not None
+            and (err := files.errors_partial) is not None
+            and (not err.exists() or err.stat().st_size < state.err_bytes)
+        ):
+            raise OutputError(f"cannot resume: {err} is missing or short; scan again without --resume")
+        if not self.opts.resume and files.output is not None and files.checkpoint.exists():
+            log.warning("discarding the checkpoint of an earlier interrupted scan of %s (use --resume)", files.output)
+            files.checkpoint.unlink()
+        return state
+
+    def _open_outputs(self, state: Tally | None) -> None:
+        files, o = self.files, self.opts
+        try:
+            if files.output is None:
+                self.writer = ChunkWriter(sys.stdout.buffer, self.fmt, o.include_text, owns_file=False)
+            elif state is not None:
+                self.tally = state
+                self.resumed_at, self.session_start_read = state.consumed, state.read
+                self.writer = open_writer(files.partial, self.fmt, o.include_text, resume_bytes=state.out_bytes)
+                log.info("resuming %s after %d records", files.output, state.consumed)
+            else:
+                self.writer = open_writer(files.partial, self.fmt, o.include_text)
+            if (err := files.errors_partial) is not None:
+                if state is not None:
+                    self.err_fh = open(err, "r+b")  # noqa: SIM115 - closed by _finish_files or _clean_up
+                    self.err_fh.truncate(state.err_bytes)
+                    self.err_fh.seek(state.err_bytes)
+                else:
+                    self.err_fh = open(err, "wb")  # noqa: SIM115
+        except OSError as exc:
+            raise OutputError(f"cannot write {exc.filename or files.output}: {exc.strerror or exc}") from exc
+
+    def _score_all(self, scorer: _Scorer) -> None:
+        from pillscan.readers import read_records
+
+        o = self.opts
+        chunks = read_records(
+            list(o.inputs),
+            format=o.format,
+            text_col=o.text_col,
+            id_col=o.id_col,
+            chunk_size=o.chunk_size,
+            max_text_chars=o.max_text_chars,
+            exclude=self.own_files,
+        )
+        if self.resumed_at:
+            chunks = skip_items(chunks, self.resumed_at)
+        for chunk in chunks:
+            if self.stop.signum:
+                break
+            recs, errs = split_items(chunk)
+            for done in scorer.submit(recs, errs, len(chunk), self.stop):
+                self._finish_chunk(*done)
+        for done in scorer.drain(self.stop):
+            self._finish_chunk(*done)
+        if self.stop.signum:
+            raise _Interrupted(self.stop.signum)
+
+    def _finish_chunk(self, out: ChunkOut, errors: list[ReadError], n_items: int) -> None:
+        """Write a scored chunk and its read errors, count it, report progress, checkpoint when due."""
+        assert self.writer is not None
+        try:
+            self.writer.write(out.payload)
+            if self.err_fh is not None and errors:
+                blob = error_lines(errors)
+                self.err_fh.write(blob)
+                self.tally.err_bytes += len(blob)
+        except OSError as exc:
+            raise OutputError(f"cannot write the output: {exc.strerror or exc}") from exc
+        self.tally.add(out, errors, n_items)
+        self.tally.out_bytes = self.writer.bytes_written
+        self.chunks_since_ckpt += 1
+        if self.opts.progress is not None:
+            self.opts.progress(self.tally.progress(time.perf_counter() - self.started))
+        if (
+            self.checkpointing
+            and self.fmt != "parquet"
+            and (
+                self.chunks_since_ckpt >= self.opts.checkpoint_every
+                or time.monotonic() - self.last_ckpt >= CHECKPOINT_EVERY_S
+            )
+        ):
+            self._save_checkpoint()
+
+    def _save_checkpoint(self) -> None:
+        assert self.writer is not None and self.checkpoint is not None
+        self.writer.sync()
+        if self.err_fh is not None:
+            self.err_fh.flush()
+            os.fsync(self.err_fh.fileno())
+        self.checkpoint.save(self.tally)
+        self.last_ckpt, self.chunks_since_ckpt = time.monotonic(), 0
+
+    def _finish_files(self) -> None:
+        """Close the outputs and rename them into place (a file at a final path is always complete)."""
+        assert self.writer is not None
+        self.writer.close()
+        if self.err_fh is not None:
+            self.err_fh.close()
+        files = self.files
+        if files.output is not None:
+            os.replace(files.partial, files.output)
+            if files.errors_partial is not None and files.errors is not None:
+                os.replace(files.errors_partial, files.errors)
+            fsync_dir(files.output.parent)
+            if self.checkpoint is not None:
+                self.checkpoint.discard()
+
+    def _clean_up(self) -> None:
+        """After a failure: close the files, and remove the partial ones unless a checkpoint makes them resumable.
+
+        Cleanup must never raise: closing a file flushes its buffer, which fails again on a full disk, and that
+        second error would replace the one that explains what went wrong.
+        """
+        files = self.files
+        for fh in (self.writer.fh if self.writer is not None and files.output else None, self.err_fh):
+            if fh is not None and not fh.closed:
+                try:
+                    fh.close()
+                except OSError as exc:
+                    log.debug("closing %s after an error: %s", getattr(fh, "name", fh), exc)
+        if files.output is None or files.checkpoint.exists():
+            return
+        for leftover in (files.partial, files.errors_partial):
+            if leftover is not None:
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError as exc:
+                    log.debug("removing %s after an error: %s", leftover, exc)
