@@ -337,13 +337,13 @@ def make_nasty_directory(root: Path, bomb_mb: int = BOMB_MB) -> dict[str, tuple[
     """Write every nasty input kind into ``root``; returns {file: (records read, of which skipped)}."""
     root.mkdir()
     files: dict[str, tuple[bytes, int, int]] = {
-        # invalid UTF-8 on line 2 only: lines 1 and 3 are read
-        "bad_utf8.txt": (b"first ok line\n\xff\xfe bad \x80 bytes\nlast ok line\n", 3, 1),
+        # invalid UTF-8 on line 2 only (in a UTF-8 file: line 1 has a valid "✓"): lines 1 and 3 are read
+        "bad_utf8.txt": (b"first ok line \xe2\x9c\x93\n\xff\xfe bad \x80 bytes\nlast ok line\n", 3, 1),
         "utf16_bom.txt": ("hola amigo\nsecond line\n".encode("utf-16"), 2, 0),
         # an escaped NUL is text; a raw NUL inside a JSON string is invalid JSON: one skip
         "nul.jsonl": (b'{"id": "n1", "text": "nul\\u0000escaped"}\n{"id": "n2", "text": "raw \x00 nul"}\n', 2, 1),
-        # raw NUL bytes from the start: a binary file, one skip for the whole file
-        "nul_binary.txt": (b"\x00\x00\x00\x01binary\n\x00 more\n", 1, 1),
+        # raw NUL bytes from the start, but valid UTF-8: binary is decided per record, each line is one skip
+        "nul_binary.txt": (b"\x00\x00\x00\x01binary\n\x00 more\n", 2, 2),
         "long_line.txt": (b"z" * 10_000_000 + b"\nnext post\n", 2, 1),
         "unbalanced.csv": (b'id,text\n1,"fine post"\n2,"never closed\n3,after\n', 2, 1),
         # cut inside item 5: items 1-4 are read, then one skip
@@ -392,8 +392,8 @@ def test_scan_a_directory_of_every_nasty_file(tmp_path: Path, monkeypatch: Any, 
     rows, skips = read_jsonl(out), read_jsonl(errors)
     total_read = sum(n for n, _ in expected.values())
     total_skipped = sum(s for _, s in expected.values())
-    assert (summary["read"], summary["written"], summary["skipped"]) == (total_read, total_read - 9, 9)
-    assert total_skipped == 9 and summary["read"] == summary["written"] + summary["skipped"]
+    assert (summary["read"], summary["written"], summary["skipped"]) == (total_read, total_read - 10, 10)
+    assert total_skipped == 10 and summary["read"] == summary["written"] + summary["skipped"]
     assert len(rows) == summary["written"] and len(skips) == summary["skipped"]
     by_source = {str(Path(k).relative_to(root)): (v["read"], v["skipped"]) for k, v in summary["by_source"].items()}
     assert by_source == expected
@@ -403,7 +403,7 @@ def test_scan_a_directory_of_every_nasty_file(tmp_path: Path, monkeypatch: Any, 
     assert reasons["bad_utf8.txt"].startswith("invalid UTF-8") and reasons["long_line.txt"].startswith("line too")
     assert reasons["bomb.jsonl.gz"].startswith("line too long") and "symlink loop" in reasons["sub/loop"]
     assert "unbalanced quote" in reasons["unbalanced.csv"] and "cut off" in reasons["cut.json"]
-    assert "control character" in reasons["nul.jsonl"] and reasons["nul_binary.txt"] == "binary file, not text"
+    assert "control character" in reasons["nul.jsonl"] and reasons["nul_binary.txt"].startswith("NUL byte")
     assert "JSON" in reasons["broken_middle.jsonl"]
     assert [r["text"] for r in rows if r["source"].endswith("mixed_endings.txt")] == [
         "a post",
@@ -413,7 +413,7 @@ def test_scan_a_directory_of_every_nasty_file(tmp_path: Path, monkeypatch: Any, 
     ]
     assert any(r["text"] == "after the bomb" for r in rows)
     assert {p: digest(p) for p in hashes} == hashes  # inputs untouched
-    assert f"read {total_read} = written {total_read - 9} + skipped 9" in err
+    assert f"read {total_read} = written {total_read - 10} + skipped 10" in err
 
 
 def test_nasty_accounting_is_exact_per_file(tmp_path: Path) -> None:

@@ -228,6 +228,8 @@ def _nasty(tmp_path: Path, name: str, data: bytes) -> Path:
 
 NASTY = [
     # name, bytes, kwargs, expected records, expected errors (position, reason substring)
+    # (the badutf8 files hold valid multi-byte UTF-8 too: a UTF-8 file with one corrupt line; a file with no
+    # valid multi-byte character and invalid bytes is read in its legacy encoding, see test_hostile_readers.py)
     ("empty.jsonl", b"", {}, 0, []),
     ("empty.csv", b"", {}, 0, []),
     ("blank.txt", b"\n\n  \n", {}, 0, []),
@@ -239,9 +241,9 @@ NASTY = [
         [(2, "empty text"), (3, "empty text")],
     ),
     ("broken.jsonl", b'{"text": "a"}\n{"text": "b"\n{"text": "c"}\n', {}, 2, [(2, "invalid JSON")]),
-    ("badutf8.jsonl", b'{"text": "a"}\n{"text": "caf\xe9"}\n{"text": "c"}\n', {}, 2, [(2, "invalid UTF-8")]),
-    ("badutf8.txt", b"one\ntwo \xff\xfe three\nfour\n", {}, 2, [(2, "invalid UTF-8 at byte 5")]),
-    ("badutf8.csv", b"id,text\n1,ok\n2,bad \xc3\x28 byte\n3,fine\n", {}, 2, [(3, "invalid UTF-8")]),
+    ("badutf8.jsonl", b'{"text": "a \xc3\xa9"}\n{"text": "caf\xe9"}\n{"text": "c"}\n', {}, 2, [(2, "invalid UTF-8")]),
+    ("badutf8.txt", b"one \xe2\x9c\x93\ntwo \xff\xfe three\nfour\n", {}, 2, [(2, "invalid UTF-8 at byte 5")]),
+    ("badutf8.csv", b"id,text\n1,ok \xc3\xb1\n2,bad \xc3\x28 byte\n3,fine\n", {}, 2, [(3, "invalid UTF-8")]),
     ("nul.txt", b"first\nsec\x00ond\nthird\n", {}, 2, [(2, "NUL byte")]),
     ("nul.csv", b"id,text\n1,a\x00b\n2,c\n", {}, 1, [(2, "NUL byte")]),
     (

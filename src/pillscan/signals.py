@@ -52,6 +52,7 @@ from pillscan.lexicon import load_lexicon
 from pillscan.normalize import (
     FLAG_JOIN,
     FLAG_LEET,
+    MAX_CHARS,
     _as_text,
     normalize_text,
     normalize_with_flags,
@@ -243,14 +244,17 @@ def _raw_obfuscation(text: str) -> list[tuple[str, int, int]]:
         return []
     found: list[tuple[str, int, int]] = []
     for kind, pattern in _RAW_KINDS:
+        reach = -1  # end of the last word found for this kind: a match inside it is the same word
         for match in pattern.finditer(text):
             start, end = match.span()
+            if start < reach:
+                continue  # (widening every match again would be quadratic on a 100k-char word)
             while start > 0 and not text[start - 1].isspace():
                 start -= 1
             while end < len(text) and not text[end].isspace():
                 end += 1
-            if not found or found[-1] != (kind, start, end):
-                found.append((kind, start, end))
+            found.append((kind, start, end))
+            reach = end
     return found
 
 
@@ -289,17 +293,69 @@ def _matches(view: str) -> list[tuple[int, int, _Entry]]:
 _DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
 
 
+#: At most this many signals of one name are kept per post: 50 "💊" are all the evidence 100,000 of them give,
+#: and a cap keeps the evidence of a hostile post (and its output line) bounded.
+MAX_SIGNALS_PER_NAME = 50
+#: Longer texts are read for evidence in segments of at most MAX_CHARS characters that overlap by this much,
+#: so an offer at the end of a 150k-character post is found and a signal across a cut is not lost.
+_SEGMENT_OVERLAP = 1000
+
+
 def extract_signals(text: object) -> tuple[Signal, ...]:
-    """All signals in ``text``, ordered by position; ``text[s.start:s.end] == s.text`` for each."""
+    """All signals in ``text``, ordered by position; ``text[s.start:s.end] == s.text`` for each.
+
+    At most MAX_SIGNALS_PER_NAME of each name; a text longer than MAX_CHARS is read in overlapping segments.
+    """
     text = _as_text(text)
+    out: list[tuple[str, int, int]] = []
+    for start, end in _segments(text):
+        _segment_signals(text[start:end], start, out)
+    unique = sorted(set(out), key=lambda s: (s[1], -s[2], s[0]))
+    # "on sale" and "sale" inside it are one piece of evidence: keep the longest span of each name.
+    kept: list[tuple[str, int, int]] = []
+    reach: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for name, start, end in unique:
+        if reach.get(name, -1) >= end or counts.get(name, 0) >= MAX_SIGNALS_PER_NAME:
+            continue
+        reach[name] = end
+        counts[name] = counts.get(name, 0) + 1
+        kept.append((name, start, end))
+    unique = sorted(kept, key=lambda s: (s[1], s[2], s[0]))
+    return tuple(Signal(name, text[start:end], start, end) for name, start, end in unique if start < end)
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of at most MAX_CHARS that cover ``text``, cut at whitespace where there is some."""
+    if len(text) <= MAX_CHARS:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = start + MAX_CHARS
+        if end >= len(text):
+            pieces.append((start, len(text)))
+            return pieces
+        cut = max(text.rfind(" ", end - _SEGMENT_OVERLAP, end), text.rfind("\n", end - _SEGMENT_OVERLAP, end))
+        end = cut if cut > start else end
+        pieces.append((start, end))
+        start = end - _SEGMENT_OVERLAP
+
+
+def _segment_signals(text: str, offset: int, out: list[tuple[str, int, int]]) -> None:
+    """Append ``(name, start, end)`` for the signals in one segment (spans shifted by ``offset``)."""
     traced = normalize_with_offsets(text)
     norm = traced.text
     view = _word_view(norm)
-    out: list[tuple[str, int, int]] = []
+    counts: dict[str, int] = {}
 
     def emit(name: str, i: int, j: int) -> None:
-        start, end = traced.span(i, j)
-        out.append((name, start, end))
+        # (capped here already, before the spans are built: the final cap keeps the first of each name)
+        n = counts.get(name, 0)
+        if n < MAX_SIGNALS_PER_NAME:
+            counts[name] = n + 1
+            start, end = traced.span(i, j)
+            out.append((name, start + offset, end + offset))
 
     matches = _matches(view)
     columns = {entry.column for _, _, entry in matches}
@@ -325,19 +381,8 @@ def extract_signals(text: object) -> tuple[Signal, ...]:
     kinds = {FLAG_LEET: "leetspeak", FLAG_JOIN: "spacing"}
     for flag, start, end in traced.edits:
         if flag in kinds:
-            out.append((f"obfuscation:{kinds[flag]}", start, end))
-    out.extend((f"obfuscation:{kind}", start, end) for kind, start, end in _raw_obfuscation(text))
-    unique = sorted(set(out), key=lambda s: (s[1], -s[2], s[0]))
-    # "on sale" and "sale" inside it are one piece of evidence: keep the longest span of each name.
-    kept: list[tuple[str, int, int]] = []
-    reach: dict[str, int] = {}
-    for name, start, end in unique:
-        if reach.get(name, -1) >= end:
-            continue
-        reach[name] = end
-        kept.append((name, start, end))
-    unique = sorted(kept, key=lambda s: (s[1], s[2], s[0]))
-    return tuple(Signal(name, text[start:end], start, end) for name, start, end in unique if start < end)
+            out.append((f"obfuscation:{kinds[flag]}", start + offset, end + offset))
+    out.extend((f"obfuscation:{kind}", start + offset, end + offset) for kind, start, end in _raw_obfuscation(text))
 
 
 @cache

@@ -14,8 +14,12 @@ __all__ = [
     "ID_CANDIDATES",
     "MISSING",
     "TEXT_CANDIDATES",
+    "TITLE_CANDIDATES",
     "FieldPicker",
+    "field_key",
+    "find_title",
     "fix_mojibake",
+    "join_title",
     "make_record",
     "pick_column",
     "value_to_text",
@@ -24,8 +28,11 @@ __all__ = [
 # Order matters: the first one present wins. "title" alone is a last resort (a headline is still text).
 TEXT_CANDIDATES = (
     "text", "full_text", "content", "body", "message", "post", "caption", "selftext", "description",
-    "tweet", "comment", "msg", "post_text", "message_text", "status", "title",
+    "tweet", "comment", "msg", "post_text", "message_text", "message_body", "content_text", "body_text",
+    "post_body", "post_content", "tweet_text", "comment_text", "status", "title",
 )  # fmt: skip
+# A title kept with the text when both are present (a Reddit submission, a forum thread, a marketplace ad).
+TITLE_CANDIDATES = ("title", "subject", "headline")
 # "name" is deliberately absent: in generic data it is usually a person (Reddit's fullname is handled there).
 ID_CANDIDATES = ("id", "id_str", "post_id", "message_id", "tweet_id", "comment_id", "uuid", "guid", "_id", "key")
 _COMBINED = "title+selftext"
@@ -75,18 +82,50 @@ def _key(name: str) -> Getter:
     return _Key(name)
 
 
-def _title_selftext(obj: Mapping[str, Any]) -> Any:
-    title, body = obj.get("title"), obj.get("selftext")
+def join_title(title: Any, body: Any) -> Any:
+    """Title and body as one text (both kept when both are text); the non-empty one, else the body."""
     parts = [p for p in (title, body) if isinstance(p, str) and p.strip() and p not in ("[deleted]", "[removed]")]
     return "\n\n".join(parts) if parts else (body if body is not None else title)
 
 
+def _title_selftext(obj: Mapping[str, Any]) -> Any:
+    return join_title(obj.get("title"), obj.get("selftext"))
+
+
+class _TitleAnd:
+    """Getter for ``title`` + ``body`` keys, joined."""
+
+    def __init__(self, title: str, body: str) -> None:
+        self.title, self.body = title, body
+
+    def __call__(self, obj: Mapping[str, Any]) -> Any:
+        body = obj.get(self.body, MISSING)
+        if body is MISSING:
+            return MISSING
+        return join_title(obj.get(self.title), body)
+
+
+def field_key(name: str) -> str:
+    """A column or field name compared loosely: "Post Text", "post-text" and "post_text" are one name."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
 def _find(keys: Iterable[str], candidates: tuple[str, ...]) -> str | None:
-    lowered = {k.lower(): k for k in keys if isinstance(k, str)}
+    lowered: dict[str, str] = {}
+    for k in keys:
+        if isinstance(k, str):
+            lowered.setdefault(field_key(k), k)
     for cand in candidates:
         if cand in lowered:
             return lowered[cand]
     return None
+
+
+def find_title(keys: Iterable[str], text_key: str) -> str | None:
+    """The title field to keep with ``text_key``, if the record has one (and the text is not the title)."""
+    if field_key(text_key) in TITLE_CANDIDATES:
+        return None
+    return _find(keys, TITLE_CANDIDATES)
 
 
 def pick_column(
@@ -96,9 +135,9 @@ def pick_column(
     if wanted is not None:
         if wanted in columns:
             return columns.index(wanted)
-        lowered = [c.lower() for c in columns]
-        if wanted.lower() in lowered:
-            return lowered.index(wanted.lower())
+        lowered = [field_key(c) for c in columns]
+        if field_key(wanted) in lowered:
+            return lowered.index(field_key(wanted))
         raise InputError(f"{what} column {wanted!r} not found in {source.name}; columns: {_listing(columns)}")
     found = _find(columns, candidates)
     return None if found is None else columns.index(found)
@@ -145,7 +184,10 @@ class FieldPicker:
         if self.combine and "selftext" in lowered and "title" in lowered:
             return _title_selftext
         found = _find(keys, TEXT_CANDIDATES)
-        return _key(found) if found is not None else None
+        if found is None:
+            return None
+        title = find_title(keys, found) if self.combine else None
+        return _TitleAnd(title, found) if title is not None else _key(found)
 
     def text(self, obj: Mapping[str, Any]) -> Any:
         """The raw text value of ``obj`` or MISSING; raises InputError when the first record has no text field."""

@@ -15,11 +15,20 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from pillscan.errors import InputError
 
-__all__ = ["COMPRESSED_SUFFIXES", "ReadOptions", "Source", "TextKind", "iter_lines", "open_binary", "sniff"]
+__all__ = [
+    "COMPRESSED_SUFFIXES",
+    "DEFAULT_DECODER_MEMORY",
+    "ReadOptions",
+    "Source",
+    "TextKind",
+    "iter_lines",
+    "open_binary",
+    "sniff",
+]
 
 # Magic numbers decide compression; the suffix is only used to find the inner format (posts.jsonl.gz).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -31,6 +40,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 COMPRESSED_SUFFIXES = frozenset({".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"})
 _SNIFF_BYTES = 64 * 1024
 _READ_BUFFER = 256 * 1024
+#: 128 MiB: every standard zstd level (up to --ultra -22's 128 MiB window) and xz preset (-9e: 64 MiB) fits;
+#: a stream asking for more (zstd --long=31 uses 2 GiB) is refused with a message naming the option.
+DEFAULT_DECODER_MEMORY = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,10 @@ class ReadOptions:
     id_col: str | None = None
     max_text_chars: int = 1_000_000
     chunk_size: int = 2000
+    #: The text encoding to use instead of the detected one (``--encoding``); None = detect.
+    encoding: str | None = None
+    #: Most memory a decompressor may use (zstd window, xz dictionary); ``--decoder-memory`` lifts it.
+    decoder_memory: int = 0  # 0: DEFAULT_DECODER_MEMORY
 
     @property
     def line_cap(self) -> int:
@@ -83,14 +99,18 @@ def _open_raw(source: Source) -> BinaryIO:
         raise InputError(f"cannot read {source.name}: {exc.strerror or exc}") from None
 
 
-def open_binary(source: Source) -> tuple[io.BufferedReader, str | None]:
-    """Open ``source`` for reading, decompressing by magic number; returns a peekable stream and the codec."""
+def open_binary(source: Source, decoder_memory: int = 0) -> tuple[io.BufferedReader, str | None]:
+    """Open ``source`` for reading, decompressing by magic number; returns a peekable stream and the codec.
+
+    ``decoder_memory`` (bytes, 0 = DEFAULT_DECODER_MEMORY) caps the zstd window and the xz dictionary.
+    """
     raw = _open_raw(source)
     buffered: Any = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
     head = buffered.peek(8)[:8]
+    limit = decoder_memory or DEFAULT_DECODER_MEMORY
     for magic, codec in _MAGIC:
         if head.startswith(magic):
-            raw_stream = _Read1Raw(_decompressor(codec, buffered))
+            raw_stream = _Read1Raw(_decompressor(codec, buffered, limit), codec, limit)
             return io.BufferedReader(raw_stream, buffer_size=_READ_BUFFER), codec
     return buffered, None
 
@@ -102,14 +122,28 @@ class _Read1Raw(io.RawIOBase):
     buffer to the EOFError; with read1 everything decompressed before the cut is still delivered.
     """
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, codec: str = "", limit: int = DEFAULT_DECODER_MEMORY) -> None:
         self._inner = inner
+        self._codec = codec
+        self._limit = limit
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._inner.read1(len(buffer))
+        try:
+            data = self._inner.read1(len(buffer))
+        except (OSError, EOFError):
+            raise
+        except Exception as exc:  # zstandard.ZstdError, lzma.LZMAError
+            if "memory" in str(exc).lower():
+                raise OSError(
+                    f"the {self._codec} stream needs more than {self._limit >> 20} MiB of decoder memory "
+                    f"(raise the limit with --decoder-memory)"
+                ) from None
+            raise OSError(f"corrupt {self._codec} data: {exc}") from None
+        if not data and isinstance(self._inner, _ZstdReader) and not self._inner.complete:
+            raise EOFError("zstd stream cut off inside a frame (truncated file)")
         buffer[: len(data)] = data
         return len(data)
 
@@ -118,28 +152,186 @@ class _Read1Raw(io.RawIOBase):
         super().close()
 
 
-def _decompressor(codec: str, stream: BinaryIO) -> Any:
+def _decompressor(codec: str, stream: BinaryIO, limit: int) -> Any:
     if codec == "gz":
         return gzip.GzipFile(fileobj=stream, mode="rb")
     if codec == "bz2":
         return bz2.BZ2File(stream, mode="rb")
     if codec == "xz":
-        return lzma.LZMAFile(stream, mode="rb")
-    import zstandard
-
-    # Reddit dumps are compressed with --long=31: allow the 2 GB window, still streamed.
-    dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
-    return dctx.stream_reader(stream, read_across_frames=True, closefd=True)
+        return _LzmaReader(stream, limit)
+    return _ZstdReader(stream, limit)
 
 
-def sniff(stream: io.BufferedReader, compression: str | None = None) -> TextKind:
-    """Look at the first bytes (without consuming them): BOM, UTF-16 without BOM, or binary."""
+class _LzmaReader:
+    """xz/lzma streams (several in a row too) with a memory limit; output bounded by each read's size."""
+
+    def __init__(self, stream: BinaryIO, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._dec = lzma.LZMADecompressor(memlimit=limit)
+        self._started = False  # a stream has begun (so its end marker is due)
+
+    def read1(self, size: int) -> bytes:
+        while True:
+            if self._dec.eof:
+                rest = self._dec.unused_data
+                self._dec = lzma.LZMADecompressor(memlimit=self._limit)
+                self._started = False
+                if not rest:
+                    rest = self._stream.read(_READ_BUFFER)
+                    if not rest:
+                        return b""
+                data = rest
+            elif self._dec.needs_input:
+                data = self._stream.read(_READ_BUFFER)
+                if not data:
+                    if self._started:
+                        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+                    return b""
+            else:
+                data = b""
+            if data.strip(b"\x00") == b"" and not self._started:
+                continue  # stream padding between xz streams
+            self._started = True
+            out = self._dec.decompress(data, max_length=size)
+            if out:
+                return out
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _ZstdReader:
+    """zstd frames, streamed, with a window cap, that know whether the input ended at a frame boundary.
+
+    zstandard's reader reports a truncated file as a clean end; the frame headers tell: the compressed bytes
+    pass through a small parser of block headers (it never decompresses anything).
+    """
+
+    def __init__(self, stream: BinaryIO, limit: int) -> None:
+        import zstandard
+
+        self._frames = _ZstdFrames()
+        tee = _Tee(stream, self._frames.feed)
+        dctx = zstandard.ZstdDecompressor(max_window_size=max(limit, 1 << 20))
+        self._reader = dctx.stream_reader(cast(BinaryIO, tee), read_across_frames=True, closefd=True)
+
+    @property
+    def complete(self) -> bool:
+        """True when the input seen so far ends exactly after a whole frame."""
+        return self._frames.at_boundary
+
+    def read1(self, size: int) -> bytes:
+        return bytes(self._reader.read1(size))
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class _Tee(io.RawIOBase):
+    """A raw reader that hands every chunk it reads to ``seen`` as well."""
+
+    def __init__(self, stream: BinaryIO, seen: Any) -> None:
+        self._stream = stream
+        self._seen = seen
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        self._seen(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._seen(data)
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+_ZSTD_MAGIC = 0xFD2FB528
+_FCS_SIZES = (0, 2, 4, 8)
+_DICT_ID_SIZES = (0, 1, 2, 4)
+
+
+class _ZstdFrames:
+    """Follows zstd frame and block headers (RFC 8878) over a byte stream to know where frames end."""
+
+    def __init__(self) -> None:
+        self._want = 4  # header bytes to collect for the current state
+        self._header = b""
+        self._skip = 0  # payload bytes to pass over
+        self._state = "magic"
+        self._checksum = False
+        self.lost = False  # not a stream this parser understands: the decompressor reports it
+
+    @property
+    def at_boundary(self) -> bool:
+        """True at the start of a frame (or when the parser gave up: then it claims nothing)."""
+        return self.lost or (self._state == "magic" and not self._header and not self._skip)
+
+    def feed(self, data: bytes) -> None:
+        """Consume the next compressed bytes."""
+        pos, n = 0, len(data)
+        while pos < n and not self.lost:
+            if self._skip:
+                step = min(self._skip, n - pos)
+                self._skip -= step
+                pos += step
+                continue
+            take = min(self._want - len(self._header), n - pos)
+            self._header += data[pos : pos + take]
+            pos += take
+            if len(self._header) == self._want:
+                header, self._header = self._header, b""
+                self._advance(header)
+
+    def _advance(self, header: bytes) -> None:
+        value = int.from_bytes(header, "little")
+        if self._state == "magic":
+            if value == _ZSTD_MAGIC:
+                self._state, self._want = "descriptor", 1
+            elif value & 0xFFFFFFF0 == 0x184D2A50:
+                self._state, self._want = "skippable", 4
+            else:
+                self.lost = True
+        elif self._state == "skippable":
+            self._state, self._want, self._skip = "magic", 4, value
+        elif self._state == "descriptor":
+            single = value >> 5 & 1
+            self._checksum = bool(value >> 2 & 1)
+            fcs = _FCS_SIZES[value >> 6] or single
+            self._skip = (0 if single else 1) + _DICT_ID_SIZES[value & 3] + fcs
+            self._state, self._want = "block", 3
+        else:  # a block header: last-block bit, type, size
+            kind, size = value >> 1 & 3, value >> 3
+            if kind == 3:
+                self.lost = True
+                return
+            self._skip = 1 if kind == 1 else size
+            if value & 1:
+                self._skip += 4 if self._checksum else 0
+                self._state, self._want = "magic", 4
+
+
+def sniff(stream: io.BufferedReader, compression: str | None = None, encoding: str | None = None) -> TextKind:
+    """Look at the first bytes (without consuming them): BOM, UTF-16 without BOM, a legacy encoding, or binary.
+
+    ``encoding`` (``--encoding``) is used as given instead of the detected one.
+    """
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
     except (OSError, EOFError, ValueError, LookupError) as exc:  # corrupt compressed data
         raise _CorruptStream(f"cannot decompress: {exc}") from None
     except Exception as exc:  # zstandard raises its own ZstdError
         raise _CorruptStream(f"cannot decompress: {exc}") from None
+    if encoding is not None:
+        return TextKind(_codec_name(encoding), head, compression)
     for bom, enc in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -158,11 +350,55 @@ def sniff(stream: io.BufferedReader, compression: str | None = None) -> TextKind
             return TextKind("utf-16-le", head, compression)
         if len(sample) >= 4 and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
             return TextKind("utf-16-be", head, compression)
-    # A stray NUL in a text file is a per-line problem; many NULs or control bytes mean a binary file.
+    valid = _valid_utf8(head)
+    # NULs or control bytes in valid UTF-8 are a problem of the records that hold them (each is skipped or
+    # read on its own); only a sample that is not text in any encoding makes the whole file binary.
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
-    if sample and (nuls >= max(3, 0.01 * len(sample)) or controls > 0.1 * len(sample)):
+    if sample and not valid and (nuls >= max(3, 0.01 * len(sample)) or controls > 0.1 * len(sample)):
         return TextKind(None, head, compression)
-    return TextKind("utf-8", head, compression)
+    if valid:
+        return TextKind("utf-8", head, compression)
+    return TextKind(_legacy_encoding(head), head, compression)
+
+
+def _codec_name(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (try utf-8, cp1252, latin-1, utf-16)") from None
+
+
+def _valid_utf8(head: bytes) -> bool:
+    """True when ``head`` is UTF-8 (a character cut at the end of the sample allowed).
+
+    A sample with invalid bytes still counts as UTF-8 when it also holds valid multi-byte characters (a UTF-8
+    file with a corrupt line: that line alone is reported); with none (or 50 times more invalid bytes), it is
+    in a legacy encoding: a Windows-1252 "é" is never valid UTF-8, and such text rarely forms a valid
+    multi-byte sequence by chance.
+    """
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
+            return True
+    text = head.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good > 0 and 50 * good >= bad
+
+
+def _legacy_encoding(head: bytes) -> str:
+    """The encoding of a sample that is not UTF-8 (Excel's Windows-1252 CSV, Latin-1, Shift-JIS …)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head[:_SNIFF_BYTES]).best()
+    name = best.encoding if best is not None else "cp1252"
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        name = "cp1252"
+    return "cp1252" if name.startswith("utf") else name
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
@@ -180,6 +416,9 @@ def iter_lines(stream: io.BufferedReader, kind: TextKind, cap: int) -> Iterator[
     """
     if kind.encoding not in ("utf-8", "utf-8-sig"):
         yield from _iter_transcoded_lines(stream, kind.encoding or "utf-8", cap)
+        return
+    if b"\r" in kind.head and b"\n" not in kind.head:  # old Mac line endings: CR alone ends a line
+        yield from _iter_cr_lines(stream, cap)
         return
     readline = stream.readline
     lineno = 0
@@ -203,6 +442,36 @@ def iter_lines(stream: io.BufferedReader, kind: TextKind, cap: int) -> Iterator[
         if line[-1:] == b"\n":
             line = line[:-2] if line[-2:-1] == b"\r" else line[:-1]
         yield lineno, line
+
+
+def _iter_cr_lines(stream: io.BufferedReader, cap: int) -> Iterator[tuple[int, bytes | None]]:
+    """Lines ended by CR (or LF, or CRLF), read in bounded blocks; ``None`` for a line longer than ``cap``."""
+    lineno = 0
+    pending = b""
+    carry = b""  # a CR that ends a block: the next block may start with its LF
+    too_long = False
+    first = True
+    while True:
+        block = stream.read1(_READ_BUFFER)
+        if first and block.startswith(codecs.BOM_UTF8):
+            block = block[3:]
+        first = False
+        data = pending + carry + block
+        carry = b""
+        if block and data.endswith(b"\r"):
+            data, carry = data[:-1], b"\r"
+        parts = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+        pending = parts.pop()
+        for line in parts:
+            lineno += 1
+            yield lineno, None if too_long else line
+            too_long = False
+        if len(pending) > cap:
+            pending, too_long = b"", True
+        if not block:
+            if pending or too_long:
+                yield lineno + 1, None if too_long else pending
+            return
 
 
 def _iter_transcoded_lines(stream: io.BufferedReader, encoding: str, cap: int) -> Iterator[tuple[int, bytes | None]]:

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 from pillscan.errors import InputError
 from pillscan.readers._base import Item, Opened
-from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column
+from pillscan.readers._fields import (
+    ID_CANDIDATES,
+    TEXT_CANDIDATES,
+    _listing,
+    find_title,
+    join_title,
+    make_record,
+    pick_column,
+)
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
@@ -91,6 +99,8 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     if text_idx is None:
         raise InputError(f"no text column found in {name}; columns: {_listing(header)} (choose one with --text-col)")
     id_idx = pick_column(header, options.id_col, ID_CANDIDATES, "id", source)
+    title = find_title(header, header[text_idx]) if options.text_col is None else None
+    title_idx = header.index(title) if title is not None else None
     ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
     start = reader.line_num + 1
     while True:
@@ -122,7 +132,10 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
             yield ReadError(name, row_start, f"row has {len(row)} fields, the header has {len(header)}")
             continue
         ident = row[id_idx] if id_idx is not None and row[id_idx] != "" else None
-        yield make_record(row[text_idx], ident, source, row_start, options)
+        text = row[text_idx]
+        if title_idx is not None and title_idx < len(row) and row[title_idx].strip():
+            text = join_title(row[title_idx], text)
+        yield make_record(text, ident, source, row_start, options)
 
 
 def _sniff_delimiter(sample: str, default: str) -> str:

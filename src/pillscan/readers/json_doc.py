@@ -96,20 +96,46 @@ def iter_json_array(text: io.TextIOBase, max_item_chars: int, prefix_chars: int 
         while True:
             try:
                 value, end = decoder.raw_decode(buf, pos)
-            except json.JSONDecodeError as exc:
+            except RecursionError:
+                raise _ArrayEnd(f"item {index + 1} nested too deeply") from None
+            except ValueError as exc:
+                if not isinstance(exc, json.JSONDecodeError):  # an integer of more than 4,300 digits
+                    decoder = _decoder_with_long_ints()  # (slower; only for the rest of this file)
+                    continue
                 if len(buf) - pos <= max_item_chars and more():
                     continue
                 if eof and len(buf) - pos <= max_item_chars:
                     raise _ArrayEnd(f"JSON array cut off or broken in item {index + 1}: {exc.msg}") from None
                 raise _ArrayEnd(f"item {index + 1} longer than {max_item_chars:,} chars or broken") from None
-            except RecursionError:
-                raise _ArrayEnd(f"item {index + 1} nested too deeply") from None
             if end == len(buf) and not eof and more():  # a number may continue in the next chunk
                 continue
             break
         index += 1
         pos = end
         yield index, value
+
+
+def _int_or_digits(digits: str) -> int | str:
+    """An integer, or its digits as text when Python refuses to convert that many (over 4,300)."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
+
+
+def _decoder_with_long_ints() -> json.JSONDecoder:
+    """A decoder for the rare document with huge integers (an id of 5,000 digits is kept as its digits)."""
+    return json.JSONDecoder(parse_int=_int_or_digits)
+
+
+def loads(data: str) -> Any:
+    """``json.loads`` that keeps integers over 4,300 digits as their digits instead of failing."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return _decoder_with_long_ints().decode(data)
 
 
 def records_from_items(
@@ -152,7 +178,7 @@ def load_json_document(opened: Opened) -> Any:
     if not data.strip():
         return MISSING
     try:
-        return json.loads(data)
+        return loads(data)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON in {opened.source.name} at line {exc.lineno}: {exc.msg}") from None
     except RecursionError:

@@ -1,4 +1,9 @@
-"""X/Twitter archive: ``data/tweets.js`` = ``window.YTD.tweets.part0 = [ {"tweet": {...}}, ... ]``."""
+"""X/Twitter archive: ``data/tweets.js`` = ``window.YTD.tweets.part0 = [ {"tweet": {...}}, ... ]``.
+
+Direct messages (``direct-messages.js``, ``direct-messages-group.js``) hold conversations, each a list of
+``messageCreate`` entries and events (joins, leaves): every message is a post, every event a counted skip.
+A ``tweets.js`` saved without its ``window.YTD… =`` prefix (a plain JSON array) reads the same.
+"""
 
 from __future__ import annotations
 
@@ -34,21 +39,49 @@ def read_x_archive(opened: Opened) -> Iterator[Item]:
 def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
     source, options = opened.source, opened.options
     picker = FieldPicker(options, source)
-    for index, item in items:
+    position = 0  # one per tweet, or per message of a DM conversation
+    for _, item in items:
+        conversation = item.get("dmConversation") if isinstance(item, Mapping) else None
+        if isinstance(conversation, Mapping) and options.text_col is None:
+            for message in conversation.get("messages") or ():
+                position += 1
+                yield _direct_message(message, conversation.get("conversationId"), position, opened)
+            continue
+        position += 1
         tweet = item.get("tweet") if isinstance(item, Mapping) else None
         if not isinstance(tweet, Mapping) or options.text_col is not None:
             # Notes, other parts, or a user-chosen field: the generic text/id detection.
-            yield from records_from_items(iter([(index, item)]), source, options, picker)
+            yield from records_from_items(iter([(position, item)]), source, options, picker)
             continue
         text = tweet.get("full_text", tweet.get("text"))
         ident = tweet.get("id_str", tweet.get("id"))
         ident = None if ident is None else str(ident)
         if not isinstance(text, str):
-            yield ReadError(source.name, index, "tweet has no text", ident)
+            yield ReadError(source.name, position, "tweet has no text", ident)
             continue
         meta = {"created_at": tweet["created_at"]} if "created_at" in tweet else {}
-        # The archive keeps Twitter's HTML escaping (&amp; &lt; &gt;) in full_text.
-        yield make_record(html.unescape(text) if "&" in text else text, ident, source, index, options, meta)
+        yield make_record(_unescape(text), ident, source, position, options, meta)
+
+
+def _unescape(text: str) -> str:
+    # The archive keeps Twitter's HTML escaping (&amp; &lt; &gt;) in full_text.
+    return html.unescape(text) if "&" in text else text
+
+
+def _direct_message(message: Any, conversation: Any, position: int, opened: Opened) -> Item:
+    """One entry of a DM conversation: a message (``messageCreate``) or an event that is not a post."""
+    source = opened.source
+    kind = next(iter(message), "?") if isinstance(message, Mapping) and message else "?"
+    body = message.get("messageCreate") if isinstance(message, Mapping) else None
+    if not isinstance(body, Mapping):
+        return ReadError(source.name, position, f"direct-message event '{kind}' (not a message)")
+    ident = body.get("id")
+    ident = None if ident is None else str(ident)
+    text = body.get("text")
+    if not isinstance(text, str):
+        return ReadError(source.name, position, "direct message has no text", ident)
+    meta = {k: v for k, v in (("created_at", body.get("createdAt")), ("conversation", conversation)) if v}
+    return make_record(_unescape(text), ident, source, position, opened.options, meta)
 
 
 def sniff_x_archive(head: Head) -> int:

@@ -1,0 +1,101 @@
+"""Hostile single posts: evidence extraction stays linear in the post's length and bounded in its output."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pillscan.normalize import MAX_CHARS
+from pillscan.signals import MAX_SIGNALS_PER_NAME, extract_signals
+
+N = 100_000
+
+
+def _rep(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+# Each built to make one regex or loop of the evidence pass do as much work as it can.
+ADVERSARIAL = {
+    "url_punct": lambda n: "http://x" + _rep(".,", n - 8),
+    "zero_width": lambda n: _rep("a\u200b", n),
+    "homoglyph": lambda n: _rep("\u0430a", n),
+    "fullwidth": lambda n: _rep("\uff58", n),
+    "www_dots": lambda n: "www." + _rep("a.", n - 4),
+    "host_dots": lambda n: _rep("a.", n - 4) + "com/",
+    "digits": lambda n: _rep("1", n),
+    "price_commas": lambda n: "$" + _rep("1,", n - 1),
+    "digit_space": lambda n: _rep("1 ", n),
+    "spaced": lambda n: _rep("a ", n),
+    "handle_dots": lambda n: "@" + _rep("a.", n - 1),
+    "email": lambda n: _rep("a@", n),
+    "dash_spaced": lambda n: _rep("a-", n),
+    "oxy": lambda n: _rep("oxy ", n),
+    "dose": lambda n: _rep("1mg ", n),
+    "pill_emoji": lambda n: _rep("\U0001f48a", n),
+    "combining": lambda n: _rep("a\u0301", n),
+    "phone": lambda n: _rep("+1 (555) 123 4567 ", n),
+    "leet": lambda n: _rep("0xy", n),
+    "thousands": lambda n: _rep("1.000 ", n),
+}
+
+
+def _best_time(text: str, runs: int = 2) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        extract_signals(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_evidence_time_grows_linearly(name: str) -> None:
+    # Quadratic work (widening each of 50,000 matches to its whole word, a lazy regex re-scanning the rest
+    # of the text) makes 4x the length cost 16x; linear work costs about 4x. The ratio is robust to a loaded
+    # machine where an absolute time is not; benchmarks/hostile_posts.py prints the absolute times.
+    build = ADVERSARIAL[name]
+    extract_signals("warm up oxy 30mg")
+    small, large = _best_time(build(N // 4)), _best_time(build(N))
+    assert large < 10.0, f"{name}: {large:.2f} s for one {N:,}-char post"
+    assert large < 8 * small + 0.05, f"{name}: {small:.3f} s at {N // 4:,} chars, {large:.3f} s at {N:,}"
+
+
+def test_zero_width_word_is_one_signal() -> None:
+    # 50,000 zero-width characters inside one word: one obfuscation signal for the word, found fast.
+    text = "buy " + _rep("a\u200b", 20_000) + "b now"
+    signals = [s for s in extract_signals(text) if s.name == "obfuscation:zero_width"]
+    assert len(signals) == 1
+    assert signals[0].start == 4 and signals[0].end == len(text) - 4
+
+
+def test_signals_per_name_are_capped() -> None:
+    signals = extract_signals(_rep("oxy 30 pills ", 60_000))
+    per_name: dict[str, int] = {}
+    for s in signals:
+        per_name[s.name] = per_name.get(s.name, 0) + 1
+    assert per_name["drug:oxycodone"] == MAX_SIGNALS_PER_NAME
+    assert max(per_name.values()) <= MAX_SIGNALS_PER_NAME
+
+
+def test_offer_after_the_first_100k_chars_has_evidence() -> None:
+    # 151k characters of chatter, then the offer: the evidence pass used to stop at MAX_CHARS.
+    chatter = _rep("the weather was fine and we walked home ", 151_000)
+    offer = " selling m30 blues oxy 30mg, text me on telegram, cashapp ok"
+    text = chatter + offer
+    assert len(chatter) > MAX_CHARS
+    signals = extract_signals(text)
+    names = {s.name for s in signals}
+    assert "drug:oxycodone" in names
+    assert all(text[s.start : s.end] == s.text for s in signals)
+    assert min(s.start for s in signals if s.name == "drug:oxycodone") > len(chatter)
+
+
+def test_signal_across_a_segment_cut_is_kept() -> None:
+    # The word "oxycodone" sits right where the first segment ends; the overlap keeps it whole.
+    head = _rep("ab ", MAX_CHARS - 4)
+    text = head + "oxycodone 30mg " + _rep("ab ", 5_000)
+    found = [s for s in extract_signals(text) if s.name == "drug:oxycodone"]
+    assert [(s.start, s.text) for s in found] == [(len(head), "oxycodone")]
