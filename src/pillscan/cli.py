@@ -15,6 +15,7 @@ from pillscan import build_description
 from pillscan.errors import PillscanError
 from pillscan.readers import CHOICES as SCAN_FORMATS
 from pillscan.scoring import SCORE_FORMATS
+from pillscan.textsafe import printable
 
 EXAMPLES = """
 \b
@@ -55,11 +56,17 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     ctx.obj["quiet"] = quiet
-    logging.basicConfig(
-        level=logging.DEBUG if debug else (logging.ERROR if quiet else logging.INFO),
-        format="pillscan: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_SafeFormatter("pillscan: %(message)s"))
+    level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.INFO)
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines with control characters escaped: a file name or post can hold terminal escape sequences."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 # --- commands (each block owned by one module of the library) -------------------------------------
@@ -360,7 +367,7 @@ def score(
     model = load_model(model_path, trust=trust_model)
     width = shutil.get_terminal_size((110, 24)).columns
     writer = open_score_writer(fmt, sys.stdout, explain=explain, color=_use_color(), width=width)
-    texts = iter_texts(inputs, per_line=per_line, warn=lambda message: click.echo(f"pillscan: {message}", err=True))
+    texts = iter_texts(inputs, per_line=per_line, warn=lambda note: click.echo(one_line(f"pillscan: {note}"), err=True))
     flagged = 0
     for scored in score_texts(model, texts, threshold=threshold, explain=explain):
         flagged += scored.result.decision == "offer"
@@ -493,15 +500,15 @@ def _echo_scan_summary(s: object) -> None:
         f"top signals: {top(d['by_signal'])}",
     ]
     for line in lines:
-        click.echo(f"pillscan: {line}", err=True)
+        click.echo(one_line(f"pillscan: {line}"), err=True)
 
 
 # </score-scan>
 
 
 def one_line(message: str) -> str:
-    """A message on one line whatever it quotes (file names and fields can hold newlines)."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
+    """A message on one line whatever it quotes, and inert on a terminal (see :func:`pillscan.textsafe.printable`)."""
+    return printable(message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

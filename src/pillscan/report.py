@@ -335,7 +335,7 @@ def _bar_plot(counts: Mapping[str, Any], *, top: int = 12, stacked: bool = False
         ax.text(0.5, 0.5, "nothing flagged", ha="center", va="center", color="#5b6473")
         ax.set_axis_off()
         return _png(fig)
-    labels = [_short(k, 34) for k, _ in items]
+    labels = [_short(k, 34).replace("$", r"\$") for k, _ in items]  # "$" would start matplotlib mathtext
     if stacked:
         offer = [int(v.get("flagged", 0)) for _, v in items]
         review = [int(v.get("review", 0)) for _, v in items]

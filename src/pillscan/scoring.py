@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import io
 import itertools
 import json
 import re
@@ -23,10 +24,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import IO, Protocol, TextIO, cast
 
 from pillscan.errors import InputError
 from pillscan.records import Result
+from pillscan.textsafe import printable
+from pillscan.writers import csv_cell
 
 __all__ = [
     "SCORE_FORMATS",
@@ -82,6 +85,11 @@ class ScoredText:
 # --- the inputs -------------------------------------------------------------------------------------------
 
 
+#: Most bytes ``score`` reads as one text (or one line): a post of 1M characters fits; /dev/zero or a 512 MB
+#: line is skipped with a message, never read into memory. Big files are what ``scan`` is for.
+SCORE_MAX_BYTES = 8 * 1024 * 1024
+
+
 def iter_texts(
     inputs: Iterable[str],
     *,
@@ -92,52 +100,82 @@ def iter_texts(
     """``(name, text)`` for each file, file in a directory (recursively, sorted, hidden names skipped), glob
     match, or ``-`` (stdin); with ``per_line``, one per non-blank line, named ``file:line``.
 
-    A missing file or a glob that matches nothing raises InputError; a binary file is skipped and ``warn``
-    is told (``"skipped PATH: binary file"``).
+    A missing file or a glob that matches nothing raises InputError; a binary file, a text or line over
+    SCORE_MAX_BYTES is skipped and ``warn`` is told (``"skipped PATH: binary file"``). Reads are bounded.
     """
-    for name, text in _files(inputs, warn or (lambda _message: None), stdin):
-        if not per_line:
-            yield name, text
+    note = warn or (lambda _message: None)
+    for name, fh in _files(inputs, stdin):
+        try:
+            yield from _lines(name, fh, note) if per_line else _whole(name, fh, note)
+        finally:
+            if fh is not getattr(sys.stdin, "buffer", None) and fh is not stdin:
+                fh.close()
+
+
+def _whole(name: str, fh: IO[bytes], warn: Callable[[str], None]) -> Iterator[tuple[str, str]]:
+    data = fh.read(SCORE_MAX_BYTES + 1)
+    if b"\0" in data[:_BINARY_PROBE]:
+        warn(f"skipped {name}: binary file")
+    elif len(data) > SCORE_MAX_BYTES:
+        warn(f"skipped {name}: larger than {SCORE_MAX_BYTES >> 20} MiB (use pillscan scan for big inputs)")
+    else:
+        yield name, data.decode("utf-8", "replace")
+
+
+def _lines(name: str, fh: IO[bytes], warn: Callable[[str], None]) -> Iterator[tuple[str, str]]:
+    lineno = 0  # counts lines as str.splitlines does (a lone CR ends one too)
+    while line := fh.readline(SCORE_MAX_BYTES + 1):
+        if len(line) > SCORE_MAX_BYTES and not line.endswith(b"\n"):
+            while (rest := fh.readline(SCORE_MAX_BYTES)) and not rest.endswith(b"\n"):
+                pass  # the rest of an over-long line, read in bounded pieces
+            lineno += 1
+            warn(f"skipped {name}:{lineno}: line longer than {SCORE_MAX_BYTES >> 20} MiB")
             continue
-        for i, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                yield f"{name}:{i}", line
+        if lineno == 0 and b"\0" in line[:_BINARY_PROBE]:
+            warn(f"skipped {name}: binary file")
+            return
+        for text in line.decode("utf-8", "replace").splitlines():
+            lineno += 1
+            if text.strip():
+                yield f"{name}:{lineno}", text
 
 
-def _files(inputs: Iterable[str], warn: Callable[[str], None], stdin: TextIO | None) -> Iterator[tuple[str, str]]:
+def _stdin_bytes(stdin: TextIO | None) -> IO[bytes]:
+    stream = stdin or sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return cast(IO[bytes], buffer)
+    # (a text-only stream, as in tests: read it bounded)
+    return io.BytesIO(stream.read(SCORE_MAX_BYTES + 1).encode("utf-8", "replace"))
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _files(inputs: Iterable[str], stdin: TextIO | None) -> Iterator[tuple[str, IO[bytes]]]:
     for item in inputs:
         if item == "-":
-            yield "<stdin>", (stdin or sys.stdin).read()
+            yield "<stdin>", _stdin_bytes(stdin)
             continue
         path = Path(item)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 if found.is_file() and not any(part.startswith(".") for part in found.relative_to(path).parts):
-                    yield from _read(found, str(found), warn)
+                    yield str(found), _open(found)
             continue
         if not path.exists() and _GLOB_CHARS & set(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 raise InputError(f"no files match {item}")
-            for match in matches:
-                if Path(match).is_file():
-                    yield from _read(Path(match), match, warn)
+            yield from ((match, _open(Path(match))) for match in matches if Path(match).is_file())
             continue
         if not path.exists():
             raise InputError(f"no such file: {item}")
-        yield from _read(path, item, warn)
-
-
-def _read(path: Path, name: str, warn: Callable[[str], None]) -> Iterator[tuple[str, str]]:
-    """The file's text (undecodable bytes replaced), or nothing for a binary file (reported)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if b"\0" in data[:_BINARY_PROBE]:
-        warn(f"skipped {path}: binary file")
-        return
-    yield name, data.decode("utf-8", "replace")
+        yield item, _open(path)
 
 
 # --- scoring ----------------------------------------------------------------------------------------------
@@ -205,7 +243,8 @@ class _Csv(ScoreWriter):
     def write(self, scored: ScoredText) -> None:
         res = scored.result
         terms = [" ".join(w for w, _ in scored.top_terms)] if self.explain else []
-        self.out.writerow([scored.name, res.score, res.decision, ";".join(res.drugs), "; ".join(res.reasons), *terms])
+        reasons = csv_cell("; ".join(res.reasons))
+        self.out.writerow([csv_cell(scored.name), res.score, res.decision, ";".join(res.drugs), reasons, *terms])
 
 
 class _Table(ScoreWriter):
@@ -224,7 +263,8 @@ class _Table(ScoreWriter):
             decision = _bold(decision, 31 if res.decision == "offer" else 33)
         drugs = _snippet(",".join(res.drugs) or "-", 18)
         reasons = _snippet("; ".join(res.reasons[:2]) or "-", 30)
-        where = name if len(name) <= 28 else "…" + name[-27:]
+        where = printable(name)  # (file names and posts can hold terminal escape sequences: shown escaped)
+        where = where if len(where) <= 28 else "…" + where[-27:]
         text = _snippet(scored.text, max(30, self.width - 72 - len(where) - 4))
         line = f"{res.score:>6.3f}  {decision}  {drugs:<18}  {reasons:<30}  {text}  [{where}]"
         self._line(line if self.color else _ANSI.sub("", line))
@@ -237,7 +277,7 @@ def _bold(text: str, color_code: int) -> str:
 
 
 def _snippet(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    flat = printable(" ".join(text.split()))
     return flat if len(flat) <= width else flat[: max(1, width - 1)] + "…"
 
 

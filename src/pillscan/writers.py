@@ -22,6 +22,7 @@ __all__ = [
     "OUT_FORMATS",
     "ChunkWriter",
     "OutputError",
+    "csv_cell",
     "encode_chunk",
     "open_writer",
     "out_format_for",
@@ -90,6 +91,18 @@ def _clean_line(rec: RecordTuple, score: float, include_text: bool) -> str:
     return f"{head}{tail}}}"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|...): OWASP's
+# advice for CSV injection is to prefix such a cell with a single quote, which shows it as the text it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell from posts or file names, made inert for spreadsheets (see _FORMULA_START)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_header(include_text: bool) -> bytes:
     cols = COLUMNS if include_text else COLUMNS[:-1]
     return (",".join(cols) + "\n").encode()
@@ -125,17 +138,17 @@ def encode_chunk(
         writer = csv.writer(buf, lineterminator="\n")
         for rec, res in pairs:
             row: list[Any] = [
-                rec[0],
-                rec[2],
+                csv_cell(rec[0]),
+                csv_cell(rec[2]),
                 rec[3],
                 res.score,
                 res.decision,
                 ";".join(res.drugs),
                 ";".join(dict.fromkeys(s.name for s in res.signals)),
-                "; ".join(res.reasons),
+                csv_cell("; ".join(res.reasons)),
             ]
             if include_text:
-                row.append(rec[1])
+                row.append(csv_cell(rec[1]))
             writer.writerow(row)
         return buf.getvalue().encode("utf-8", "replace"), len(pairs)
     if fmt == "parquet":

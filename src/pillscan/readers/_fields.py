@@ -23,6 +23,7 @@ __all__ = [
     "make_record",
     "pick_column",
     "value_to_text",
+    "without_surrogates",
 ]
 
 # Order matters: the first one present wins. "title" alone is a last resort (a headline is still text).
@@ -254,6 +255,14 @@ def value_to_text(value: Any) -> str | None:
 
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
+# A lone surrogate (a JSON "\ud83d" escape: an emoji cut in half) is no character: UTF-8 output, Parquet, the
+# report and checkpoints cannot hold it, so it becomes U+FFFD when the record is made (same length: spans hold).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: str) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD (same length)."""
+    return _LONE_SURROGATE.sub("\ufffd", value) if not value.isascii() else value
 
 
 def make_record(
@@ -274,6 +283,10 @@ def make_record(
             f"text too long: {len(text):,} chars > max_text_chars {options.max_text_chars:,}",
             ident,
         )
+    if not text.isascii() and _LONE_SURROGATE.search(text):
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+    if ident is not None and not ident.isascii():
+        ident = without_surrogates(ident)
     return Record(
         ident if ident is not None else source.generated_id(position), text, source.name, position, meta or {}
     )

@@ -25,6 +25,7 @@ __all__ = [
     "ReadOptions",
     "Source",
     "TextKind",
+    "display_name",
     "iter_lines",
     "open_binary",
     "sniff",
@@ -71,6 +72,12 @@ class Source:
     name: str
     path: Path | None
 
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 (Latin-1 bytes on Linux) arrives with surrogate escapes, which no
+        # output can hold: the name shown and written escapes those bytes (\xe9); ``path`` still opens it.
+        if not self.name.isascii():
+            object.__setattr__(self, "name", display_name(self.name))
+
     def generated_id(self, position: int) -> str:
         """A stable id for a record that has none: the source and its position."""
         return f"{self.name}:{position}"
@@ -88,6 +95,21 @@ class TextKind:
     def binary(self) -> bool:
         """True when the content is not text in any encoding we read."""
         return self.encoding is None
+
+
+def display_name(name: str) -> str:
+    """``name`` as text every output can hold: undecodable bytes and lone surrogates shown as escapes."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape" if _only_escapes(name) else "surrogatepass").decode(
+            "utf-8", "backslashreplace"
+        )
+
+
+def _only_escapes(name: str) -> bool:
+    return all(not "\ud800" <= ch <= "\udfff" or "\udc80" <= ch <= "\udcff" for ch in name)
 
 
 def _open_raw(source: Source) -> BinaryIO:
