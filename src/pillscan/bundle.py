@@ -12,6 +12,7 @@ This module knows files, cards and versions, not scoring: :func:`pillscan.model.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
@@ -176,8 +177,13 @@ def read_bundle(path: str | Path | None = None, *, trust: bool = False) -> Bundl
         hint = " (the bundled default model is missing: reinstall pillscan)" if path.stem == DEFAULT_MODEL_NAME else ""
         where = f" ({active.reason})" if active.path is not None and "--model" not in active.reason else ""
         raise ModelError(f"model file not found: {path}{where}{hint}")
-    card = _verified_card(path, trust=trust)
-    payload = _unpickle(path)
+    # The bytes hashed are the bytes unpickled: reading the file twice would let a swap in between run code.
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    card = _verified_card(path, data, trust=trust)
+    payload = _unpickle(path, data)
     if not isinstance(payload, dict) or payload.get("bundle_format") not in READABLE_FORMATS:
         raise ModelError(f"{path.name} is not a pillscan model bundle (format {BUNDLE_FORMAT}); {RETRAIN_HINT}")
     calibration = tuple(payload["calibration"])
@@ -196,8 +202,8 @@ def read_bundle(path: str | Path | None = None, *, trust: bool = False) -> Bundl
     )
 
 
-def _verified_card(path: Path, *, trust: bool) -> dict[str, Any]:
-    """The card of ``path`` once the file matches it (``{}`` for a trusted file without one); raises otherwise."""
+def _verified_card(path: Path, data: bytes, *, trust: bool) -> dict[str, Any]:
+    """The card of ``path`` once ``data`` (its bytes) match it (``{}`` for a trusted file without one)."""
     card_path = card_path_for(path)
     if not card_path.exists():
         if not trust:
@@ -212,10 +218,11 @@ def _verified_card(path: Path, *, trust: bool) -> dict[str, Any]:
         card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
     except (ValueError, OSError) as exc:
         raise UnsafeModelError(f"model card {card_path} is unreadable ({exc}); refusing to load {path.name}") from exc
+    _check_card_shape(card, card_path, path)
     expected = card.get("sha256")
     if not expected:
         raise UnsafeModelError(f"model card {card_path} has no sha256; refusing to unpickle {path.name}")
-    actual = file_sha256(path)
+    actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise UnsafeModelError(
             f"{path.name} does not match its card (sha256 {actual[:12]}… != {str(expected)[:12]}…): the file "
@@ -230,10 +237,27 @@ def _verified_card(path: Path, *, trust: bool) -> dict[str, Any]:
     return card
 
 
-def _unpickle(path: Path) -> Any:
+def _check_card_shape(card: Any, card_path: Path, path: Path) -> None:
+    """Refuse, with one line, a card that is JSON but not a card (a list, ``"versions": "x"``)."""
+    if not isinstance(card, dict):
+        raise UnsafeModelError(
+            f"model card {card_path} is not a JSON object (got {type(card).__name__}); refusing to load {path.name}"
+        )
+    for key, kind in (("sha256", str), ("versions", dict), ("thresholds", dict)):
+        if key in card and not isinstance(card[key], kind):
+            raise UnsafeModelError(
+                f"model card {card_path}: {key!r} should be a {'JSON object' if kind is dict else 'string'}, "
+                f"got {type(card[key]).__name__}; refusing to load {path.name}"
+            )
+    thresholds = card.get("thresholds") or {}
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in thresholds.values()):
+        raise UnsafeModelError(f"model card {card_path}: thresholds must be numbers; refusing to load {path.name}")
+
+
+def _unpickle(path: Path, data: bytes) -> Any:
     """The payload of a verified (or trusted) joblib file, its runtime part unpickled, the pipeline left as bytes."""
     try:
-        payload = joblib.load(path)
+        payload = joblib.load(io.BytesIO(data))
         if isinstance(payload, dict) and isinstance(payload.get("runtime"), bytes):
             # The pipeline stays pickle bytes (already verified) until something asks for it.
             payload.update(pickle.loads(payload.pop("runtime")))

@@ -136,6 +136,9 @@ def encode_chunk(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
+        # With "\n" line ends, the csv module leaves a lone CR unquoted, and every reader splits the row there:
+        # a row holding a CR is written with every field quoted (rare; the other rows stay as they were).
+        quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         for rec, res in pairs:
             row: list[Any] = [
                 csv_cell(rec[0]),
@@ -149,7 +152,7 @@ def encode_chunk(
             ]
             if include_text:
                 row.append(csv_cell(rec[1]))
-            writer.writerow(row)
+            (quoted if any(isinstance(c, str) and "\r" in c for c in row) else writer).writerow(row)
         return buf.getvalue().encode("utf-8", "replace"), len(pairs)
     if fmt == "parquet":
         import pyarrow as pa
