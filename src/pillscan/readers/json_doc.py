@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, BinaryIO, cast
 
 from pillscan.errors import InputError
 from pillscan.readers._base import HINT, Head, Item, Opened
@@ -18,7 +18,17 @@ from pillscan.readers._fields import MISSING, FieldPicker, has_undecodable, make
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
-__all__ = ["iter_json_array", "load_json_document", "read_json", "records_from_items", "sniff_json", "text_stream"]
+__all__ = [
+    "DocumentBroken",
+    "iter_json_array",
+    "load_json_document",
+    "open_document",
+    "read_json",
+    "records_from_items",
+    "sniff_json",
+    "stream_items",
+    "text_stream",
+]
 
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
@@ -185,6 +195,135 @@ def load_json_document(opened: Opened) -> Any:
         raise InputError(f"invalid JSON in {opened.source.name}: nested too deeply") from None
 
 
+#: A JSON object up to this many characters is parsed whole (fast); a larger one is streamed with ijson,
+#: item by item, so a 400 MB document costs the memory of one post, not 3 GB of Python objects.
+SMALL_DOCUMENT_CHARS = 32 * 1024 * 1024
+_STARTS = frozenset({"start_map", "start_array"})
+_ENDS = frozenset({"end_map", "end_array"})
+
+
+class DocumentBroken(Exception):
+    """A streamed JSON document is cut off or invalid after the items already read."""
+
+
+def open_document(opened: Opened) -> tuple[Any, BinaryIO | None]:
+    """``(document, None)`` for a small JSON document, ``(MISSING, stream)`` for a large one to stream.
+
+    Raises InputError when a small document is broken. The stream gives the document's bytes as UTF-8.
+    """
+    stream = text_stream(opened)
+    data = stream.read(SMALL_DOCUMENT_CHARS)
+    if len(data) < SMALL_DOCUMENT_CHARS:
+        return _parse_whole(data, opened.source.name), None
+    return MISSING, cast(BinaryIO, io.BufferedReader(_Utf8Raw(data, stream), buffer_size=1 << 20))
+
+
+def _parse_whole(data: str, name: str) -> Any:
+    if not data.strip():
+        return MISSING
+    try:
+        return loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON in {name} at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"invalid JSON in {name}: nested too deeply") from None
+
+
+class _Utf8Raw(io.RawIOBase):
+    """The text already read plus the rest of a text stream, as UTF-8 bytes (undecodable bytes as they were)."""
+
+    def __init__(self, first: str, rest: io.TextIOBase) -> None:
+        self._pending = first.encode("utf-8", "surrogateescape")
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            text = self._rest.read(1 << 20)
+            if not text:
+                return 0
+            self._pending = text.encode("utf-8", "surrogateescape")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def stream_items(
+    stream: BinaryIO, wanted: Callable[[str], bool], notes: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, Any]]:
+    """``(prefix, item)`` for each item of every array ``wanted(prefix)`` accepts (prefix = ijson's path of the
+    array, e.g. ``"messages"`` or ``"chats.list.item.messages"``), and ``(prefix, value)`` for the scalars at the
+    paths in ``notes`` (a chat's id and name). One item is built at a time. Raises DocumentBroken."""
+    import ijson
+
+    events = ijson.parse(stream, use_float=True)
+    active: set[str] = set()  # item prefixes of the arrays being streamed
+    try:
+        for prefix, event, value in events:
+            if event == "start_array" and wanted(prefix):
+                active.add(prefix + ".item" if prefix else "item")
+            elif prefix in active and event in _STARTS:
+                yield prefix[: -len(".item")], _build(events, event, value)
+            elif prefix in active and event not in _ENDS:
+                yield prefix[: -len(".item")], value
+            elif prefix in notes:
+                yield prefix, value
+    except ijson.JSONError as exc:
+        raise DocumentBroken(f"invalid or cut-off JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise DocumentBroken(f"unreadable JSON value: {exc}") from None
+
+
+def _build(events: Iterator[tuple[str, str, Any]], event: str, value: Any) -> Any:
+    """The value that starts with ``event``: the following events up to its end, built into Python objects."""
+    import ijson
+
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in _STARTS:
+            depth += 1
+        elif event in _ENDS:
+            depth -= 1
+            if not depth:
+                return builder.value
+    raise DocumentBroken("JSON document cut off inside an item")
+
+
+def _post_list_path(prefix: str) -> bool:
+    """A top-level (or one level down) array under a well-known name: where a large document keeps its posts."""
+    parts = prefix.split(".")
+    return len(parts) <= 2 and parts[-1] in _LIST_KEYS and "item" not in parts
+
+
+def _stream_posts(opened: Opened, stream: BinaryIO) -> Iterator[Item]:
+    """The posts of a large JSON object: every item of its arrays under well-known names, streamed."""
+    source = opened.source
+    index = 0
+
+    def items() -> Iterator[tuple[int, Any]]:
+        nonlocal index
+        for _, item in stream_items(stream, _post_list_path):
+            index += 1
+            yield index, item
+
+    try:
+        yield from records_from_items(items(), source, opened.options)
+    except DocumentBroken as exc:
+        yield ReadError(source.name, index + 1, f"{exc} (after item {index})")
+        return
+    if not index:
+        raise InputError(
+            f"no list of posts found in the large JSON document {source.name} (looked for: {', '.join(_LIST_KEYS)}); "
+            "convert it to JSONL or a JSON array"
+        )
+
+
 def find_post_list(doc: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
     """The list of posts inside an object: a well-known key, else the longest list of objects."""
     lists = {k: v for k, v in doc.items() if isinstance(v, list) and v and isinstance(v[0], (Mapping, str))}
@@ -210,7 +349,10 @@ def read_json(opened: Opened) -> Iterator[Item]:
         items = iter_json_array(text_stream(opened), options.line_cap)
         yield from _guarded(records_from_items(items, source, options), source)
         return
-    doc = load_json_document(opened)
+    doc, large = open_document(opened)
+    if large is not None:
+        yield from _stream_posts(opened, large)
+        return
     if doc is MISSING:
         return
     found = find_post_list(doc)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 from pillscan.errors import InputError
 from pillscan.readers._base import HINT, SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, make_record, value_to_text
-from pillscan.readers.json_doc import load_json_document
+from pillscan.readers.json_doc import DocumentBroken, open_document, stream_items
 from pillscan.records import ReadError
 
 __all__ = ["read_telegram", "sniff_telegram"]
@@ -32,35 +32,63 @@ def _chats(doc: Any) -> list[Mapping[str, Any]]:
 
 
 def read_telegram(opened: Opened) -> Iterator[Item]:
-    """Messages in file order; position = message number in the file; id = ``chat_id:message_id``."""
-    source, options = opened.source, opened.options
-    doc = load_json_document(opened)
+    """Messages in file order; position = message number in the file; id = ``chat_id:message_id``.
+
+    A large export (over SMALL_DOCUMENT_CHARS) is streamed message by message.
+    """
+    doc, large = open_document(opened)
+    if large is not None:
+        yield from _streamed(opened, large)
+        return
     if doc is MISSING:
         return
     position = 0
     for chat in _chats(doc):
         chat_id = chat.get("id", chat.get("name", "chat"))
-        chat_name = chat.get("name")
         for msg in chat.get("messages", []):
             position += 1
-            if not isinstance(msg, Mapping):
-                yield ReadError(source.name, position, "message is not an object")
+            yield _message(msg, chat_id, chat.get("name"), position, opened)
+
+
+_CHAT_NOTES = frozenset({"id", "name", "chats.list.item.id", "chats.list.item.name"})
+
+
+def _streamed(opened: Opened, stream: BinaryIO) -> Iterator[Item]:
+    # Telegram writes a chat's name, type and id before its messages, so they are known when messages come.
+    context: dict[str, Any] = {}
+    position = 0
+    items = stream_items(stream, lambda p: p in ("messages", "chats.list.item.messages"), _CHAT_NOTES)
+    try:
+        for prefix, value in items:
+            if prefix in _CHAT_NOTES:
+                context[prefix.rsplit(".", 1)[-1]] = value
                 continue
-            ident = f"{chat_id}:{msg['id']}" if "id" in msg else None
-            if msg.get("type", "message") != "message":
-                yield ReadError(source.name, position, f"service message ({msg.get('action', msg.get('type'))})", ident)
-                continue
-            text = value_to_text(msg.get("text", ""))
-            if text is None:
-                yield ReadError(source.name, position, "text is not a string", ident)
-                continue
-            if not text.strip():
-                media = next((k for k in _MEDIA_KEYS if k in msg), None)
-                reason = f"no text ({media} without caption)" if media else "empty text"
-                yield ReadError(source.name, position, reason, ident)
-                continue
-            meta = {k: v for k, v in (("date", msg.get("date")), ("from", msg.get("from")), ("chat", chat_name)) if v}
-            yield make_record(text, ident, source, position, options, meta)
+            position += 1
+            chat_id = context.get("id", context.get("name", "chat"))
+            yield _message(value, chat_id, context.get("name"), position, opened)
+    except DocumentBroken as exc:
+        yield ReadError(opened.source.name, position + 1, f"{exc} (after message {position})")
+        return
+    if not position:
+        raise InputError("not a Telegram export: expected an object with 'messages' or 'chats.list'")
+
+
+def _message(msg: Any, chat_id: Any, chat_name: Any, position: int, opened: Opened) -> Item:
+    """One message as a Record, or the ReadError saying why it is not a post."""
+    source = opened.source
+    if not isinstance(msg, Mapping):
+        return ReadError(source.name, position, "message is not an object")
+    ident = f"{chat_id}:{msg['id']}" if "id" in msg else None
+    if msg.get("type", "message") != "message":
+        return ReadError(source.name, position, f"service message ({msg.get('action', msg.get('type'))})", ident)
+    text = value_to_text(msg.get("text", ""))
+    if text is None:
+        return ReadError(source.name, position, "text is not a string", ident)
+    if not text.strip():
+        media = next((k for k in _MEDIA_KEYS if k in msg), None)
+        return ReadError(source.name, position, f"no text ({media} without caption)" if media else "empty text", ident)
+    meta = {k: v for k, v in (("date", msg.get("date")), ("from", msg.get("from")), ("chat", chat_name)) if v}
+    return make_record(text, ident, source, position, opened.options, meta)
 
 
 _CHAT_TYPE = re.compile(
