@@ -148,3 +148,28 @@ def test_latin1_file_name_in_a_directory(tmp_path: Path, capsys: Any) -> None:
     (row,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert row["source"].endswith("caf\\xe9 $x$ \\frac.txt") and row["decision"] != "clean"
     assert "caf\\xe9" in report.read_text(encoding="utf-8")
+
+
+# --- a file whose records are mostly skipped fails the scan loudly ---------------------------------------
+
+
+def test_mostly_skipped_file_fails_the_scan(tmp_path: Path, capsys: Any) -> None:
+    posts = tmp_path / "in.jsonl"
+    posts.write_text('{"text": "' + OFFER + '"}\n{"text": broken\n{"text": 3\n{nope\n')
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--workers", "1")
+    assert code == 1 and "3 of the 4 records" in err and "--max-skip-rate 0.5" in err
+    assert len(out.read_text().splitlines()) == 1  # the output is still complete
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--workers", "1", "--max-skip-rate", "1")
+    assert code == 0, err
+
+
+def test_encoding_option_reaches_the_readers(tmp_path: Path, capsys: Any) -> None:
+    posts = tmp_path / "in.txt"
+    posts.write_bytes("vendo oxicodona, env\u00edos r\u00e1pidos\n".encode("cp1252"))
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--encoding", "cp1252", "--workers", "1")
+    assert code == 0, err
+    assert json.loads(out.read_text())["text"] == "vendo oxicodona, env\u00edos r\u00e1pidos"
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--encoding", "nope-9")
+    assert code == 1 and "unknown encoding" in err

@@ -406,6 +406,19 @@ def score(
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same inputs and options.")
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any post is flagged as an offer.")
+@click.option("--encoding", help="Text encoding of the inputs (default: detected; e.g. cp1252, latin-1, utf-16).")
+@click.option(
+    "--decoder-memory",
+    type=click.IntRange(1),
+    help="MiB a decompressor may use (default 128; zstd --long=31 dumps need 2048).",
+)
+@click.option(
+    "--max-skip-rate",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Fail (exit 1) when a file has a larger share of skipped records (1: never).",
+)
 @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress, summary or logs on stderr.")
 @click.pass_context
 def scan_command(
@@ -430,6 +443,9 @@ def scan_command(
     report_path: str | None,
     resume: bool,
     fail_on_flag: bool,
+    encoding: str | None,
+    decoder_memory: int | None,
+    max_skip_rate: float,
     quiet_here: bool,
 ) -> int:
     """Scan exported posts (files, directories, platform exports) and write a score for each."""
@@ -465,6 +481,8 @@ def scan_command(
         progress=bar,
         report_path=report_path,
         trust_model=trust_model,
+        encoding=encoding,
+        decoder_memory=(decoder_memory or 0) << 20,
     )
     try:
         summary = scan(list(inputs), engine=engine, scheduler=scheduler, **options)  # type: ignore[arg-type]
@@ -478,9 +496,24 @@ def scan_command(
             bar.close()
     if not quiet:
         _echo_scan_summary(summary)
+    _check_skip_rate(summary.by_source, max_skip_rate)
     if fail_on_flag and summary.flagged:
         ctx.exit(3)
     return 0
+
+
+def _check_skip_rate(by_source: dict[str, dict[str, int]], max_rate: float) -> None:
+    from pillscan.errors import InputError
+    from pillscan.skips import too_many_skips
+
+    offenders = too_many_skips(by_source, max_rate)
+    if offenders:
+        source, read, skipped = offenders[0]
+        more = f" (and {len(offenders) - 1} more files)" if len(offenders) > 1 else ""
+        raise InputError(
+            f"{skipped:,} of the {read:,} records of {source} were skipped{more}, over --max-skip-rate {max_rate}: "
+            "wrong --format, --encoding or --text-col? (the output and errors file are complete)"
+        )
 
 
 def _echo_scan_summary(s: object) -> None:

@@ -65,6 +65,8 @@ def scan(
     checkpoint_every: int = CHECKPOINT_EVERY_CHUNKS,
     engine: str = "local",
     scheduler: Any = None,
+    encoding: str | None = None,
+    decoder_memory: int = 0,
 ) -> ScanSummary:
     """Score every post in ``paths`` and write one row per post to ``output`` (``"-"``: JSONL on stdout).
 
@@ -75,6 +77,8 @@ def scan(
     chunks in parallel (default: one per CPU; 1 scores in this process); output keeps the input order.
     Raises :class:`ScanInterrupted` after SIGINT/SIGTERM (a checkpoint is saved: call again with
     ``resume=True``) and other :class:`PillscanError` subclasses for unusable input or output.
+    ``encoding`` replaces the detected text encoding of every input; ``decoder_memory`` (bytes) lifts the cap
+    on a decompressor's window (see :func:`pillscan.readers.read_records`).
     """
     params = dict(locals())  # (the parameters, as passed: one list of them, the signature's)
     return run_scan(ScanOptions.of(params.pop("paths"), **params))

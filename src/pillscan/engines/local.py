@@ -244,6 +244,7 @@ class LocalScan:
                 "id_col": o.id_col,
                 "chunk_size": o.chunk_size,
                 "max_text_chars": o.max_text_chars,
+                **({"encoding": o.encoding} if o.encoding else {}),
                 "model": model_id(self.model),
                 "errors": str(files.errors.resolve()) if files.errors else None,
                 **self.chunk_options,
@@ -346,6 +347,8 @@ class LocalScan:
             chunk_size=o.chunk_size,
             max_text_chars=o.max_text_chars,
             exclude=self.own_files,
+            encoding=o.encoding,
+            decoder_memory=o.decoder_memory,
         )
         if self.resumed_at:
             chunks = skip_items(chunks, self.resumed_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pillscan.readers._source import (
     ReadOptions,
     Source,
     _CorruptStream,
+    codec_name,
     open_binary,
     sniff,
 )
@@ -335,23 +337,41 @@ def _walk(
             yield ReadError(str(path), 0, "broken symlink")
         elif path.suffix.lower() in _NOT_POSTS:
             skipped += 1
+        elif (special := _special_kind(entry)) is not None:
+            # Opening a FIFO blocks until a writer comes (forever); a device never ends: never read in a walk.
+            yield ReadError(str(path), 0, f"not a regular file ({special}): not read")
         else:
-            yield Source(str(path), path)
+            yield Source(str(path), path, walked=True)
     if skipped:
         log.info("%s: passed over %d media/web files (not posts)", directory, skipped)
+
+
+def _special_kind(entry: os.DirEntry[str]) -> str | None:
+    """``"FIFO"``, ``"socket"``, ``"device"`` for such a directory entry (symlinks followed), else None."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError:
+        return None  # (reported when it is opened)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
 
 
 def read_source(source: Source, options: ReadOptions, format: str = "auto") -> Iterator[Item]:
     """Read one file (or stdin): records and read errors, in order. Raises InputError for unusable inputs."""
     try:
-        stream, codec = open_binary(source)
+        stream, codec = open_binary(source, options.decoder_memory)
     except InputError:
         if source.path is not None and source.path.is_dir():
             raise InputError(f"{source.name} is a directory") from None
         raise
     with stream:
         try:
-            kind = sniff(stream, codec)
+            kind = sniff(stream, codec, options.encoding)
         except _CorruptStream as exc:
             yield ReadError(source.name, 0, str(exc))
             return
@@ -391,12 +411,16 @@ def read_records(
     chunk_size: int = 2000,
     max_text_chars: int = 1_000_000,
     exclude: Collection[str | Path] = (),
+    encoding: str | None = None,
+    decoder_memory: int = 0,
 ) -> Iterator[list[Record | ReadError]]:
     """Stream records in bounded chunks, in input order; bad records come as ReadError in their place.
 
     ``path == "-"`` reads stdin (format sniffed from content). Raises InputError for a missing path, an unknown
     format, or a file with no usable text field (the message lists the fields/columns found). Files found in a
-    directory walk whose real path is in ``exclude`` are not read (see :func:`iter_sources`).
+    directory walk whose real path is in ``exclude`` are not read (see :func:`iter_sources`); such a file that
+    cannot be used at all (no text field, a cut document) is one ReadError (position 0) and reading goes on.
+    ``encoding`` replaces the detected text encoding; ``decoder_memory`` (bytes) lifts the decompressors' cap.
     """
     if format != "auto":
         get_format(format)  # an unknown name fails here, before anything is read
@@ -404,7 +428,16 @@ def read_records(
         raise InputError("chunk_size must be at least 1")
     if not paths:
         raise InputError("no input given")
-    options = ReadOptions(text_col=text_col, id_col=id_col, max_text_chars=max_text_chars, chunk_size=chunk_size)
+    if encoding is not None:
+        codec_name(encoding)  # an unknown encoding fails here, before anything is read
+    options = ReadOptions(
+        text_col=text_col,
+        id_col=id_col,
+        max_text_chars=max_text_chars,
+        chunk_size=chunk_size,
+        encoding=encoding,
+        decoder_memory=decoder_memory,
+    )
     return _chunks(iter_sources(paths, exclude=exclude), options, format, chunk_size)
 
 
@@ -417,11 +450,16 @@ def _chunks(
         if isinstance(source, ReadError):
             append(source)
             continue
-        for item in read_source(source, options, fmt):
-            append(item)
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-                append = chunk.append
+        try:
+            for item in read_source(source, options, fmt):
+                append(item)
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+                    append = chunk.append
+        except InputError as exc:
+            if not source.walked:
+                raise
+            append(ReadError(source.name, 0, f"not read: {exc}"))
     if chunk:
         yield chunk

@@ -13,7 +13,7 @@ import io
 import lzma
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -25,6 +25,7 @@ __all__ = [
     "ReadOptions",
     "Source",
     "TextKind",
+    "codec_name",
     "display_name",
     "iter_lines",
     "open_binary",
@@ -71,6 +72,9 @@ class Source:
 
     name: str
     path: Path | None
+    #: Found in a directory walk (not named by the user): a file that cannot be used at all is then a counted
+    #: skip with its reason, and the scan goes on; a file given by name stays a clear error.
+    walked: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         # A file name that is not UTF-8 (Latin-1 bytes on Linux) arrives with surrogate escapes, which no
@@ -353,7 +357,7 @@ def sniff(stream: io.BufferedReader, compression: str | None = None, encoding: s
     except Exception as exc:  # zstandard raises its own ZstdError
         raise _CorruptStream(f"cannot decompress: {exc}") from None
     if encoding is not None:
-        return TextKind(_codec_name(encoding), head, compression)
+        return TextKind(codec_name(encoding), head, compression)
     for bom, enc in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -383,7 +387,7 @@ def sniff(stream: io.BufferedReader, compression: str | None = None, encoding: s
     return TextKind(_legacy_encoding(head), head, compression)
 
 
-def _codec_name(encoding: str) -> str:
+def codec_name(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:

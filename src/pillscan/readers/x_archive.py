@@ -84,6 +84,10 @@ def _direct_message(message: Any, conversation: Any, position: int, opened: Open
     return make_record(_unescape(text), ident, source, position, opened.options, meta)
 
 
+# A part saved without its prefix: a JSON array whose first item wraps a tweet, a DM conversation or a note.
+_BARE_PART = re.compile(rb'\[\s*\{\s*"(tweet|dmConversation|noteTweet)"\s*:\s*\{')
+
+
 def sniff_x_archive(head: Head) -> int:
-    """An archive part starts ``window.YTD.<part>.part<N> = [``."""
-    return SIGNATURE if YTD_PREFIX.match(head.text) else 0
+    """An archive part starts ``window.YTD.<part>.part<N> = [`` (or, prefix removed, ``[{"tweet": {``)."""
+    return SIGNATURE if YTD_PREFIX.match(head.text) or _BARE_PART.match(head.text) else 0
