@@ -173,3 +173,14 @@ def test_encoding_option_reaches_the_readers(tmp_path: Path, capsys: Any) -> Non
     assert json.loads(out.read_text())["text"] == "vendo oxicodona, env\u00edos r\u00e1pidos"
     code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--encoding", "nope-9")
     assert code == 1 and "unknown encoding" in err
+
+
+@pytest.mark.parametrize("name", ["x.json", "x.xlsx", "x.txt"])
+def test_unknown_output_extension_is_refused(tmp_path: Path, capsys: Any, name: str) -> None:
+    posts = tmp_path / "in.txt"
+    posts.write_text(OFFER + "\n")
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / name))
+    assert code == 1 and "cannot tell the output format" in err and not (tmp_path / name).exists()
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / name), "--out-format", "jsonl")
+    assert code == 0, err
+    assert json.loads((tmp_path / name).read_text())["decision"] != "clean"

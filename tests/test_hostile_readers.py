@@ -359,3 +359,107 @@ def test_unusable_files_in_a_directory_are_counted_skips(tmp_path: Path) -> None
     assert all(e.position == 0 and "no text" in e.reason for e in errors)
     with pytest.raises(InputError, match="no text column"):  # named on its own, it stays a clear error
         read_all(root / "accounts.csv")
+
+
+# --- delimited files recognised by content -----------------------------------------------------------------
+
+
+CSV_BODY = 'id,Post Text\n1,"two lines,\nin one post"\n2,selling bars\n'
+
+
+def test_csv_without_extension_is_recognised_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "export"
+    path.write_text(CSV_BODY)
+    records, errors = split(read_all(path))
+    assert [(r.id, r.text) for r in records] == [("1", "two lines,\nin one post"), ("2", "selling bars")]
+    assert errors == []
+
+
+def test_csv_on_stdin_is_recognised_by_content() -> None:
+    code = (
+        "from pillscan.readers import read_records\n"
+        "print([(i.id, i.text) for c in read_records(['-']) for i in c])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=CSV_BODY, capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert out.strip() == repr([("1", "two lines,\nin one post"), ("2", "selling bars")])
+
+
+def test_excel_unicode_text_is_utf16_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "Export.txt"  # what Excel's "Save as Unicode Text" writes
+    body = "ID\tMessage Body\tAuthor\r\n7\tvendo xanax 2mg \U0001f48a\tana\r\n8\tnada que ver\tluis\r\n"
+    path.write_bytes(b"\xff\xfe" + body.encode("utf-16-le"))
+    records, errors = split(read_all(path))
+    assert [(r.id, r.text) for r in records] == [("7", "vendo xanax 2mg \U0001f48a"), ("8", "nada que ver")]
+    assert errors == []
+
+
+def test_plain_text_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("a post, with a comma\nanother, also with one\n")
+    assert [r.text for r in split(read_all(path))[0]] == ["a post, with a comma", "another, also with one"]
+
+
+# --- Excel workbooks and zip archives --------------------------------------------------------------------
+
+
+def test_xlsx_rows_of_every_sheet_with_a_text_column(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Posts"
+    sheet.append(["Post ID", "Title", "Post Text"])
+    sheet.append([101, "Blues", "m30s, dm me"])
+    sheet.append([None, None, None])
+    sheet.append([102, None, "plain text row"])
+    stats = book.create_sheet("Stats")
+    stats.append(["day", "count"])
+    stats.append(["mon", 3])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    records, errors = split(read_all(path))
+    assert [(r.id, r.text, r.position) for r in records] == [
+        ("101", "Blues\n\nm30s, dm me", 2),
+        ("102", "plain text row", 4),
+    ]
+    assert len(errors) == 1 and "Stats" in errors[0].reason
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_x_archive_zip_as_downloaded(tmp_path: Path) -> None:
+    tweets = 'window.YTD.tweets.part0 = [{"tweet": {"id_str": "9", "full_text": "blues for sale"}}]'
+    path = _zip(
+        tmp_path / "twitter-2024.zip",
+        {
+            "data/tweets.js": tweets.encode(),
+            "data/direct-messages.js": _dm_archive().encode(),
+            "data/account.js": b'window.YTD.account.part0 = [{"account": {"username": "x"}}]',
+            "assets/images/a.png": b"\x89PNG....",
+            "Your archive.html": b"<html></html>",
+            "__MACOSX/._x": b"junk",
+        },
+    )
+    records, errors = split(read_all(path))
+    assert sorted(r.id for r in records) == ["9", "m1", "m2"]
+    assert all("twitter-2024.zip!/data/" in r.source for r in records)
+    assert {Path(e.source).name for e in errors} == {"account.js", "direct-messages.js"}
+
+
+def test_zip_of_exports_in_a_directory(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    _zip(root / "exports.zip", {"a.csv": b"id,text\n1,first\n", "b.jsonl": b'{"text": "second"}\n', "c.zip": b"PK"})
+    records, errors = split(read_all(root))
+    assert [r.text for r in records] == ["first", "second"]
+    assert [e.reason for e in errors] == ["a zip inside a zip: unzip it first (not read)"]

@@ -54,7 +54,14 @@ def out_format_for(path: str | Path, out_format: str | None = None) -> str:
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    return "jsonl"
+    suffix = Path(name).suffix
+    if suffix in ("", ".jsonl", ".ndjson", ".jsonlines") or not suffix[1:].isalnum() or suffix[1:].isdigit():
+        return "jsonl"  # (no extension: /dev/stdout, a pipe, "out"; ".1" or ".2024-01" name no format)
+    # -o x.json or x.xlsx used to get JSON lines under that name: a file that is not what its name says.
+    raise OutputError(
+        f"cannot tell the output format from {Path(str(path)).name!r}: name it .jsonl, .csv or .parquet, "
+        "or pass --out-format"
+    )
 
 
 def result_row(rec: RecordTuple, res: Result, *, include_text: bool = True) -> dict[str, Any]:

@@ -20,12 +20,14 @@ from pillscan.readers._source import (
     COMPRESSED_SUFFIXES,
     ReadOptions,
     Source,
+    TextKind,
     _CorruptStream,
     codec_name,
     open_binary,
     sniff,
 )
-from pillscan.readers.delimited import read_csv, read_tsv
+from pillscan.readers.archive import is_archive, zip_members
+from pillscan.readers.delimited import read_csv, read_tsv, sniff_csv, sniff_tsv
 from pillscan.readers.facebook import read_facebook, sniff_facebook
 from pillscan.readers.instagram import read_instagram, sniff_instagram
 from pillscan.readers.json_doc import read_json, sniff_json
@@ -35,6 +37,7 @@ from pillscan.readers.reddit import is_dump_name, read_reddit, sniff_reddit
 from pillscan.readers.telegram import read_telegram, sniff_telegram
 from pillscan.readers.text import read_text, sniff_text
 from pillscan.readers.x_archive import read_x_archive, sniff_x_archive
+from pillscan.readers.xlsx import read_xlsx, sniff_xlsx
 from pillscan.records import ReadError, Record
 
 __all__ = [
@@ -111,12 +114,24 @@ FORMATS: tuple[Format, ...] = (
         reader=read_csv,
         summary="comma-separated values with a header row",
         suffixes=(".csv",),
+        sniff=sniff_csv,
+        refines="txt",
     ),
     Format(
         name="tsv",
         reader=read_tsv,
         summary="tab-separated values with a header row",
         suffixes=(".tsv", ".tab"),
+        sniff=sniff_tsv,
+        refines="txt",
+    ),
+    Format(
+        name="xlsx",
+        reader=read_xlsx,
+        summary="Excel workbook (every sheet whose header row names a text column)",
+        suffixes=(".xlsx", ".xlsm"),
+        sniff=sniff_xlsx,
+        binary=True,
     ),
     Format(
         name="parquet",
@@ -182,7 +197,6 @@ _NOT_POSTS = frozenset(
         ".htm",
         ".css",
         ".pdf",
-        ".zip",
         ".tar",
         ".7z",
         ".rar",
@@ -252,13 +266,20 @@ def _detect(path: Path | None, head: bytes) -> str:
     return named.name
 
 
+def _utf8_head(kind: TextKind) -> bytes:
+    """The first bytes as UTF-8, so that sniffers read a UTF-16 or Windows-1252 file as they read any other."""
+    if kind.encoding in (None, "utf-8", "utf-8-sig"):
+        return kind.head
+    return kind.head.decode(kind.encoding, "replace").lstrip("\ufeff").encode("utf-8", "replace")
+
+
 def detect_format(path: Path) -> str:
     """The format of one file (never ``"auto"``): from its name when that is unambiguous, else its content."""
     path = Path(path)
     stream, codec = open_binary(Source(str(path), path))
     with stream:
         try:
-            head = sniff(stream, codec).head
+            head = _utf8_head(sniff(stream, codec))
         except _CorruptStream:
             head = b""
     return _detect(path, head)
@@ -300,6 +321,8 @@ def _expand(resolved: list[Path | None], exclude: frozenset[str] = frozenset()) 
             yield Source("<stdin>", None)
         elif path.is_dir():
             yield from _walk(path, seen, (), exclude)
+        elif is_archive(path):
+            yield from zip_members(path, _NOT_POSTS)
         else:
             yield Source(str(path), path)
 
@@ -340,6 +363,8 @@ def _walk(
         elif (special := _special_kind(entry)) is not None:
             # Opening a FIFO blocks until a writer comes (forever); a device never ends: never read in a walk.
             yield ReadError(str(path), 0, f"not a regular file ({special}): not read")
+        elif is_archive(path):
+            yield from zip_members(path, _NOT_POSTS)
         else:
             yield Source(str(path), path, walked=True)
     if skipped:
@@ -380,7 +405,7 @@ def read_source(source: Source, options: ReadOptions, format: str = "auto") -> I
             return
         fmt = format
         if fmt == "auto":
-            fmt = _detect(source.path, kind.head)
+            fmt = _detect(source.path or source.hint, _utf8_head(kind))
         if kind.binary and not get_format(fmt).binary:
             yield ReadError(source.name, 0, "binary file, not text")
             return

@@ -12,7 +12,7 @@ import gzip
 import io
 import lzma
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -75,6 +75,10 @@ class Source:
     #: Found in a directory walk (not named by the user): a file that cannot be used at all is then a counted
     #: skip with its reason, and the scan goes on; a file given by name stays a clear error.
     walked: bool = field(default=False, kw_only=True)
+    #: Opens the input when it is no file of its own (a member of a zip archive); ``path`` is then None.
+    opener: Callable[[], BinaryIO] | None = field(default=None, kw_only=True, compare=False, repr=False)
+    #: The name to detect the format from when there is no ``path`` (``data/tweets.js`` inside a zip).
+    hint: Path | None = field(default=None, kw_only=True, compare=False)
 
     def __post_init__(self) -> None:
         # A file name that is not UTF-8 (Latin-1 bytes on Linux) arrives with surrogate escapes, which no
@@ -117,6 +121,13 @@ def _only_escapes(name: str) -> bool:
 
 
 def _open_raw(source: Source) -> BinaryIO:
+    if source.opener is not None:
+        try:
+            return source.opener()
+        except (OSError, ValueError, RuntimeError) as exc:  # zipfile: BadZipFile is an Exception
+            raise InputError(f"cannot read {source.name}: {exc}") from None
+        except Exception as exc:
+            raise InputError(f"cannot read {source.name}: {exc}") from None
     if source.path is None:
         return sys.stdin.buffer
     try:

@@ -10,11 +10,12 @@ import sys
 from collections.abc import Iterator
 
 from pillscan.errors import InputError
-from pillscan.readers._base import Item, Opened
+from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
     _listing,
+    field_key,
     find_title,
     join_title,
     make_record,
@@ -23,7 +24,7 @@ from pillscan.readers._fields import (
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["read_csv", "read_tsv"]
+__all__ = ["read_csv", "read_tsv", "sniff_csv", "sniff_tsv"]
 
 _EOF_MARK = "\x00pillscan-eof\x00"  # NULs never reach the parser otherwise (they are removed below)
 _EOF_SENTINEL = _EOF_MARK + "\n"
@@ -152,3 +153,27 @@ def _sniff_delimiter(sample: str, default: str) -> str:
     if default in first and dialect.delimiter not in first:
         return default
     return dialect.delimiter
+
+
+def _header_names_text(head: Head, delimiters: bytes) -> bool:
+    """The first line splits on one of ``delimiters`` into names, one of them a known text column, and a row
+    follows: a delimited file with a header, whatever its name (stdin, no extension, Excel's .txt)."""
+    first, sep, rest = head.text.partition(b"\n")
+    if not sep or not rest.strip():
+        return False
+    line = first.rstrip(b"\r").decode("utf-8", "replace")
+    for delimiter in delimiters.decode():
+        names = [field_key(n.strip().strip('"')) for n in line.split(delimiter)]
+        if len(names) > 1 and any(n in TEXT_CANDIDATES for n in names):
+            return True
+    return False
+
+
+def sniff_csv(head: Head) -> int:
+    """A header row separated by commas (or semicolons, pipes) that names a text column."""
+    return STRUCTURE if _header_names_text(head, b",;|") else 0
+
+
+def sniff_tsv(head: Head) -> int:
+    """A tab-separated header row that names a text column (Excel's "Unicode Text" is UTF-16 TSV in a .txt)."""
+    return STRUCTURE if _header_names_text(head, b"\t") else 0

@@ -155,7 +155,9 @@ def plan_partitions(
             if isinstance(item, ReadError):
                 errors.append(item)
                 continue
-            assert item.path is not None
+            if item.path is None:  # a member of a zip archive: workers read files by path
+                errors.append(ReadError(item.name, 0, "inside a zip: the dask engine reads files (unzip it first)"))
+                continue
             fmt = format if format != "auto" else detect_format(item.path)
             splittable = split_formats().get(fmt) == "lines" and _line_splittable(item.path)
             _plan_file(add, item.name, str(item.path.resolve()), fmt, True, None, blocksize, splittable)
