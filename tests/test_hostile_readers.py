@@ -377,8 +377,7 @@ def test_csv_without_extension_is_recognised_by_content(tmp_path: Path) -> None:
 
 def test_csv_on_stdin_is_recognised_by_content() -> None:
     code = (
-        "from pillscan.readers import read_records\n"
-        "print([(i.id, i.text) for c in read_records(['-']) for i in c])\n"
+        "from pillscan.readers import read_records\nprint([(i.id, i.text) for c in read_records(['-']) for i in c])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run(
