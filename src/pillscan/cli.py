@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -60,6 +61,14 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     handler.setFormatter(_SafeFormatter("pillscan: %(message)s"))
     level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.INFO)
     logging.basicConfig(level=level, handlers=[handler])
+    if not debug:
+        # Libraries' own INFO lines ("generated new fontManager", Dask's cluster start-up) are not pillscan's.
+        for name in _NOISY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # (read when distributed is imported)
+
+
+_NOISY_LOGGERS = ("matplotlib", "PIL", "distributed", "dask", "bokeh", "tornado", "asyncio", "fsspec", "numexpr")
 
 
 class _SafeFormatter(logging.Formatter):
@@ -323,7 +332,6 @@ def sample(
 
 # <score-scan>
 def _use_color() -> bool:
-    import os
 
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 

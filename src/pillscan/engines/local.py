@@ -32,6 +32,7 @@ from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_i
 from pillscan.engines.options import ScanOptions, model_id, model_name
 from pillscan.engines.targets import FileTargets, check_output_file, check_targets, fsync_dir, output_lock
 from pillscan.errors import OutputError, PillscanError, ScanInterrupted
+from pillscan.lifetime import exit_with_parent
 from pillscan.records import ReadError
 from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
 
@@ -71,6 +72,7 @@ def _init_worker(model: Any, options: dict[str, Any]) -> None:
     # checkpoints and shuts the pool down); a worker killed mid-chunk would only break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    exit_with_parent()  # so a parent killed outright (SIGKILL, OOM) does not leave workers behind forever
     _WORKER["model"] = model
     _WORKER["options"] = options
     _gc_for_scan()  # (a worker process only ever scans: never restored)
