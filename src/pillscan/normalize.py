@@ -43,6 +43,7 @@ __all__ = [
     "MAX_CHARS",
     "MAX_EXPANSION",
     "TracedText",
+    "as_text",
     "fold_char",
     "normalize_many",
     "normalize_text",
@@ -474,7 +475,7 @@ def _one_pass(text: str) -> tuple[str, int]:
     return text, flags
 
 
-def _as_text(text: object) -> str:
+def as_text(text: object) -> str:
     """``text`` itself if it is a string; ``None`` becomes ``""`` and anything else ``str(text)``."""
     if isinstance(text, str):
         return text
@@ -483,7 +484,7 @@ def _as_text(text: object) -> str:
 
 def normalize_with_flags(text: object) -> tuple[str, int]:
     """``normalize_text`` plus a bit mask of the de-obfuscation steps that fired (``FLAG_*``)."""
-    out, flags = _one_pass(_as_text(text)[:MAX_CHARS])
+    out, flags = _one_pass(as_text(text)[:MAX_CHARS])
     if flags:
         for _ in range(8):  # each repeat strictly shortens the text or removes a leet character
             again, more = _one_pass(out)
@@ -626,7 +627,7 @@ def normalize_with_offsets(text: object) -> TracedText:
 
     Slower than :func:`normalize_text` (a Python loop per non-ASCII character); used for evidence spans.
     """
-    traced = _traced_pass(_as_text(text)[:MAX_CHARS])
+    traced = _traced_pass(as_text(text)[:MAX_CHARS])
     if not traced.flags:
         return traced
     out, starts, ends, flags, edits = traced.text, traced.starts, traced.ends, traced.flags, list(traced.edits)

@@ -53,7 +53,7 @@ from pillscan.normalize import (
     FLAG_JOIN,
     FLAG_LEET,
     MAX_CHARS,
-    _as_text,
+    as_text,
     normalize_text,
     normalize_with_flags,
     normalize_with_offsets,
@@ -306,7 +306,7 @@ def extract_signals(text: object) -> tuple[Signal, ...]:
 
     At most MAX_SIGNALS_PER_NAME of each name; a text longer than MAX_CHARS is read in overlapping segments.
     """
-    text = _as_text(text)
+    text = as_text(text)
     out: list[tuple[str, int, int]] = []
     for start, end in _segments(text):
         _segment_signals(text[start:end], start, out)
@@ -488,7 +488,7 @@ def signal_counts(texts: Sequence[object]) -> np.ndarray:
     """Per-text signal counts, one row per text, columns :func:`signal_feature_names` (float32)."""
     rows = []
     for text in texts:
-        text = _as_text(text)
+        text = as_text(text)
         norm, flags = normalize_with_flags(text)
         rows.append(_counts_from(text, norm, flags))
     return np.array(rows, dtype=np.float32).reshape(len(rows), _N_FEATURES)
@@ -502,7 +502,7 @@ def normalize_and_count(texts: Sequence[object]) -> tuple[list[str], np.ndarray]
     normalized: list[str] = []
     rows = []
     for text in texts:
-        text = _as_text(text)
+        text = as_text(text)
         norm, flags = normalize_with_flags(text)
         normalized.append(norm)
         rows.append(_counts_from(text, norm, flags))
