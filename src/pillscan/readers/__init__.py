@@ -16,12 +16,13 @@ from pathlib import Path
 
 from pillscan.errors import InputError, PillscanError
 from pillscan.readers._base import Format, Head, Item, Opened
+from pillscan.readers._fields import value_to_text
 from pillscan.readers._source import (
     COMPRESSED_SUFFIXES,
+    CorruptStreamError,
     ReadOptions,
     Source,
     TextKind,
-    _CorruptStream,
     codec_name,
     open_binary,
     sniff,
@@ -43,15 +44,21 @@ from pillscan.records import ReadError, Record
 __all__ = [
     "CHOICES",
     "FORMATS",
+    "CorruptStreamError",
     "Format",
+    "Opened",
     "ReadOptions",
+    "Source",
     "detect_format",
     "format_named",
     "get_format",
     "iter_sources",
+    "open_binary",
     "read_records",
     "read_source",
+    "sniff",
     "split_formats",
+    "value_to_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -280,7 +287,7 @@ def detect_format(path: Path) -> str:
     with stream:
         try:
             head = _utf8_head(sniff(stream, codec))
-        except _CorruptStream:
+        except CorruptStreamError:
             head = b""
     return _detect(path, head)
 
@@ -397,7 +404,7 @@ def read_source(source: Source, options: ReadOptions, format: str = "auto") -> I
     with stream:
         try:
             kind = sniff(stream, codec, options.encoding)
-        except _CorruptStream as exc:
+        except CorruptStreamError as exc:
             yield ReadError(source.name, 0, str(exc))
             return
         if not kind.head:

@@ -20,6 +20,7 @@ __all__ = [
     "find_title",
     "fix_mojibake",
     "join_title",
+    "listing",
     "make_record",
     "pick_column",
     "value_to_text",
@@ -139,12 +140,12 @@ def pick_column(
         lowered = [field_key(c) for c in columns]
         if field_key(wanted) in lowered:
             return lowered.index(field_key(wanted))
-        raise InputError(f"{what} column {wanted!r} not found in {source.name}; columns: {_listing(columns)}")
+        raise InputError(f"{what} column {wanted!r} not found in {source.name}; columns: {listing(columns)}")
     found = _find(columns, candidates)
     return None if found is None else columns.index(found)
 
 
-def _listing(keys: Iterable[Any]) -> str:
+def listing(keys: Iterable[Any]) -> str:
     """Field names for a one-line message (names with control characters are shown escaped)."""
     names = [str(k) if str(k).isprintable() else repr(str(k)) for k in keys]
     shown = ", ".join(names[:30]) + (f", … ({len(names)} in all)" if len(names) > 30 else "")
@@ -199,14 +200,14 @@ class FieldPicker:
             if value is not MISSING or self.text_col is not None:
                 if value is MISSING and first:
                     raise InputError(
-                        f"text field {self.text_col!r} not found in {self.source.name}; fields: {_listing(obj)}"
+                        f"text field {self.text_col!r} not found in {self.source.name}; fields: {listing(obj)}"
                     )
                 return value
         getter = self._detect_text(obj)
         if getter is None:
             if first:
                 raise InputError(
-                    f"no text field found in {self.source.name}; fields: {_listing(obj)} (choose one with --text-col)"
+                    f"no text field found in {self.source.name}; fields: {listing(obj)} (choose one with --text-col)"
                 )
             return MISSING
         self.text_get = getter
@@ -229,8 +230,8 @@ class FieldPicker:
     def missing_reason(self, obj: Mapping[str, Any]) -> str:
         """Why a (later) record had no text: names the field asked for and the fields it has."""
         if self.text_col:
-            return f"no field {self.text_col!r} (fields: {_listing(obj)})"
-        return f"no text field (fields: {_listing(obj)})"
+            return f"no field {self.text_col!r} (fields: {listing(obj)})"
+        return f"no text field (fields: {listing(obj)})"
 
 
 def value_to_text(value: Any) -> str | None:

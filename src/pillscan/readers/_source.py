@@ -22,6 +22,7 @@ from pillscan.errors import InputError
 __all__ = [
     "COMPRESSED_SUFFIXES",
     "DEFAULT_DECODER_MEMORY",
+    "CorruptStreamError",
     "ReadOptions",
     "Source",
     "TextKind",
@@ -364,9 +365,9 @@ def sniff(stream: io.BufferedReader, compression: str | None = None, encoding: s
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
     except (OSError, EOFError, ValueError, LookupError) as exc:  # corrupt compressed data
-        raise _CorruptStream(f"cannot decompress: {exc}") from None
+        raise CorruptStreamError(f"cannot decompress: {exc}") from None
     except Exception as exc:  # zstandard raises its own ZstdError
-        raise _CorruptStream(f"cannot decompress: {exc}") from None
+        raise CorruptStreamError(f"cannot decompress: {exc}") from None
     if encoding is not None:
         return TextKind(codec_name(encoding), head, compression)
     for bom, enc in (
@@ -441,7 +442,7 @@ def _legacy_encoding(head: bytes) -> str:
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 
 
-class _CorruptStream(Exception):
+class CorruptStreamError(Exception):
     """Raised by sniff when the compressed stream cannot even be started."""
 
 

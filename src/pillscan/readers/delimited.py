@@ -14,10 +14,10 @@ from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
-    _listing,
     field_key,
     find_title,
     join_title,
+    listing,
     make_record,
     pick_column,
 )
@@ -98,7 +98,7 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     header = [h.strip() for h in header]
     text_idx = pick_column(header, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
-        raise InputError(f"no text column found in {name}; columns: {_listing(header)} (choose one with --text-col)")
+        raise InputError(f"no text column found in {name}; columns: {listing(header)} (choose one with --text-col)")
     id_idx = pick_column(header, options.id_col, ID_CANDIDATES, "id", source)
     title = find_title(header, header[text_idx]) if options.text_col is None else None
     title_idx = header.index(title) if title is not None else None

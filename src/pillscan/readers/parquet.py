@@ -7,7 +7,14 @@ from typing import Any
 
 from pillscan.errors import InputError
 from pillscan.readers._base import SIGNATURE, Head, Item, Opened
-from pillscan.readers._fields import ID_CANDIDATES, TEXT_CANDIDATES, _listing, make_record, pick_column, value_to_text
+from pillscan.readers._fields import (
+    ID_CANDIDATES,
+    TEXT_CANDIDATES,
+    listing,
+    make_record,
+    pick_column,
+    value_to_text,
+)
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
@@ -24,7 +31,7 @@ def parquet_columns(columns: list[str], source: Source, options: ReadOptions) ->
     text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
         raise InputError(
-            f"no text column found in {source.name}; columns: {_listing(columns)} (choose one with --text-col)"
+            f"no text column found in {source.name}; columns: {listing(columns)} (choose one with --text-col)"
         )
     id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
     return [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])

@@ -17,9 +17,9 @@ from pillscan.readers._base import SIGNATURE, Head, Item, Opened
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
-    _listing,
     find_title,
     join_title,
+    listing,
     make_record,
     pick_column,
 )
@@ -64,7 +64,7 @@ def read_xlsx(opened: Opened) -> Iterator[Item]:
                 position += sum(1 for _ in rows)
                 continue
             if text_idx is None:
-                yield ReadError(source.name, position, f"sheet {sheet.title!r} has no text column ({_listing(header)})")
+                yield ReadError(source.name, position, f"sheet {sheet.title!r} has no text column ({listing(header)})")
                 position += sum(1 for _ in rows)
                 continue
             usable += 1

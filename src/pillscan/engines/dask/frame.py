@@ -11,7 +11,7 @@ import pandas as pd
 from pillscan.engines.chunks import score_texts
 from pillscan.engines.dask.models import model_from_path, worker_model
 from pillscan.errors import InputError
-from pillscan.readers._fields import value_to_text
+from pillscan.readers import value_to_text
 from pillscan.records import Result
 from pillscan.writers import RecordTuple, result_row
 
