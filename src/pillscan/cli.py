@@ -13,10 +13,12 @@ from typing import Any, TypeVar
 import click
 
 from pillscan import build_description
+from pillscan.engines.options import ENGINES
 from pillscan.errors import PillscanError
 from pillscan.readers import CHOICES as SCAN_FORMATS
 from pillscan.scoring import SCORE_FORMATS
 from pillscan.textsafe import printable
+from pillscan.writers import OUT_FORMATS
 
 EXAMPLES = """
 \b
@@ -394,7 +396,7 @@ def score(
 @click.option("--text-col", help="Column/field holding the post text (default: detected).")
 @click.option("--id-col", help="Column/field holding the post id (default: detected, else the position).")
 @click.option("-o", "--output", required=True, help="Output file (.jsonl, .csv, .parquet), or - for stdout.")
-@click.option("--out-format", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the extension.")
+@click.option("--out-format", type=click.Choice(OUT_FORMATS), help="Default: from the extension.")
 @click.option(
     "--all/--flagged-only",
     "keep_all",
@@ -405,7 +407,7 @@ def score(
 @click.option("--no-text", is_flag=True, help="Leave the post text out of the output.")
 @click.option("--workers", type=click.IntRange(1), help="Worker processes (default: one per CPU).")
 @click.option("--chunk-size", type=click.IntRange(1), default=2000, show_default=True)
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); with --engine dask.")
 @model_options
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Offer threshold (default: the model's).")
