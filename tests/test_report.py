@@ -128,14 +128,14 @@ def test_accounts_are_grouped_with_counts_times_and_drugs() -> None:
         {**_row("xanax snap", 0.3, "review", id="3"), "author": "other", "created_at": "2024-02-01T00:00:00Z"},
     ]
     sel = collect_rows(rows)
-    seller = sel.accounts["seller"]
+    seller = sel.accounts.groups["seller"]
     assert (seller.offers, seller.review, seller.first, seller.last) == (
         2,
         0,
         "2024-01-05T10:00:00Z",
         "2024-03-02T10:00:00Z",
     )
-    assert seller.drugs == {"alprazolam": 2} and sel.accounts["other"].review == 1
+    assert seller.drugs == {"alprazolam": 2} and sel.accounts.groups["other"].review == 1
     page = render_report(rows, SUMMARY)
     assert "data-account='seller'" in page and "2 accounts (author) posted flagged posts" in page
     assert "no author or channel field" in render_report([_row("xanax", 0.9, "offer")], SUMMARY)

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pillscan.accounts import AccountTally
 from pillscan.errors import InputError
 from pillscan.writers import OutputError
 
@@ -41,9 +42,6 @@ REVIEW_SAMPLE = 500
 TOP_POSTS = MAX_ROWS  # (the old name)
 #: Accounts listed in the accounts tab (most offers first).
 MAX_ACCOUNTS = 500
-#: Accounts counted at most (bounded memory on a scan with millions of authors); posts of further ones are counted
-#: as "not grouped" and the page says how many.
-MAX_GROUPED_ACCOUNTS = 100_000
 EXPORT_TEXT_CHARS = 20_000  # a post's text in the data block (for the labels export) is cut here
 _CONTEXT = 160  # characters kept around evidence when a post is long
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")  # blank lines collapsed in the table (display only)
@@ -98,18 +96,6 @@ def _plain(seg: str, *, first: bool, last: bool, elide: bool) -> str:
 # --- which rows the page lists -------------------------------------------------------------------------------
 
 
-class _Account:
-    """One account's flagged posts: counts, first/last time seen, drugs of its offers, its best post."""
-
-    __slots__ = ("best", "drugs", "first", "last", "offers", "review")
-
-    def __init__(self) -> None:
-        self.offers = self.review = 0
-        self.first = self.last = ""
-        self.drugs: dict[str, int] = {}
-        self.best: tuple[float, str] = (-1.0, "")  # (score, text) of its highest-scored post
-
-
 @dataclass
 class ReportRows:
     """The rows a report lists and how they were chosen (what the page states).
@@ -123,9 +109,7 @@ class ReportRows:
     review: int
     max_rows: int
     sampled: int
-    accounts: dict[str, _Account]
-    account_field: str | None
-    accounts_dropped: int = 0
+    accounts: AccountTally
 
     @property
     def complete(self) -> bool:
@@ -133,12 +117,12 @@ class ReportRows:
         return self.offers + self.review <= self.max_rows
 
 
-def _account_of(row: Mapping[str, Any]) -> tuple[str | None, str]:
+def _account_of(row: Mapping[str, Any]) -> str:
     for name in ("author", "channel"):
         value = row.get(name)
         if value not in (None, ""):
-            return name, str(value)
-    return None, ""
+            return str(value)
+    return ""
 
 
 class _Collector:
@@ -150,9 +134,7 @@ class _Collector:
         self.top: list[tuple[float, int, Mapping[str, Any]]] = []
         self.reservoir: list[tuple[int, Mapping[str, Any]]] = []
         self.n_review = self.n_offer = 0
-        self.accounts: dict[str, _Account] = {}
-        self.account_field: str | None = None
-        self.accounts_dropped = 0
+        self.accounts = AccountTally("auto")
 
     def add(self, i: int, row: Mapping[str, Any]) -> None:
         decision = row.get("decision")
@@ -174,35 +156,7 @@ class _Collector:
                 j = self.rng.randrange(self.n_review)
                 if j < self.review_sample:
                     self.reservoir[j] = (i, row)
-        self._count_account(row, decision, score)
-
-    def _count_account(self, row: Mapping[str, Any], decision: str, score: float) -> None:
-        name, account = _account_of(row)
-        if name is None:
-            return
-        self.account_field = self.account_field or name
-        acc = self.accounts.get(account)
-        if acc is None:
-            if len(self.accounts) >= MAX_GROUPED_ACCOUNTS:
-                self.accounts_dropped += 1
-                return
-            acc = self.accounts[account] = _Account()
-        if decision == "offer":
-            acc.offers += 1
-            drugs = acc.drugs
-            for d in row.get("drugs") or ():
-                drugs[d] = drugs.get(d, 0) + 1
-        else:
-            acc.review += 1
-        when = row.get("created_at")
-        if when:
-            when = str(when)
-            if not acc.first or when < acc.first:
-                acc.first = when
-            if when > acc.last:
-                acc.last = when
-        if score > acc.best[0]:
-            acc.best = (score, str(row.get("text") or row.get("id") or ""))
+        self.accounts.add(row)
 
     def result(self) -> ReportRows:
         top = sorted(self.top, key=lambda t: (-t[0], -t[1]))
@@ -213,16 +167,7 @@ class _Collector:
             extra = sorted((i, r) for i, r in self.reservoir if i not in listed)
             rows += [r for _, r in sorted(extra, key=lambda t: -_num(t[1].get("score")))]
             sampled = len(extra)
-        return ReportRows(
-            rows,
-            self.n_offer,
-            self.n_review,
-            self.max_rows,
-            sampled,
-            self.accounts,
-            self.account_field,
-            self.accounts_dropped,
-        )
+        return ReportRows(rows, self.n_offer, self.n_review, self.max_rows, sampled, self.accounts)
 
 
 def _num(value: Any) -> float:
@@ -405,7 +350,7 @@ def _row_data(row: Mapping[str, Any]) -> dict[str, Any]:
         "key": _row_key(row),
         "id": str(row.get("id", "")),
         "source": str(row.get("source", "")),
-        "account": _account_of(row)[1],
+        "account": _account_of(row),
         "time": str(row.get("created_at") or ""),
         "url": str(row.get("url") or ""),
         "score": round(_num(row.get("score")), 4),
@@ -436,7 +381,7 @@ def _post_row_html(i: int, row: Mapping[str, Any]) -> str:
     )
     reasons = "".join(f"<li>{esc(str(x))}</li>" for x in (row.get("reasons") or [])[:5])
     drugs = ", ".join(esc(str(d)) for d in row.get("drugs") or [])
-    _, account = _account_of(row)
+    account = _account_of(row)
     who = [f"<b>{esc(account)}</b>"] if account else []
     for key in ("created_at", "platform"):
         if row.get(key) not in (None, ""):
@@ -511,32 +456,29 @@ def _posts_section(sel: ReportRows, summary: Mapping[str, Any]) -> list[str]:
 def _accounts_section(sel: ReportRows, summary: Mapping[str, Any]) -> list[str]:
     esc = html.escape
     out = ["<section class='tab' id='tab-accounts'>"]
-    if not sel.accounts:
+    ranked = sel.accounts.ranked()
+    if not ranked:
         out.append(
-            "<p class='note'>This output has no author or channel field, so posts cannot be grouped by account; "
-            "flags per source file are below.</p>"
+            "<p class='note'>This output has no author or channel field (scan with --context), so posts cannot be "
+            "grouped by account; flags per source file are below.</p>"
         )
         by_source = summary.get("by_source") or {}
         out.append("<table id='accounts-table'><thead><tr><th class='sort'>source</th><th class='sort'>offers</th>")
         out.append("<th class='sort'>review</th><th class='sort'>posts scored</th></tr></thead><tbody>")
         for name, c in sorted(by_source.items(), key=lambda kv: -(kv[1].get("flagged", 0) + kv[1].get("review", 0))):
-            out.append(
-                f"<tr><td data-v='{esc(str(name))}'>{esc(str(name))}</td>"
-                + "".join(
-                    f"<td class='num' data-v='{int(c.get(k, 0))}'>{int(c.get(k, 0)):,}</td>"
-                    for k in ("flagged", "review", "scored")
-                )
-                + "</tr>"
+            cells = "".join(
+                f"<td class='num' data-v='{int(c.get(k, 0))}'>{int(c.get(k, 0)):,}</td>"
+                for k in ("flagged", "review", "scored")
             )
+            out.append(f"<tr><td data-v='{esc(str(name))}'>{esc(str(name))}</td>{cells}</tr>")
         out.append("</tbody></table></section>")
         return out
-    ranked = sorted(sel.accounts.items(), key=lambda kv: (-kv[1].offers, -kv[1].review, kv[0]))
     shown = ranked[:MAX_ACCOUNTS]
-    note = f"{len(sel.accounts):,} accounts ({sel.account_field}) posted flagged posts"
+    note = f"{len(ranked):,} accounts ({sel.accounts.field}) posted flagged posts"
     if len(ranked) > len(shown):
         note += f"; the {len(shown):,} with the most offers are listed"
-    if sel.accounts_dropped:
-        note += f"; {sel.accounts_dropped:,} flagged posts of further accounts were not grouped (too many accounts)"
+    if sel.accounts.dropped:
+        note += f"; {sel.accounts.dropped:,} flagged posts of further accounts were not grouped (too many accounts)"
     out.append(f"<p class='meta'>{esc(note)}. Click an account to see its posts.</p>")
     out.append(
         "<table id='accounts-table'><thead><tr><th class='sort'>account</th><th class='sort'>offers</th>"
@@ -544,9 +486,9 @@ def _accounts_section(sel: ReportRows, summary: Mapping[str, Any]) -> list[str]:
         "<th>top drugs</th><th>example (highest score)</th></tr></thead><tbody>"
     )
     for name, acc in shown:
-        top_drugs = sorted(acc.drugs.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        drugs = ", ".join(f"{d} ({n})" for d, n in top_drugs)
-        example = acc.best[1]
+        drugs = ", ".join(f"{d} ({n})" for d, n in acc.top_drugs())
+        best = acc.best[1] or {}
+        example = " ".join(str(best.get("text") or best.get("id") or "").split())
         example = example if len(example) <= 160 else example[:159] + "…"
         out.append(
             f"<tr><td data-v='{esc(name)}'><button type='button' class='linkish' data-account='{esc(name)}'>"

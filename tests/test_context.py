@@ -1,0 +1,56 @@
+"""Context columns: who posted, when, where; links only from what identifies a post for sure."""
+
+from __future__ import annotations
+
+from pillscan.accounts import AccountTally, write_accounts
+from pillscan.context import context_of
+
+
+def test_x_links_by_status_id() -> None:
+    ctx = context_of({"created_at": "Tue Sep 05 14:00:00 +0000 2023"}, "1699000000000000003", platform="x")
+    assert ctx["url"] == "https://x.com/i/status/1699000000000000003" and ctx["created_at"].startswith("Tue Sep")
+    assert context_of({}, "not-a-number", platform="x")["url"] == ""
+
+
+def test_reddit_permalink_author_and_unix_time() -> None:
+    meta = {"author": "throwaway_9931", "created_utc": 1706000500, "subreddit": "sneakermarket",
+            "permalink": "/r/sneakermarket/comments/a2/x/"}  # fmt: skip
+    ctx = context_of(meta, "t3_a2", platform="reddit")
+    assert ctx == {
+        "author": "throwaway_9931",
+        "channel": "sneakermarket",
+        "created_at": "2024-01-23T09:01:40Z",
+        "url": "https://www.reddit.com/r/sneakermarket/comments/a2/x/",
+        "platform": "reddit",
+    }
+
+
+def test_telegram_links_only_for_a_public_username() -> None:
+    meta = {"from": "Blue Market", "date": "2024-01-10T18:05:12", "chat": "Blue Market"}
+    assert context_of(meta, "1987654321:2", platform="telegram")["url"] == ""
+    ctx = context_of({**meta, "chat_username": "@bluemarket"}, "1987654321:2", platform="telegram")
+    assert ctx["url"] == "https://t.me/bluemarket/2" and ctx["author"] == "Blue Market"
+
+
+def test_only_http_links_from_an_export_and_kept_columns() -> None:
+    meta = {"url": "javascript:alert(1)", "keep:likes": 12, "keep:tags": ["a", "b"]}
+    ctx = context_of(meta, "1", platform="csv", keep=("likes", "tags", "missing"))
+    assert ctx["url"] == "" and ctx["likes"] == 12 and ctx["tags"] == "['a', 'b']" and ctx["missing"] == ""
+    assert context_of({"url": "https://example.org/p/1"}, "1")["url"] == "https://example.org/p/1"
+    assert context_of({"timestamp": 1701000200000}, "1")["created_at"] == "2023-11-26T12:03:20Z"  # milliseconds
+
+
+def test_accounts_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {"id": "1", "decision": "offer", "score": 0.9, "drugs": ["oxycodone"], "author": "a", "created_at": "2024-02",
+         "text": "oxy 30s", "url": "https://x.com/i/status/1"},
+        {"id": "2", "decision": "review", "score": 0.3, "drugs": [], "author": "a", "created_at": "2024-01"},
+        {"id": "3", "decision": "clean", "score": 0.01, "drugs": [], "author": "b"},
+        {"id": "4", "decision": "offer", "score": 0.7, "drugs": ["alprazolam"], "author": "c"},
+    ]  # fmt: skip
+    tally = AccountTally("author").add_all(rows)
+    assert [k for k, _ in tally.ranked()] == ["a", "c"]  # b has nothing flagged
+    assert write_accounts(tally, tmp_path / "acc.csv") == 2
+    lines = (tmp_path / "acc.csv").read_text().splitlines()
+    assert lines[0].startswith("author,offers,review,posts,first_seen,last_seen,top_drugs,example_id")
+    assert lines[1] == "a,1,1,2,2024-01,2024-02,oxycodone (1),1,https://x.com/i/status/1,oxy 30s"
