@@ -15,7 +15,7 @@ from typing import Any
 
 from pillscan.errors import InputError, OutputError
 
-__all__ = ["GROUP_BY", "MAX_GROUPED", "Account", "AccountTally", "write_accounts"]
+__all__ = ["GROUP_BY", "MAX_GROUPED", "Account", "AccountTally", "write_accounts", "write_scan_accounts"]
 
 GROUP_BY = ("author", "channel", "source")
 MAX_GROUPED = 100_000
@@ -128,3 +128,13 @@ def write_accounts(tally: AccountTally, path: str | Path) -> int:
     except OSError as exc:
         raise OutputError(f"cannot write the accounts table {path}: {exc.strerror or exc}") from exc
     return len(ranked)
+
+
+def write_scan_accounts(by: str, path: str | Path, output: str | Path, out_format: str = "jsonl") -> int:
+    """``scan --group-by``: the accounts table of a finished scan, from its output file read back."""
+    if str(output) == "-" or not Path(output).is_file():
+        raise InputError("--group-by needs the scan output in a file (not -o -)")
+    from pillscan.output_rows import iter_output_rows
+
+    tally = AccountTally(by, flagged_only=False)  # "posts" counts every post of the account in the output
+    return write_accounts(tally.add_all(iter_output_rows(output, out_format)), path)

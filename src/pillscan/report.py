@@ -33,7 +33,16 @@ from pillscan.accounts import AccountTally
 from pillscan.errors import InputError
 from pillscan.writers import OutputError
 
-__all__ = ["MAX_ROWS", "REVIEW_SAMPLE", "ReportRows", "collect_rows", "highlight", "render_report", "write_report"]
+__all__ = [
+    "MAX_ROWS",
+    "REVIEW_SAMPLE",
+    "ReportRows",
+    "collect_rows",
+    "highlight",
+    "render_report",
+    "write_report",
+    "write_scan_report",
+]
 
 #: Flagged posts listed in full up to this many; past it, the top MAX_ROWS by score ...
 MAX_ROWS = 2000
@@ -603,3 +612,22 @@ def write_report(
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
     return path
+
+
+def write_scan_report(
+    summary: Any,
+    top_rows: list[Mapping[str, Any]],
+    path: str | Path,
+    *,
+    output: str | Path | None = None,
+    out_format: str = "jsonl",
+    include_text: bool = True,
+) -> Path:
+    """The report at the end of a scan: made from the finished output file when it can be read back with the
+    texts (so that every flagged post is listed, not only the ones the scan kept on the way), else from the
+    ``top_rows`` the scan kept (output to stdout, or written with --no-text); the page says which."""
+    if output is not None and str(output) != "-" and include_text and Path(output).is_file():
+        from pillscan.output_rows import iter_output_rows
+
+        return write_report(iter_output_rows(output, out_format), summary, path)
+    return write_report(top_rows, summary, path)
