@@ -258,3 +258,17 @@ def test_report_with_nothing_flagged(tmp_path: Path) -> None:
     empty = {**SUMMARY, "flagged": 0, "review": 0, "by_drug": {}, "by_signal": {}, "by_source": {}}
     page = write_report([], empty, tmp_path / "r.html").read_text()
     assert "No post reached the review band" in page
+
+
+def test_a_scan_report_lists_every_flagged_post_not_only_the_kept_top(tmp_path: Path) -> None:
+    from conftest import FakeModel, write_jsonl
+    from pillscan.scan import scan
+
+    src = write_jsonl(tmp_path / "in.jsonl", 500)  # 100 offers + 100 for review: more than the scan keeps (50)
+    for out in (tmp_path / "out.jsonl", tmp_path / "out.csv"):
+        report = tmp_path / f"{out.suffix[1:]}.html"
+        summary = scan([src], output=out, model=FakeModel(), workers=1, report_path=report)
+        page = report.read_text()
+        assert summary.flagged + summary.review == 200
+        assert "All 200 flagged posts are listed (100 offers, 100 for review)" in page
+        assert page.count("<tr data-i=") == 200

@@ -22,9 +22,10 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             out: dict[str, Any] = dict(row)
-            for key in ("drugs", "signals"):
-                if key in out:
-                    out[key] = [x for x in (out[key] or "").split(";") if x]
+            if "drugs" in out:
+                out["drugs"] = [x for x in (out["drugs"] or "").split(";") if x]
+            if "signals" in out:  # CSV keeps the names only: signals without spans (no highlight)
+                out["signals"] = [{"name": x} for x in (out["signals"] or "").split(";") if x]
             if "reasons" in out:
                 out["reasons"] = [x for x in (out["reasons"] or "").split("; ") if x]
             try:

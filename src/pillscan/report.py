@@ -468,7 +468,7 @@ def _accounts_section(sel: ReportRows, summary: Mapping[str, Any]) -> list[str]:
     ranked = sel.accounts.ranked()
     if not ranked:
         out.append(
-            "<p class='note'>This output has no author or channel field (scan with --context), so posts cannot be "
+            "<p class='note'>This output has no author or channel field, so posts cannot be "
             "grouped by account; flags per source file are below.</p>"
         )
         by_source = summary.get("by_source") or {}
@@ -616,7 +616,7 @@ def write_report(
 
 def write_scan_report(
     summary: Any,
-    top_rows: list[Mapping[str, Any]],
+    top_rows: Iterable[Mapping[str, Any]],
     path: str | Path,
     *,
     output: str | Path | None = None,

@@ -223,14 +223,19 @@ def write_outputs(
     top: list[dict[str, Any]],
     summary_path: str | Path | None,
     report_path: str | Path | None,
+    *,
+    output: str | Path | None = None,
+    out_format: str = "jsonl",
+    include_text: bool = True,
 ) -> None:
-    """Write the summary JSON and the HTML report (top flagged rows), where asked: the last step of a scan."""
+    """Write the summary JSON and the HTML report, where asked: the last step of a scan. The report reads the
+    finished ``output`` back when it can (every flagged post), else shows the ``top`` rows the scan kept."""
     if summary_path is not None:
         try:
             write_json_atomic(Path(summary_path), summary.to_dict())
         except OSError as exc:
             raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
     if report_path is not None:
-        from pillscan.report import write_report
+        from pillscan.report import write_scan_report
 
-        write_report(top, summary, report_path)
+        write_scan_report(summary, top, report_path, output=output, out_format=out_format, include_text=include_text)

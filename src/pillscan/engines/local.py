@@ -268,7 +268,15 @@ class LocalScan:
             errors=str(self.files.errors) if self.files.errors is not None else None,
             resumed_at=self.resumed_at,
         )
-        write_outputs(summary, self.tally.top_rows(), self.opts.summary_path, self.opts.report_path)
+        write_outputs(
+            summary,
+            self.tally.top_rows(),
+            self.opts.summary_path,
+            self.opts.report_path,
+            output=None if self.opts.to_stdout else self.opts.output,
+            out_format=self.fmt,
+            include_text=self.opts.include_text,
+        )
         return summary
 
     def _scan_to_files(self) -> None:
