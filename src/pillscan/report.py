@@ -31,6 +31,7 @@ from typing import Any
 
 from pillscan.accounts import AccountTally
 from pillscan.errors import InputError
+from pillscan.safefiles import exclusive_temp
 from pillscan.writers import OutputError
 
 __all__ = [
@@ -604,12 +605,15 @@ def write_report(
     """Write the HTML report for a scan: ``rows`` are scan output rows or a JSONL output file; returns the path."""
     page = render_report(rows, summary, max_rows=max_rows, review_sample=review_sample)
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp: Path | None = None
     try:
-        tmp.write_text(page, encoding="utf-8")
+        fh, tmp = exclusive_temp(path)  # (a random name, O_EXCL: a symlink planted at NAME.tmp is never followed)
+        with fh:
+            fh.write(page.encode("utf-8"))
         tmp.replace(path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
     return path
 

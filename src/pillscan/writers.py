@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from pillscan.errors import OutputError
 from pillscan.records import Result
+from pillscan.safefiles import fresh_no_follow, no_follow
 
 __all__ = [
     "COLUMNS",
@@ -243,8 +244,9 @@ class ChunkWriter:
 def open_writer(path: Path, fmt: str, include_text: bool, *, resume_bytes: int | None = None) -> ChunkWriter:
     """Open ``path`` for a fresh scan, or (``resume_bytes``) truncate it to a checkpoint and append."""
     if resume_bytes is None:
-        return ChunkWriter(open(path, "wb"), fmt, include_text)
-    fh: IO[bytes] = open(path, "r+b")  # noqa: SIM115
+        # (a symlink planted at OUT.partial is never followed: see pillscan.safefiles)
+        return ChunkWriter(open(path, "wb", opener=fresh_no_follow), fmt, include_text)
+    fh: IO[bytes] = open(path, "r+b", opener=no_follow)  # noqa: SIM115
     fh.truncate(resume_bytes)
     fh.seek(resume_bytes)
     return ChunkWriter(fh, fmt, include_text, start_bytes=resume_bytes)

@@ -34,6 +34,7 @@ from pillscan.engines.targets import FileTargets, check_output_file, check_targe
 from pillscan.errors import OutputError, PillscanError, ScanInterrupted
 from pillscan.lifetime import exit_with_parent
 from pillscan.records import ReadError
+from pillscan.safefiles import fresh_no_follow, no_follow
 from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
 
 __all__ = ["SCAN_GC_THRESHOLD", "LocalScan", "start_method"]
@@ -337,11 +338,12 @@ class LocalScan:
                 self.writer = open_writer(files.partial, self.fmt, o.include_text)
             if (err := files.errors_partial) is not None:
                 if state is not None:
-                    self.err_fh = open(err, "r+b")  # noqa: SIM115 - closed by _finish_files or _clean_up
+                    # closed by _finish_files or _clean_up; a symlink planted there is never followed
+                    self.err_fh = open(err, "r+b", opener=no_follow)  # noqa: SIM115
                     self.err_fh.truncate(state.err_bytes)
                     self.err_fh.seek(state.err_bytes)
                 else:
-                    self.err_fh = open(err, "wb")  # noqa: SIM115
+                    self.err_fh = open(err, "wb", opener=fresh_no_follow)  # noqa: SIM115
         except OSError as exc:
             raise OutputError(f"cannot write {exc.filename or files.output}: {exc.strerror or exc}") from exc
 

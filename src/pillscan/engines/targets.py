@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pillscan.errors import OutputError
+from pillscan.safefiles import exclusive_temp, unsafe_target
 
 __all__ = [
     "LOCK_FRESH_S",
@@ -124,6 +125,11 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
     """
     owners: dict[str, str] = {}
     for t in targets:
+        if (why := unsafe_target(t.path)) is not None:
+            raise OutputError(
+                f"{t.what} {t.path} is {why}: a scan builds its files under a temporary name and renames them "
+                "into place, which would replace it; write to a regular file (or -o - for stdout)"
+            )
         if t.path.is_dir():
             raise OutputError(f"{t.what} {t.path} is a directory; give a file name")
         parent = t.path.parent
@@ -293,10 +299,10 @@ def _release_lock(lock: Path) -> None:
 def write_json_atomic(path: Path, data: Any, *, sync: bool = False, indent: int | None = 1) -> None:
     """Write ``data`` as JSON to ``path`` through a temporary file (``indent=None``: one line, by the C encoder,
     which json.dump and any indent bypass: ~10x faster for a checkpoint)."""
-    tmp = side_path(path, ".tmp")
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    text = json.dumps(data, ensure_ascii=False, indent=indent).encode("utf-8")
+    fh, tmp = exclusive_temp(path)  # (a random name, O_EXCL: a symlink planted at NAME.tmp is never followed)
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with fh:
             fh.write(text)
             if sync:
                 fh.flush()
