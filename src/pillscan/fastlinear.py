@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from pillscan.intent import intent_features, pill_evidence
+
 __all__ = ["IntMap", "LinearModel", "NgramScorer"]
 
 # sklearn's default token_pattern r"(?u)\b\w+\b" finds exactly the maximal runs of \w.
@@ -328,6 +330,8 @@ class LinearModel:
     blocks: list[tuple[NgramScorer, float]]  # (scorer, weight) per TF-IDF block
     signal_coef: np.ndarray  # applied to log1p of the signal counts
     intercept: float
+    #: Applied to :func:`pillscan.intent.intent_features` (``None``: a model trained without them).
+    intent_coef: np.ndarray | None = None
 
     def decision_function(self, normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
         """Raw scores of normalised texts with their :func:`pillscan.signals.signal_counts` rows."""
@@ -335,4 +339,6 @@ class LinearModel:
         for scorer, weight in self.blocks:
             out += weight * scorer(normalized)
         out += np.log1p(np.asarray(counts, dtype=np.float64)) @ self.signal_coef
+        if self.intent_coef is not None and len(normalized):
+            out += intent_features(normalized, pill_evidence(counts)) @ self.intent_coef
         return out

@@ -33,6 +33,7 @@ from pillscan.bundle import (
 from pillscan.errors import ModelError
 from pillscan.fastlinear import LinearModel
 from pillscan.features import WORD_TFIDF, WordStage, as_texts, evidence_mask
+from pillscan.intent import cue_reasons
 from pillscan.records import Decision, Result, Signal
 from pillscan.signals import drugs_named, extract_signals, normalize_and_count
 from pillscan.wording import explanation_terms
@@ -238,7 +239,7 @@ class Model:
                         decision=decision,
                         drugs=drugs_named(signals),
                         signals=signals,
-                        reasons=reasons_from_signals(signals),
+                        reasons=reasons_from_signals(signals) + cue_reasons(text),
                     )
                 )
             elif decision == "clean":

@@ -18,10 +18,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from pillscan.fastlinear import LinearModel, NgramScorer
 from pillscan.features import WORD_TFIDF, WordStage, as_texts
+from pillscan.intent import FEATURE_NAMES as INTENT_FEATURE_NAMES
+from pillscan.intent import intent_features, pill_evidence
 from pillscan.normalize import normalize_many
-from pillscan.signals import signal_counts, signal_feature_names
+from pillscan.signals import normalize_and_count, signal_counts, signal_feature_names
 
 __all__ = [
+    "IntentFeaturizer",
     "SignalFeaturizer",
     "TextNormalizer",
     "build_pipeline",
@@ -84,14 +87,45 @@ def _signal_names() -> np.ndarray:
     return np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
 
 
+class IntentFeaturizer(TransformerMixin, BaseEstimator):
+    """Supply, demand and framing cues and their conjunctions with pill evidence
+    (:func:`pillscan.intent.intent_features`), so that a linear model can express *supply x pill - framing*
+    (stateless: the columns come from the lexicon)."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> IntentFeaturizer:
+        self.feature_names_ = _intent_names()
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        normalized, counts = normalize_and_count(as_texts(X))
+        return sp.csr_matrix(intent_features(normalized, pill_evidence(counts)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return _intent_names()
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+def _intent_names() -> np.ndarray:
+    return np.asarray([f"intent:{n}" for n in INTENT_FEATURE_NAMES], dtype=object)
+
+
 def build_pipeline(
     *,
     C: float = 1.0,
     char_ngrams: tuple[int, int] = (2, 5),
     signal_weight: float = 1.0,
+    intent_weight: float | None = 1.0,
     seed: int = 0,
 ) -> Pipeline:
-    """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features, into LR."""
+    """The untrained pipeline: normalised word 1-2 and char_wb n-gram TF-IDF, plus signal features and (unless
+    ``intent_weight`` is None) supply/demand/framing cues crossed with pill evidence, into LR."""
     text_features = Pipeline(
         [
             ("normalize", TextNormalizer()),
@@ -120,13 +154,14 @@ def build_pipeline(
             ),
         ]
     )
+    intent_block = [("intent", IntentFeaturizer())] if intent_weight is not None else []
     return Pipeline(
         [
             (
                 "features",
                 FeatureUnion(
-                    [("text", text_features), ("signals", SignalFeaturizer())],
-                    transformer_weights={"text": 1.0, "signals": signal_weight},
+                    [("text", text_features), ("signals", SignalFeaturizer()), *intent_block],
+                    transformer_weights={"text": 1.0, "signals": signal_weight, "intent": intent_weight or 0.0},
                 ),
             ),
             (
@@ -174,5 +209,7 @@ def linear_model_of(pipeline: Pipeline) -> LinearModel:
         width = len(vectorizer.idf_)
         blocks.append((NgramScorer.from_vectorizer(vectorizer, coef[start : start + width]), text_weight))
         start += width
-    signal_coef = coef[start:] * float(weights.get("signals", 1.0))
-    return LinearModel(blocks, signal_coef, float(clf.intercept_[0]))
+    n_signals = len(signal_feature_names())
+    signal_coef = coef[start : start + n_signals] * float(weights.get("signals", 1.0))
+    intent_coef = coef[start + n_signals :] * float(weights.get("intent", 1.0)) if "intent" in parts else None
+    return LinearModel(blocks, signal_coef, float(clf.intercept_[0]), intent_coef)

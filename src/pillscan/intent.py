@@ -1,0 +1,136 @@
+"""Who is speaking and why: supply, demand, report, warning, first-person use and joke cues in normalised text.
+
+An offer is *supply x pill - framing* (design.md section 1): the same pill name is an offer in "got percs if
+anyone needs", a request in "anyone got percs?", a report in "police say he was selling percs" and a warning in
+"fake percs are killing kids". The n-gram model is additive and cannot express that conjunction; these counts
+(with the signal counts) are what the model's combiner (:mod:`pillscan.combiner`) crosses with the n-gram score.
+
+Phrases live in ``lexicons/intent.json`` and are matched on the word view of normalised text, whole words,
+leftmost-longest and without overlap, so ``if anyone needs`` counts once as supply and not also as the demand
+word ``need``. One Aho-Corasick pass per text (a few microseconds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import ahocorasick
+import numpy as np
+
+from pillscan.normalize import normalize_text
+from pillscan.signals import signal_feature_names
+
+__all__ = [
+    "FEATURE_NAMES",
+    "INTENT_FEATURES",
+    "INTENT_GROUPS",
+    "cue_reasons",
+    "intent_counts",
+    "intent_cues",
+    "intent_features",
+    "pill_evidence",
+]
+
+#: The cue groups of ``lexicons/intent.json``, in column order.
+INTENT_GROUPS: tuple[str, ...] = ("supply", "demand", "report", "warning", "personal", "joke")
+#: Columns of :func:`intent_counts`: one per group, then ``deal`` (a price said as "3 for 80" / "2 x 50").
+INTENT_FEATURES: tuple[str, ...] = (*INTENT_GROUPS, "deal")
+
+_NON_WORD = re.compile(r"[^a-z0-9_]+")
+# "1 for 30", "3 for 80", "5 for pricetoken", "2x50": a count for a price, with or without a currency.
+_DEAL = re.compile(r"(?<![a-z0-9.])\d{1,3} ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken)(?![a-z0-9])")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+@cache
+def _phrases() -> dict[str, tuple[str, ...]]:
+    raw = json.loads(resources.files("pillscan").joinpath("lexicons/intent.json").read_text(encoding="utf-8"))
+    return {group: tuple(raw[group]) for group in INTENT_GROUPS}
+
+
+def _view(norm: str) -> str:
+    """Words of ``norm`` joined by two spaces and padded by one: a key `` w1  w2 `` then matches whole words,
+    and two neighbouring phrases do not compete for the one space between them."""
+    return " " + "  ".join(_NON_WORD.sub(" ", norm).split()) + " "
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for column, group in enumerate(INTENT_GROUPS):
+        for phrase in _phrases()[group]:
+            words = _NON_WORD.sub(" ", phrase.lower()).split()
+            if words:
+                automaton.add_word(" " + "  ".join(words) + " ", (column, phrase))
+    automaton.make_automaton()
+    return automaton
+
+
+def intent_counts(normalized: Sequence[str]) -> np.ndarray:
+    """Counts of each cue group (columns :data:`INTENT_FEATURES`) in already normalised texts (float32)."""
+    automaton = _automaton()
+    out = np.zeros((len(normalized), len(INTENT_FEATURES)), dtype=np.float32)
+    deal = len(INTENT_GROUPS)
+    for i, norm in enumerate(normalized):
+        row = out[i]
+        for _end, (column, _phrase) in automaton.iter_long(_view(norm)):
+            row[column] += 1
+        if not _ASCII_DIGITS.isdisjoint(norm):
+            row[deal] = len(_DEAL.findall(norm))
+    return out
+
+
+def intent_cues(normalized: str) -> list[tuple[str, str]]:
+    """The cues found in one normalised text, as ``(group, phrase)`` in text order (for explanations)."""
+    found = [(INTENT_GROUPS[column], phrase) for _end, (column, phrase) in _automaton().iter_long(_view(normalized))]
+    found += [("supply", match.group(0)) for match in _DEAL.finditer(normalized)]
+    return found
+
+
+#: Columns of :func:`intent_features`: log1p of each cue count, then the conjunctions with pill evidence.
+CONJUNCTIONS: tuple[str, ...] = ("pill_x_supply", "pill_x_demand", "pill_x_framing", "pill_x_supply_only")
+FEATURE_NAMES: tuple[str, ...] = (*INTENT_FEATURES, *CONJUNCTIONS)
+_SUPPLY, _DEMAND, _DEAL_COL = INTENT_FEATURES.index("supply"), INTENT_FEATURES.index("demand"), len(INTENT_GROUPS)
+_FRAMING = [INTENT_FEATURES.index(group) for group in ("report", "warning", "personal", "joke")]
+
+
+def intent_features(normalized: Sequence[str], pill: np.ndarray) -> np.ndarray:
+    """Model features of normalised texts (columns :data:`FEATURE_NAMES`, float64): log1p of the cue counts,
+    and 0/1 conjunctions of pill evidence (``pill``: True where the text names or codes an in-scope pill) with
+    supply, with demand, with framing (report, warning, first-person use, joke), and with supply alone (no
+    demand, no framing): the shape of an offer that an additive model of the counts cannot express."""
+    counts = intent_counts(normalized).astype(np.float64)
+    pill = np.asarray(pill, dtype=bool)
+    supply = (counts[:, _SUPPLY] + counts[:, _DEAL_COL]) > 0
+    demand = counts[:, _DEMAND] > 0
+    framing = counts[:, _FRAMING].sum(axis=1) > 0
+    crossed = np.column_stack([pill & supply, pill & demand, pill & framing, pill & supply & ~demand & ~framing])
+    return np.hstack([np.log1p(counts), crossed.astype(np.float64)])
+
+
+_PILL_COLUMNS = [signal_feature_names().index(name) for name in ("drug_in_scope", "imprint")]
+
+
+def pill_evidence(counts: np.ndarray) -> np.ndarray:
+    """True for rows of :func:`pillscan.signals.signal_counts` that name an in-scope pill or an imprint code
+    (ambiguous slang counts there only when other evidence backs it)."""
+    return np.asarray(counts)[:, _PILL_COLUMNS].sum(axis=1) > 0
+
+
+_CUE_LABEL = {"personal": "first-person use", "deal": "supply"}
+
+
+def cue_reasons(text: str, *, limit: int = 4) -> tuple[str, ...]:
+    """Readable reasons for the cues in a raw text (``supply cue ("if anyone needs")``), at most ``limit``,
+    each phrase once: why an explanation says who is speaking."""
+    seen: set[tuple[str, str]] = set()
+    reasons: list[str] = []
+    for group, phrase in intent_cues(normalize_text(text)):
+        if (group, phrase) not in seen and len(reasons) < limit:
+            seen.add((group, phrase))
+            reasons.append(f'{_CUE_LABEL.get(group, group)} cue ("{phrase}")')
+    return tuple(reasons)

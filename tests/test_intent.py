@@ -1,0 +1,84 @@
+"""Supply, demand and framing cues (pillscan.intent): what they match, and the conjunction features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pillscan.intent import (
+    FEATURE_NAMES,
+    INTENT_FEATURES,
+    cue_reasons,
+    intent_counts,
+    intent_cues,
+    intent_features,
+    pill_evidence,
+)
+from pillscan.normalize import normalize_text
+from pillscan.signals import signal_counts
+
+
+def cues(text: str) -> list[tuple[str, str]]:
+    return intent_cues(normalize_text(text))
+
+
+def test_longest_phrase_wins_and_is_counted_once():
+    # "if anyone needs" is one supply cue, not also the demand word "need(s)".
+    assert cues("i got percs if anyone needs") == [("supply", "i got"), ("supply", "if anyone needs")]
+    assert ("demand", "need") not in cues("percs if anyone needs")
+    assert cues("who got the plug? need some") == [("demand", "who got"), ("demand", "need some")]
+
+
+def test_neighbouring_phrases_both_match():
+    assert [p for _, p in cues("hmu dm me for the menu")] == ["hmu", "dm me", "menu"]
+
+
+def test_whole_words_only():
+    assert cues("the hayride was sellout fun") == []  # "hay", "sell" inside other words
+    assert cues("unselling") == []
+
+
+def test_prices_said_as_deals():
+    found = cues("1 for 30, 3 for 80, 10 for $250")
+    assert [p for g, p in found if g == "supply"][-3:] == ["1 for 30", "3 for 80", "10 for pricetoken"]
+    assert cues("call me at 5 for dinner") == []  # "5 for dinner" is no price
+
+
+def test_spanish_after_normalisation_folds_accents():
+    assert ("supply", "envios") in cues("Envíos a toda la república")
+    assert ("demand", "donde consigo") in cues("¿Dónde consigo?")
+
+
+def test_counts_and_features_have_their_columns():
+    texts = [normalize_text(t) for t in ("selling xanax", "anyone got xanax?", "police seized xanax", "hello")]
+    counts = intent_counts(texts)
+    assert counts.shape == (4, len(INTENT_FEATURES))
+    pill = pill_evidence(signal_counts(["selling xanax", "anyone got xanax?", "police seized xanax", "hello"]))
+    assert pill.tolist() == [True, True, True, False]
+    feats = intent_features(texts, pill)
+    assert feats.shape == (4, len(FEATURE_NAMES))
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    assert feats[:, col["pill_x_supply_only"]].tolist() == [1, 0, 0, 0]
+    assert feats[:, col["pill_x_demand"]].tolist() == [0, 1, 0, 0]
+    assert feats[:, col["pill_x_framing"]].tolist() == [0, 0, 1, 0]
+    assert np.all(feats[3] == 0)
+
+
+def test_empty_input_and_hostile_text():
+    assert intent_counts([]).shape == (0, len(INTENT_FEATURES))
+    hostile = ["", " ", "\x00" * 50, "💊" * 10_000, "a" * 100_000, "1 for " * 5_000]
+    counts = intent_counts([normalize_text(t) for t in hostile])
+    assert counts.shape == (len(hostile), len(INTENT_FEATURES))
+    assert np.isfinite(counts).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tengo percos si alguien ocupa", 'supply cue ("tengo")'),
+        ("anyone got percs?", 'demand cue ("anyone got")'),
+        ("just took my adderall", 'first-person use cue ("just took")'),
+    ],
+)
+def test_cue_reasons_are_readable(text, expected):
+    assert expected in cue_reasons(text)

@@ -1,0 +1,227 @@
+"""Minimal pairs: the same pill in a supply post and in its demand / report / warning / use / joke twin.
+
+An offer is *supply x pill - framing* (design.md section 1). Each pair below keeps the pill (and most of the
+words) and changes who is speaking: the supply post must be an ``offer``, its twin must not be, and the supply
+post must score above its twin. Written for this test (not taken from ../shared/external/ or from the
+generator's phrase pools); English and Spanish, casual and formal, plain and coded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pillscan.model import load_model
+
+# (supply post, twin, what the twin is)
+PAIRS: list[tuple[str, str, str]] = [
+    # --- English: casual first-person supply vs. the same words asking, reporting, warning, using, joking
+    ("got xanax bars if anyone needs, hmu", "anyone got xanax bars? i need some for tonight", "demand"),
+    ("got xanax bars if anyone needs, hmu", "cops said the kid was selling xanax bars at school", "report"),
+    ("percs for sale, 20 a piece, pull up", "where can i find percs around here? asking for real", "demand"),
+    (
+        "percs for sale, 20 a piece, pull up",
+        "PSA: the percs going around here are pressed with fentanyl, please be careful",
+        "warning",
+    ),
+    ("selling adderall 30s, $8 each, meet up only", "buying adderall 30s, can pay $8 each, meet up only", "demand"),
+    ("selling adderall 30s, $8 each, meet up only", "just took my adderall and cleaned the whole apartment", "use"),
+    ("m30s available again, dm me for prices", "who has m30s? need a plug asap", "demand"),
+    (
+        "m30s available again, dm me for prices",
+        "officials warn that m30s sold online killed three teens this month",
+        "report",
+    ),
+    ("holding oxy 30s all week, need it gone, hit my line", "need oxy 30s this week, who can help", "demand"),
+    (
+        "holding oxy 30s all week, need it gone, hit my line",
+        "my doctor prescribed oxycodone after surgery and it made me so sick",
+        "use",
+    ),
+    ("blues in stock 🔵💊 snap me for the menu", "looking for blues 🔵💊 anyone know someone", "demand"),
+    (
+        "blues in stock 🔵💊 snap me for the menu",
+        "parents: 🔵💊 in your kid's snap can mean fake pills. know the signs",
+        "warning",
+    ),
+    ("i have ativan if anyone wants some, cheap", "does anyone have ativan? my anxiety is through the roof", "demand"),
+    ("i have ativan if anyone wants some, cheap", "took an ativan before my flight lol worked like a charm", "use"),
+    ("who wants roxies? 3 for 60, i deliver", "who got roxies? i'll pay 60 for 3, can pick up", "demand"),
+    ("who wants roxies? 3 for 60, i deliver", "dea says counterfeit roxies are showing up in every state", "report"),
+    ("valium 10mg for sale, cashapp or zelle, ships fast", "wtb valium 10mg, have cashapp or zelle", "demand"),
+    (
+        "valium 10mg for sale, cashapp or zelle, ships fast",
+        "scam alert: this account takes cashapp for valium and never ships. report it",
+        "warning",
+    ),
+    ("norcos and vikes on deck, text me", "need norcos or vikes, text me if you know anyone", "demand"),
+    ("norcos and vikes on deck, text me", "my dentist gave me norcos and i slept for two days", "use"),
+    ("addy 20s, 5 for 40, link in bio", "where do i get addy 20s for finals week", "demand"),
+    ("addy 20s, 5 for 40, link in bio", "rapper says he wrote the whole album on addy, lol", "joke"),
+    (
+        "klonopin available, discreet shipping, no script needed",
+        "can anyone help me get klonopin without a script",
+        "demand",
+    ),
+    (
+        "klonopin available, discreet shipping, no script needed",
+        "warning: sites offering klonopin with no script needed are scams and ship fake pills",
+        "warning",
+    ),
+    ("hydros in stock, 10 for 150, serious buyers only", "trying to buy hydros, 10 for 150 is my budget", "demand"),
+    (
+        "hydros in stock, 10 for 150, serious buyers only",
+        "man charged after police found hydros and cash in his car",
+        "report",
+    ),
+    ("tramadol 50mg, wholesale prices, message me", "is tramadol 50mg strong? my vet gave it to my dog", "use"),
+    ("tramadol 50mg, wholesale prices, message me", "i need tramadol 50mg, anyone selling?", "demand"),
+    ("dirty 30s ready, i deliver after 6", "who's the plug for dirty 30s? need them after 6", "demand"),
+    ("dirty 30s ready, i deliver after 6", "three overdoses from dirty 30s this weekend, test your stuff", "warning"),
+    ("bars 2mg, 1 for 10, 5 for 40, hmu", "lol my boss said i spit bars in the meeting 💀", "joke"),
+    ("bars 2mg, 1 for 10, 5 for 40, hmu", "anyone have bars 2mg? will pay 10 each", "demand"),
+    ("percocet 10s available, taking orders tonight", "got prescribed percocet 10s after my c-section", "use"),
+    ("percocet 10s available, taking orders tonight", "where can i get percocet 10s tonight", "demand"),
+    (
+        "oxycodone 30mg in stock, tracking on every order",
+        "police seized oxycodone 30mg pills in a traffic stop",
+        "report",
+    ),
+    ("oxycodone 30mg in stock, tracking on every order", "looking for oxycodone 30mg, please help", "demand"),
+    ("got xans and percs, adding ppl who want em", "got my xanax refill today finally, sleep tonight", "use"),
+    ("got xans and percs, adding ppl who want em", "my cousin keeps adding ppl who sell xans, report him", "report"),
+    (
+        "footballs and school buses available 🚌💊 dm",
+        "what do footballs and school buses 🚌💊 mean? saw it on my son's phone",
+        "warning",
+    ),
+    (
+        "adderall xr 30mg up for grabs, first come first serve",
+        "does anyone have adderall xr 30mg? mine ran out",
+        "demand",
+    ),
+    # --- Spanish: the same turns of phrase, said the way sellers and everybody else say them
+    ("vendo xanax de 2mg, entrego en mano, manda mensaje", "busco xanax de 2mg, alguien que venda por aqui?", "demand"),
+    ("vendo xanax de 2mg, entrego en mano, manda mensaje", "la policia detuvo a un joven que vendia xanax", "report"),
+    ("tengo percos si alguien ocupa, al privado", "alguien tiene percos? los necesito hoy", "demand"),
+    (
+        "tengo percos si alguien ocupa, al privado",
+        "cuidado con las percos que andan circulando, traen fentanilo",
+        "warning",
+    ),
+    ("ando surtido de azulitas m30, la pieza a 15", "donde consigo azulitas m30? urge", "demand"),
+    (
+        "ando surtido de azulitas m30, la pieza a 15",
+        "autoridades aseguraron miles de azulitas m30 con fentanilo en la frontera",
+        "report",
+    ),
+    (
+        "adderall disponible, envios a toda la ciudad, pago por zelle",
+        "necesito adderall para estudiar, quien tiene?",
+        "demand",
+    ),
+    (
+        "adderall disponible, envios a toda la ciudad, pago por zelle",
+        "me recetaron adderall y me quita el hambre",
+        "use",
+    ),
+    ("oxis de 30 disponibles, mayoreo y menudeo, escribeme", "quien vende oxis de 30? pago bien", "demand"),
+    (
+        "oxis de 30 disponibles, mayoreo y menudeo, escribeme",
+        "murio un joven por sobredosis de oxis falsas, segun la fiscalia",
+        "report",
+    ),
+    ("barras de xanax, 5 por 40, entrego hoy", "quiero comprar barras de xanax, alguien sabe donde", "demand"),
+    (
+        "barras de xanax, 5 por 40, entrego hoy",
+        "padres: las barras de xanax falsas matan, hablen con sus hijos",
+        "warning",
+    ),
+    ("vendo valium y clonazepam, precios por mayoreo", "mi doctor me receto clonazepam para dormir", "use"),
+    ("vendo valium y clonazepam, precios por mayoreo", "alguien tiene valium? no puedo dormir", "demand"),
+    ("tengo tramadol de 50, quien quiere? entrego", "necesito tramadol de 50 para el dolor, donde compro", "demand"),
+    ("tengo tramadol de 50, quien quiere? entrego", "estafa: esta cuenta cobra el tramadol y nunca entrega", "warning"),
+    ("perkys disponibles 💊 manda dm, entrego en mano", "alguien tiene perkys? 💊 manda dm", "demand"),
+    ("perkys disponibles 💊 manda dm, entrego en mano", "jajaja mi tio dice que las perkys son dulces 😂", "joke"),
+    (
+        "se venden pastillas de percocet, 10 por 150, al privado",
+        "busco pastillas de percocet, pago 150 por 10",
+        "demand",
+    ),
+    (
+        "se venden pastillas de percocet, 10 por 150, al privado",
+        "detienen a dos hombres por vender pastillas de percocet falsas",
+        "report",
+    ),
+    ("xanax y adderall disponibles, promo 3 por 50, pedidos por whatsapp", "me tome un xanax y dormi 12 horas", "use"),
+    (
+        "xanax y adderall disponibles, promo 3 por 50, pedidos por whatsapp",
+        "alerta: cuentas de whatsapp ofrecen xanax y adderall falsos, no compren",
+        "warning",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def scored(model):
+    texts = sorted({t for pair in PAIRS for t in pair[:2]})
+    return dict(zip(texts, model.score(texts), strict=True))
+
+
+def test_there_are_enough_pairs_in_both_languages():
+    assert len(PAIRS) >= 60
+    assert len({twin for _, twin, _ in PAIRS}) == len(PAIRS)  # every twin is its own post
+    kinds = {kind for _, _, kind in PAIRS}
+    assert {"demand", "report", "warning", "use", "joke"} <= kinds
+    spanish = [
+        p for p in PAIRS if any(w in p[0] for w in ("vendo", "tengo", "disponible", "ando", "se venden", "barras"))
+    ]
+    assert len(spanish) >= 20
+
+
+@pytest.mark.parametrize(("supply", "twin", "kind"), PAIRS, ids=[f"{i}-{p[2]}" for i, p in enumerate(PAIRS)])
+def test_supply_is_an_offer_and_its_twin_is_not(scored, supply, twin, kind):
+    offer, other = scored[supply], scored[twin]
+    assert offer.decision == "offer", (offer.score, supply)
+    assert other.decision != "offer", (other.score, twin, kind)
+    assert offer.score > other.score
+
+
+def test_explain_names_the_supply_cue_and_the_pill(model):
+    explanation = model.explain("got percs if anyone needs, 20 a piece")
+    reasons = " ".join(explanation.result.reasons)
+    assert "oxycodone" in reasons  # percs: percocet is oxycodone with acetaminophen
+    assert 'supply cue ("if anyone needs")' in reasons
+    words = [word for word, _ in explanation.top_terms]
+    assert "percs" in words
+    spanish = " ".join(model.explain("tengo percos si alguien ocupa, entrego").result.reasons)
+    assert "oxycodone" in spanish and 'supply cue ("tengo")' in spanish
+
+
+def test_explain_names_the_framing_that_clears_a_twin(model):
+    reasons = " ".join(model.explain("anyone got percs? need some tonight").result.reasons)
+    assert 'demand cue ("anyone got")' in reasons
+
+
+# The nine posts of issue 12's table, as a new user tried them: six offers, three that are not.
+ISSUE_TABLE = [
+    ("selling xanax", True),
+    ("percs available again. adding ppl who want em", True),
+    ("I have Ativan if anyone needs any.", True),
+    ("Oxycodone, Percocet, Hydrocodone available today. Serious orders only. Contact admin.", True),
+    ("oxy 30: 1 for 30, 3 for 80, 10 for 250. cash in person, app if shipping", True),
+    ("Tengo adderall de 30 y percos, pago por zelle, entrego en mano", True),
+    ("Buying: need 10 xanax 2mg, can pay cash, DFW area. Please DM if you can help.", False),
+    ("who got the plug on blues? need some asap", False),
+    ("sneaker plug 🔌 jordan 4s n dunks restocked 🤑 dm for sizes", False),
+]
+
+
+@pytest.mark.parametrize(("text", "is_offer"), ISSUE_TABLE)
+def test_the_nine_posts_of_issue_12_are_decided_right(model, text, is_offer):
+    result = model.score([text])[0]
+    assert (result.decision == "offer") is is_offer, (result.score, text)
