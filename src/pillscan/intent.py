@@ -33,6 +33,7 @@ __all__ = [
     "intent_cues",
     "intent_features",
     "pill_evidence",
+    "supply_evidence",
 ]
 
 #: The cue groups of ``lexicons/intent.json``, in column order.
@@ -134,3 +135,16 @@ def cue_reasons(text: str, *, limit: int = 4) -> tuple[str, ...]:
             seen.add((group, phrase))
             reasons.append(f'{_CUE_LABEL.get(group, group)} cue ("{phrase}")')
     return tuple(reasons)
+
+
+_SALE_COLUMNS = [signal_feature_names().index(name) for name in ("contact", "payment", "price", "shipping")]
+
+
+def supply_evidence(normalized: Sequence[str], counts: np.ndarray) -> np.ndarray:
+    """True for texts with a supply cue, a deal ("3 for 80") or a sale signal (contact, payment, price,
+    shipping) in their :func:`pillscan.signals.signal_counts` row. Not the generic ``sale`` signal: it fires
+    on "buy", which asks as often as it sells."""
+    if not len(normalized):
+        return np.zeros(0, dtype=bool)
+    cues = intent_counts(normalized)
+    return (cues[:, _SUPPLY] + cues[:, _DEAL_COL] > 0) | (np.asarray(counts)[:, _SALE_COLUMNS].sum(axis=1) > 0)

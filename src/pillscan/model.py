@@ -33,9 +33,9 @@ from pillscan.bundle import (
 from pillscan.errors import ModelError
 from pillscan.fastlinear import LinearModel
 from pillscan.features import WORD_TFIDF, WordStage, as_texts, evidence_mask
-from pillscan.intent import cue_reasons
+from pillscan.intent import cue_reasons, pill_evidence, supply_evidence
 from pillscan.records import Decision, Result, Signal
-from pillscan.signals import drugs_named, extract_signals, normalize_and_count
+from pillscan.signals import drugs_named, extract_signals, normalize_and_count, signal_feature_names
 from pillscan.wording import explanation_terms
 
 __all__ = [
@@ -68,6 +68,8 @@ WHOLE_TEXT_CHARS = 1200
 #: inside a long post is not diluted by the text around it.
 WINDOWS = ((WINDOW_CHARS, WINDOW_STRIDE), (250, 125))
 MIN_PARAGRAPH_CHARS = 25
+#: Windows of a long text that hold pill evidence are scored again in pieces this long (see decision_function).
+NARROW_CHARS = 100
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -158,14 +160,23 @@ class Model:
         """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
         texts = as_texts(texts)
         windows, owners = _windows(texts)
-        raw = self._raw_scores(windows, cascade=cascade)
+        raw, _, counts = self._raw_scores(windows, cascade=cascade)
         if len(windows) == len(texts):
             return raw
+        # An offer run inline into chatter is diluted even in a 250-character window: the windows of a long
+        # text that hold pill evidence are scored again in narrow pieces (only those: their cost stays small).
+        # A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
+        pieces, piece_owners = _narrow_windows(windows, owners, pill_evidence(counts))
+        if pieces:
+            piece_raw, piece_norm, piece_counts = self._raw_scores(pieces, cascade=cascade)
+            piece_raw[~(pill_evidence(piece_counts) & supply_evidence(piece_norm, piece_counts))] = -np.inf
+            raw = np.concatenate([raw, piece_raw])
+            owners = owners + piece_owners
         out = np.full(len(texts), -np.inf)
         np.maximum.at(out, np.asarray(owners), raw)
         return out
 
-    def _raw_scores(self, texts: list[str], *, cascade: bool) -> np.ndarray:
+    def _raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
         """The pipeline's decision function, each text normalised once and the cascade applied.
 
         Equal to ``self.pipeline.decision_function(texts)`` for every text the cascade passes (a test checks it).
@@ -173,7 +184,7 @@ class Model:
         without one clear texts with no drug evidence (``cleared_raw``). The rest get the full model.
         """
         if not texts:
-            return np.zeros(0)
+            return np.zeros(0), [], np.zeros((0, len(signal_feature_names())), dtype=np.float32)
         normalized, counts = normalize_and_count(texts)
         out = np.empty(len(texts))
         keep = None
@@ -189,7 +200,7 @@ class Model:
             out[:] = self._full_raw(normalized, counts)
         elif len(keep):
             out[keep] = self._full_raw([normalized[i] for i in keep], counts[keep])
-        return out
+        return out, normalized, counts
 
     def _full_raw(self, normalized: list[str], counts: np.ndarray) -> np.ndarray:
         """The full pipeline's decision function on already normalised texts and their signal counts
@@ -298,6 +309,21 @@ def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
         windows.extend(pieces)
         owners.extend([i] * len(pieces))
     return windows, owners
+
+
+def _narrow_windows(windows: list[str], owners: list[int], evidence: np.ndarray) -> tuple[list[str], list[int]]:
+    """Pieces of NARROW_CHARS (stride half that) of the windows of long texts that hold pill evidence, and the
+    text each came from. Short texts (scored whole, one window) get none."""
+    per_owner = np.bincount(np.asarray(owners)) if owners else np.zeros(0, dtype=int)
+    pieces: list[str] = []
+    piece_owners: list[int] = []
+    stride = NARROW_CHARS // 2
+    for window, owner, has_pill in zip(windows, owners, evidence.tolist(), strict=True):
+        if has_pill and per_owner[owner] > 1 and len(window) > NARROW_CHARS:
+            cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
+            pieces.extend(cut)
+            piece_owners.extend([owner] * len(cut))
+    return pieces, piece_owners
 
 
 _GROUP_REASON = {

@@ -29,7 +29,15 @@ from pillscan.model import Model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
-__all__ = ["DEFAULT_EXTRA_WEIGHT", "TrainConfig", "choose_thresholds", "load_extra", "train_and_save", "train_model"]
+__all__ = [
+    "DEFAULT_EXTRA_WEIGHT",
+    "TrainConfig",
+    "choose_thresholds",
+    "heldout_splits",
+    "load_extra",
+    "train_and_save",
+    "train_model",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,11 @@ class TrainConfig:
     #: *out of scope*, not a counter-example. Trained as a negative it teaches that pharmacy-spam shape means
     #: "no offer", and real spam mixes Viagra with Xanax and Valium.
     exclude_kinds: tuple[str, ...] = ("lifestyle_spam",)
+    #: Weight of the supply/demand/framing block (:class:`pillscan.pipeline.IntentFeaturizer`); None leaves it out.
+    intent_weight: float | None = 1.0
+    #: Hold out platform/language styles as well as template families in cross-validation, and choose the
+    #: thresholds on the rows held out both ways (see :func:`heldout_splits`).
+    hold_out_styles: bool = True
 
 
 def _fingerprint(frame: pd.DataFrame) -> str:
@@ -76,6 +89,44 @@ def choose_thresholds(labels: np.ndarray, probs: np.ndarray, offer_precision: fl
     review = float(cuts[reach[-1]]) if len(reach) else offer / 2
     offer = min(max(offer, 0.05), 0.99)
     return {"offer": round(offer, 4), "review": round(min(max(review, 0.02), offer), 4)}
+
+
+def _styles(frame: pd.DataFrame) -> np.ndarray:
+    """A row's style: its platform and language (``?`` where the corpus does not say)."""
+    platform = frame["platform"].astype(str) if "platform" in frame else pd.Series("?", index=frame.index)
+    lang = frame["lang"].astype(str) if "lang" in frame else pd.Series("?", index=frame.index)
+    return (platform.fillna("?") + ":" + lang.fillna("?")).to_numpy()
+
+
+def heldout_splits(
+    groups: np.ndarray, styles: np.ndarray, folds: int, *, styles_out: bool = True
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Cross-validation folds that hold out template families and, with ``styles_out``, styles too.
+
+    Fold k tests on the k-th share of the families (GroupKFold) and trains on the rows of the other families
+    whose style (platform and language) is not in the k-th share of the styles. Returns the ``(train, test)``
+    index pairs and a mask of the test rows whose style was held out as well: rows the fold's model saw
+    neither the family nor the style of. Without ``styles_out`` it is GroupKFold on families and the mask is
+    all False.
+    """
+    shifted = np.zeros(len(groups), dtype=bool)
+    family_folds = list(GroupKFold(n_splits=folds).split(groups, groups=groups))
+    unique_styles = np.unique(styles)
+    if not styles_out or len(unique_styles) < folds:
+        return family_folds, shifted
+    style_fold = dict(
+        zip(
+            unique_styles[np.argsort([hashlib.sha256(s.encode()).hexdigest() for s in unique_styles])],
+            np.arange(len(unique_styles)) % folds,
+            strict=True,
+        )
+    )
+    row_style_fold = np.array([style_fold[s] for s in styles])
+    splits = []
+    for k, (train_idx, test_idx) in enumerate(family_folds):
+        splits.append((train_idx[row_style_fold[train_idx] != k], test_idx))
+        shifted[test_idx[row_style_fold[test_idx] == k]] = True
+    return splits, shifted
 
 
 #: Each extra (team-labelled) row weighs this many generated rows by default: a few hundred real labels should
@@ -219,9 +270,14 @@ def train_model(
     # The cascade's stage two is fitted per fold too, so its cut is chosen on held-out families (see below).
     normalized_all, counts_all = normalize_and_count(texts)
     stage2_oof = np.zeros(len(frame))
-    say(f"grouped cross-validation: {folds} folds over {n_groups} template families, {len(frame):,} rows")
-    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(texts, labels, groups), 1):
-        pipe = build_pipeline(C=config.C, seed=config.seed)
+    splits, shifted = heldout_splits(groups, _styles(frame), folds, styles_out=config.hold_out_styles)
+    say(
+        f"grouped cross-validation: {folds} folds over {n_groups} template families"
+        + (" and platform/language styles" if config.hold_out_styles else "")
+        + f", {len(frame):,} rows"
+    )
+    for fold, (train_idx, test_idx) in enumerate(splits, 1):
+        pipe = build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight)
         _fit(pipe, [texts[i] for i in train_idx], labels[train_idx], None if weights is None else weights[train_idx])
         probe = Model(pipeline=pipe, calibration=(1.0, 0.0), thresholds={}, card={})
         raw_oof[test_idx] = probe.decision_function([texts[i] for i in test_idx])
@@ -237,11 +293,15 @@ def train_model(
     platt = LogisticRegression(C=1e4).fit(raw_oof.reshape(-1, 1), labels)
     calibration = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
     probs = 1.0 / (1.0 + np.exp(-(calibration[0] * raw_oof + calibration[1])))
-    thresholds = choose_thresholds(labels, probs, config.offer_precision, config.review_recall)
+    # Thresholds from the rows held out twice over (their family and their platform/language style were both
+    # unseen by the fold's model): real posts differ from the generator in both ways at once.
+    pick = shifted if shifted.any() and len(set(labels[shifted])) == 2 else np.ones(len(frame), bool)
+    thresholds = choose_thresholds(labels[pick], probs[pick], config.offer_precision, config.review_recall)
 
     flagged = probs >= thresholds["offer"]
     heldout = binary_metrics(labels, flagged, probs).to_dict()
     extra_heldout = _extra_before_after(baseline, frame, is_extra, probs, thresholds["offer"])
+    heldout_shifted = binary_metrics(labels[pick], flagged[pick], probs[pick]).to_dict()
     by_obfuscation = {}
     if "obfuscation" in frame:
         for level, idx in frame.groupby("obfuscation").indices.items():
@@ -304,7 +364,9 @@ def train_model(
         )
 
     say(f"fitting the final model on all {len(frame):,} rows")
-    pipeline = _fit(build_pipeline(C=config.C, seed=config.seed), texts, labels, weights)
+    pipeline = _fit(
+        build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight), texts, labels, weights
+    )
     elapsed = time.perf_counter() - started
     curve = []
     for cut in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
@@ -312,6 +374,7 @@ def train_model(
         curve.append({"threshold": cut, "precision": round(at.precision, 4), "recall": round(at.recall, 4)})
     metrics = {
         "heldout_templates": heldout,
+        "heldout_templates_and_styles": {**heldout_shifted, "rows_share": round(float(pick.mean()), 4)},
         "heldout_curve": curve,
         "cascade": cascade,
         "heldout_recall_by_obfuscation": by_obfuscation,
