@@ -70,6 +70,31 @@ def test_an_offer_cannot_hide_inside_a_long_innocent_post(model):
     assert model.score([long_post])[0].decision == "offer"
 
 
+CHATTER = (
+    "So the move is finally done, boxes everywhere and the cat hides under the bed all day. Painted the kitchen "
+    "a light green which my sister hates. Work starts again Monday, new manager, fingers crossed. We tried the "
+    "ramen place on 5th and it was honestly great, the line was long but worth it. "
+)
+
+
+def test_an_offer_run_inline_into_chatter_is_found(model):
+    # No paragraph break to split on: the offer sits mid-sentence between two runs of ordinary chatter.
+    post = CHATTER * 2 + "got percs and bars if anyone needs, 20 a piece, hmu on snap. " + CHATTER * 2
+    assert len(post) > 1000
+    assert model.score([post])[0].decision == "offer"
+
+
+def test_a_long_report_that_lists_pills_is_not_an_offer(model):
+    # Narrow pieces of a long text lose their framing ("pills such as Xanax, Adderall or Oxy" in a news story):
+    # a piece only counts when it shows supply itself.
+    report = (
+        CHATTER + "The county coroner said the victims believed they had taken pills such as Xanax, Adderall or "
+        "Oxy, but the tablets were pressed with fentanyl. Investigators said 12 pills were found at the house. "
+    ) * 3
+    assert len(report) > 1000
+    assert model.score([report])[0].decision != "offer"
+
+
 def test_fast_path_equals_the_plain_pipeline(model):
     from pillscan.generate import generate_corpus
 
