@@ -85,12 +85,15 @@ def heldout(corpus: pd.DataFrame, folds: int) -> pd.DataFrame:
     texts = corpus["text"].tolist()
     labels = corpus["label"].to_numpy()
     groups = corpus["template"].to_numpy()
-    out = {name: np.zeros(len(corpus)) for name in ("pillscan", "tfidf+lr", "fasttext")}
+    out = {name: np.zeros(len(corpus)) for name in ("pillscan", "pillscan, no intent cues", "tfidf+lr", "fasttext")}
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(texts, labels, groups):
         tr = [texts[i] for i in train_idx]
         te = [texts[i] for i in test_idx]
         pipe = build_pipeline().fit(tr, labels[train_idx])
         out["pillscan"][test_idx] = Model(pipe, (1.0, 0.0), {}, {}).decision_function(te)
+        # Today's recipe before issue 12: the same pipeline without the supply/demand/framing block.
+        plain_pipe = build_pipeline(intent_weight=None).fit(tr, labels[train_idx])
+        out["pillscan, no intent cues"][test_idx] = Model(plain_pipe, (1.0, 0.0), {}, {}).decision_function(te)
         plain = plain_tfidf().fit(tr, labels[train_idx])  # type: ignore[attr-defined]
         out["tfidf+lr"][test_idx] = plain.predict_proba(te)[:, 1]  # type: ignore[attr-defined]
         if fasttext_available():
@@ -152,10 +155,11 @@ def heldout_section(args: argparse.Namespace, model: Model) -> None:
     oof = heldout(corpus, args.folds)
     # pillscan's fold models are uncalibrated: calibrate the out-of-fold scores as train.py does.
     labels = corpus["label"].to_numpy()
-    platt = LogisticRegression(C=1e4).fit(oof[["pillscan"]].to_numpy(), labels)
-    oof["pillscan"] = platt.predict_proba(oof[["pillscan"]].to_numpy())[:, 1]
+    for name in ("pillscan", "pillscan, no intent cues"):
+        platt = LogisticRegression(C=1e4).fit(oof[[name]].to_numpy(), labels)
+        oof[name] = platt.predict_proba(oof[[name]].to_numpy())[:, 1]
     cut = {name: 0.5 for name in oof.columns}
-    cut["pillscan"] = model.thresholds["offer"]
+    cut["pillscan"] = cut["pillscan, no intent cues"] = model.thresholds["offer"]
     print(
         f"\n## Held-out template families ({args.n:,} generated rows, seed {args.seed}, {args.folds}-fold GroupKFold)\n"
     )

@@ -190,6 +190,11 @@ class Model:
         keep = None
         if cascade and self.word_stage is not None:
             survive = self.word_stage.passes(normalized, counts)
+            # The word stage is additive and has no supply cues: a post that names a pill and shows supply
+            # ("barras de xanax, 5 por 40, entrego hoy") always goes on to the full model.
+            rescue = np.flatnonzero(~survive & pill_evidence(counts))
+            if len(rescue):
+                survive[rescue] = supply_evidence([normalized[i] for i in rescue], counts[rescue])
             out[~survive] = self.word_stage.cleared_raw
             keep = np.flatnonzero(survive)
         elif cascade and self.cleared_raw is not None:  # bundles from before stage two: evidence test only

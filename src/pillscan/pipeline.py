@@ -161,7 +161,11 @@ def build_pipeline(
                 "features",
                 FeatureUnion(
                     [("text", text_features), ("signals", SignalFeaturizer()), *intent_block],
-                    transformer_weights={"text": 1.0, "signals": signal_weight, "intent": intent_weight or 0.0},
+                    transformer_weights={
+                        "text": 1.0,
+                        "signals": signal_weight,
+                        **({"intent": intent_weight} if intent_weight is not None else {}),
+                    },
                 ),
             ),
             (
