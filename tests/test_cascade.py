@@ -3,12 +3,15 @@ round-trips through a model bundle; bundles without it still load and score."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pillscan.generate import generate_corpus
+from pillscan.intent import pill_evidence, supply_evidence
 from pillscan.model import Model, WordStage, load_model, save_model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
@@ -66,10 +69,25 @@ def test_cascade_passes_survivors_unchanged_and_clears_the_rest(
     np.testing.assert_allclose(full, cascaded.pipeline.decision_function(texts), rtol=0, atol=1e-5)
     fast = cascaded.decision_function(texts)
     assert cascaded.word_stage is not None
-    survive = cascaded.word_stage.passes(*normalize_and_count(texts))
+    normalized, counts = normalize_and_count(texts)
+    passed = cascaded.word_stage.passes(normalized, counts)
+    # ... and a post naming a pill with a supply cue reaches the full model whatever the word stage says.
+    rescued = ~passed & pill_evidence(counts) & supply_evidence(normalized, counts)
+    survive = passed | rescued
     assert 0 < survive.sum() < len(texts)
     np.testing.assert_allclose(fast[survive], full[survive], rtol=1e-9, atol=1e-9)
     assert (fast[~survive] == -7.5).all()  # the word stage's score, not the evidence test's (-6.0)
+
+
+def test_a_pill_with_a_supply_cue_is_never_cleared(cascaded: Model) -> None:
+    assert cascaded.word_stage is not None
+    stage = WordStage(cascaded.word_stage.terms, cascaded.word_stage.signal_coef, cascaded.word_stage.intercept)
+    stage.cut, stage.cleared_raw = math.inf, -9.0  # a word stage that clears everything
+    model = Model(cascaded.pipeline, (1.0, 0.0), {"offer": 0.5, "review": 0.25}, {}, word_stage=stage)
+    texts = ["tengo xanax si alguien ocupa", "xanax 2mg", "selling my old bike, hmu"]
+    raw = model.decision_function(texts)
+    assert raw[0] == pytest.approx(model.decision_function(texts[:1], cascade=False)[0])  # full model
+    assert raw[1] == raw[2] == -9.0  # a pill without supply, supply without a pill: cleared
 
 
 def test_cut_at_minus_infinity_clears_nothing(cascaded: Model, corpus: tuple[list[str], np.ndarray]) -> None:

