@@ -36,7 +36,19 @@ __all__ = [
 # --- scikit-learn transformers --------------------------------------------------------------------------
 
 
-class TextNormalizer(TransformerMixin, BaseEstimator):
+class StatelessTextTransformer(TransformerMixin, BaseEstimator):
+    """What pillscan's text transformers share: they take a sequence of strings and need no fit (their columns
+    come from the lexicons), which they tell scikit-learn through their tags."""
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+class TextNormalizer(StatelessTextTransformer):
     """De-obfuscate texts with :func:`pillscan.normalize.normalize_text` (stateless)."""
 
     def fit(self, X: Iterable[str], y: Any = None) -> TextNormalizer:
@@ -49,15 +61,8 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray(["normalized_text"], dtype=object)
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags
 
-
-class SignalFeaturizer(TransformerMixin, BaseEstimator):
+class SignalFeaturizer(StatelessTextTransformer):
     """Counts of interpretable signals per text (drugs, contact, payment, ...), squashed with log1p (stateless:
     the columns come from the lexicon, so it needs no fit)."""
 
@@ -75,19 +80,12 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return _signal_names()
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags
-
 
 def _signal_names() -> np.ndarray:
     return np.asarray([f"signal:{n}" for n in signal_feature_names()], dtype=object)
 
 
-class IntentFeaturizer(TransformerMixin, BaseEstimator):
+class IntentFeaturizer(StatelessTextTransformer):
     """Supply, demand and framing cues and their conjunctions with pill evidence
     (:func:`pillscan.intent.intent_features`), so that a linear model can express *supply x pill - framing*
     (stateless: the columns come from the lexicon)."""
@@ -103,13 +101,6 @@ class IntentFeaturizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return _intent_names()
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags
 
 
 def _intent_names() -> np.ndarray:
