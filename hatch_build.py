@@ -1,9 +1,9 @@
 """Wheel build hook: compile pillscan's per-post text code with mypyc (a C extension per module).
 
-The modules in ``COMPILED`` (normalisation and signal counting: most of a scan's time per post) are plain, fully
-typed Python; mypyc turns them into C extensions that behave the same and run faster. The ``.py`` files still ship
-in the wheel (Python imports the extension when both are present; tests/test_compiled.py checks that the two give
-the same results).
+The modules in ``COMPILED`` (normalisation, signal counting and intent cues: most of a scan's time per post) are
+plain, fully typed Python; mypyc turns them into C extensions that behave the same and run faster. The ``.py``
+files still ship in the wheel (Python imports the extension when both are present; tests/test_compiled.py checks
+that the two give the same results).
 
 Compilation is an optimisation, never a requirement: when mypyc, setuptools or a C compiler is missing, or the
 compilation fails, the hook says so on stderr and the wheel is built as pure Python. It is skipped on purpose for
@@ -23,7 +23,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: Modules compiled, relative to src/.
-COMPILED = ("pillscan/normalize.py", "pillscan/signals.py")
+COMPILED = ("pillscan/normalize.py", "pillscan/signals.py", "pillscan/intent.py")
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 _TIMEOUT_S = 900
 

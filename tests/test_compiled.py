@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 
 import pillscan
+import pillscan.intent as intent_module
 import pillscan.normalize as normalize_module
 import pillscan.signals as signals_module
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-# What is compared, computed the same way on both sides (``N``: pillscan.normalize, ``S``: pillscan.signals).
+# What is compared, computed the same way on both sides (``N``: pillscan.normalize, ``S``: pillscan.signals,
+# ``I``: pillscan.intent).
 _RESULTS = """
 norm, counts = S.normalize_and_count(texts)
 results = {
@@ -33,6 +35,11 @@ results = {
     "counts": counts.tolist(),
     "offsets": [[t.starts, t.ends, list(map(list, t.edits))] for t in map(N.normalize_with_offsets, texts[::5])],
     "signals": [[[s.name, s.start, s.end] for s in S.extract_signals(t)] for t in texts[::3]],
+    "intent_counts": I.intent_counts(norm).tolist(),
+    "intent_features": I.intent_features(norm, I.pill_evidence(counts)).tolist(),
+    "supply_evidence": I.supply_evidence(norm, counts).tolist(),
+    "cues": [I.intent_cues(t) for t in norm[::2]],
+    "cue_reasons": [list(I.cue_reasons(t)) for t in texts[::7]],
 }
 """
 
@@ -40,9 +47,9 @@ _REFERENCE = (
     """
 import json, sys
 sys.path.insert(0, sys.argv[1])
-import pillscan, pillscan.normalize as N, pillscan.signals as S
+import pillscan, pillscan.normalize as N, pillscan.signals as S, pillscan.intent as I
 assert not pillscan.compiled_modules(), pillscan.compiled_modules()
-assert N.__file__.endswith(".py") and S.__file__.endswith(".py"), (N.__file__, S.__file__)
+assert all(m.__file__.endswith(".py") for m in (N, S, I)), (N.__file__, S.__file__, I.__file__)
 texts = json.load(sys.stdin)
 """
     + _RESULTS
@@ -87,7 +94,7 @@ def test_compiled_and_pure_python_agree(texts):
         pytest.skip("pure-Python installation: nothing compiled to compare")
     if not (SRC / "pillscan" / "normalize.py").exists():
         pytest.skip("the .py sources are not next to the tests")
-    assert {"pillscan.normalize", "pillscan.signals"} <= set(compiled)
+    assert {"pillscan.normalize", "pillscan.signals", "pillscan.intent"} <= set(compiled)
     proc = subprocess.run(
         [sys.executable, "-c", _REFERENCE, str(SRC)],
         input=json.dumps(texts),
@@ -99,9 +106,9 @@ def test_compiled_and_pure_python_agree(texts):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     want = json.loads(proc.stdout)
-    scope: dict[str, Any] = {"N": normalize_module, "S": signals_module, "texts": texts}
+    scope: dict[str, Any] = {"N": normalize_module, "S": signals_module, "I": intent_module, "texts": texts}
     exec(_RESULTS, scope)
-    got = scope["results"]
+    got = json.loads(json.dumps(scope["results"]))  # tuples as lists, as on the reference side
     assert set(got) == set(want)
     for key in want:
         assert got[key] == want[key], key

@@ -41,7 +41,7 @@ def compiled_modules() -> tuple[str, ...]:
 
 
 def build_description() -> str:
-    """``0.1.0 (compiled: normalize, signals)`` or ``0.1.0 (pure Python)``: what ``pillscan --version`` says."""
+    """``0.1.0 (compiled: intent, normalize, signals)`` or ``0.1.0 (pure Python)``: what ``pillscan --version`` says."""
     names = [name.rpartition(".")[2] for name in compiled_modules()]
     return f"{__version__} ({'compiled: ' + ', '.join(names) if names else 'pure Python'})"
 

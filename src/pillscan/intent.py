@@ -54,7 +54,7 @@ def _phrases() -> dict[str, tuple[str, ...]]:
 
 
 # Every byte but [a-z0-9_] a space: the word view of ASCII text by one table look-up (nearly all normalised text).
-_VIEW_TABLE = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256))
+_VIEW_TABLE = bytes([c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256)])
 
 
 def _view(norm: str) -> str:
