@@ -61,6 +61,24 @@ def test_equals_sklearn_on_tricky_texts(analyzer: str) -> None:
         _check(vectorizer, [text], seed=2)
 
 
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_chunks_too_big_for_int32_keys_score_the_same(analyzer: str) -> None:
+    # Counting sorts (text, n-gram) keys in int32 when a chunk's texts x columns fit, else in int64: a chunk past
+    # that bound (columns padded beyond the vocabulary) scores each text exactly as small chunks do.
+    vectorizer = _vectorizer(analyzer).fit(CORPUS)
+    columns = 2**21
+    rng = np.random.default_rng(3)
+    idf, coef = np.ones(columns), rng.normal(size=columns)
+    idf[: len(vectorizer.idf_)] = vectorizer.idf_
+    scorer = NgramScorer(analyzer, dict(vectorizer.vocabulary_), idf, coef, vectorizer.ngram_range)
+    texts = [PROBES[i % len(PROBES)] for i in range(1100)]
+    assert len(texts) * columns >= 2**31
+    big = scorer(texts)
+    small = np.concatenate([scorer(texts[i : i + 100]) for i in range(0, len(texts), 100)])
+    assert np.array_equal(big, small)
+    assert np.count_nonzero(big) > 500
+
+
 def test_word_unigrams_only_and_bigrams_whose_words_are_not_terms() -> None:
     _check(_vectorizer("word", ngram_range=(1, 1)).fit(CORPUS), PROBES)
     # A fixed vocabulary can hold a pair of words neither of which is a term on its own.
