@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,9 +31,12 @@ from pillscan.engines.accounting import ScanSummary, Tally, error_lines, write_o
 from pillscan.engines.checkpoint import Checkpoint, fingerprint, options_hash
 from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_items
 from pillscan.engines.options import ScanOptions, model_id, model_name
+from pillscan.engines.ranges import LineRange, read_range
+from pillscan.engines.split import Task, plan_tasks
 from pillscan.engines.targets import FileTargets, check_output_file, check_targets, fsync_dir, output_lock
 from pillscan.errors import OutputError, PillscanError, ScanInterrupted
 from pillscan.lifetime import exit_with_parent
+from pillscan.readers import ReadOptions
 from pillscan.records import ReadError
 from pillscan.safefiles import fresh_no_follow, no_follow
 from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
@@ -83,6 +87,19 @@ def _work(records: list[RecordTuple]) -> ChunkOut:
     return process_chunk(_WORKER["model"], records, **_WORKER["options"])
 
 
+def _work_range(rng: LineRange, read_options: ReadOptions) -> tuple[Done, tuple[Any, ...] | None]:
+    return range_chunk(_WORKER["model"], rng, read_options, _WORKER["options"])
+
+
+def range_chunk(
+    model: Any, rng: LineRange, read_options: ReadOptions, options: dict[str, Any]
+) -> tuple[Done, tuple[Any, ...] | None]:
+    """Read, score and encode one byte range of a file; also the field picker's state at its end."""
+    items, state = read_range(rng, read_options)
+    recs, errs = split_items(items)
+    return (process_chunk(model, recs, **options), errs, len(items)), state
+
+
 def _gc_for_scan() -> tuple[tuple[int, int, int], bool]:
     """Freeze what is loaded (the model) out of garbage collection and collect less often; returns what
     :func:`_gc_after_scan` restores. A disabled collector (threshold 0) stays disabled, and a program that froze
@@ -118,10 +135,12 @@ class _Scorer:
     At most two chunks per worker are in flight, so memory stays bounded whatever the input's size.
     """
 
-    def __init__(self, model: Any, options: dict[str, Any], workers: int) -> None:
+    def __init__(self, model: Any, options: dict[str, Any], workers: int, read_options: ReadOptions) -> None:
         self.model = model
         self.options = options
-        self.pending: deque[tuple[Future[ChunkOut], list[ReadError], int]] = deque()
+        self.read_options = read_options
+        self.carry: tuple[Any, ...] | None = None  # the field picker's state at the end of the last range
+        self.pending: deque[tuple[Future[Any], list[ReadError], int, LineRange | None]] = deque()
         self.max_in_flight = 2 * workers
         self.pool: ProcessPoolExecutor | None = None
         if workers > 1:
@@ -132,12 +151,19 @@ class _Scorer:
                 initargs=(model, options),
             )
 
-    def submit(self, recs: list[RecordTuple], errs: list[ReadError], n_items: int, stop: _Stop) -> Iterator[Done]:
-        """Queue a chunk; yields the chunks finished meanwhile (all of them when scoring in this process)."""
-        if self.pool is None:
-            yield process_chunk(self.model, recs, **self.options), errs, n_items
-            return
-        self.pending.append((self.pool.submit(_work, recs), errs, n_items))
+    def submit(self, task: Task, stop: _Stop) -> Iterator[Done]:
+        """Queue a task (a chunk of records, or a byte range a worker reads); yields the chunks finished
+        meanwhile (all of them when scoring in this process)."""
+        kind, what = task
+        if kind == "range":
+            assert self.pool is not None  # (ranges are planned only for a pool)
+            self.pending.append((self.pool.submit(_work_range, what, self.read_options), [], 0, what))
+        else:
+            recs, errs = split_items(what)
+            if self.pool is None:
+                yield process_chunk(self.model, recs, **self.options), errs, len(what)
+                return
+            self.pending.append((self.pool.submit(_work, recs), errs, len(what), None))
         while len(self.pending) >= self.max_in_flight and not stop.signum:
             yield self._next()
 
@@ -147,11 +173,20 @@ class _Scorer:
             yield self._next()
 
     def _next(self) -> Done:
-        fut, errs, n = self.pending.popleft()
+        fut, errs, n, rng = self.pending.popleft()
         try:
-            return fut.result(), errs, n
+            result = fut.result()
         except BrokenProcessPool as exc:
             raise PillscanError("a worker process died (out of memory?); try fewer --workers") from exc
+        if rng is None:
+            return result, errs, n
+        done, state = result
+        if rng.start and rng.picker != self.carry:
+            # The range was read from a guess of which fields hold the text and the id, and the lines before
+            # it taught otherwise (a file whose records change shape): read it again from what they taught.
+            done, state = range_chunk(self.model, replace(rng, picker=self.carry), self.read_options, self.options)
+        self.carry = state
+        return done
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the pool (``wait=False``: at once, dropping queued chunks)."""
@@ -285,7 +320,7 @@ class LocalScan:
         scorer: _Scorer | None = None
         try:
             self._open_outputs(self._resume_state())
-            scorer = _Scorer(self.model, self.chunk_options, self.opts.n_workers)
+            scorer = _Scorer(self.model, self.chunk_options, self.opts.n_workers, self._read_options())
             self._score_all(scorer)
             self._finish_files()
             completed = True
@@ -347,6 +382,17 @@ class LocalScan:
         except OSError as exc:
             raise OutputError(f"cannot write {exc.filename or files.output}: {exc.strerror or exc}") from exc
 
+    def _read_options(self) -> ReadOptions:
+        o = self.opts
+        return ReadOptions(
+            text_col=o.text_col,
+            id_col=o.id_col,
+            max_text_chars=o.max_text_chars,
+            chunk_size=o.chunk_size,
+            encoding=o.encoding,
+            decoder_memory=o.decoder_memory,
+        )
+
     def _score_all(self, scorer: _Scorer) -> None:
         from pillscan.readers import read_records
 
@@ -364,11 +410,15 @@ class LocalScan:
         )
         if self.resumed_at:
             chunks = skip_items(chunks, self.resumed_at)
-        for chunk in chunks:
+        tasks: Iterator[Task] = (("chunk", chunk) for chunk in chunks)
+        if scorer.pool is not None and not self.resumed_at and self.fmt != "parquet":
+            # Workers read plain JSONL files themselves (a resumed scan reads what is left here: the count of
+            # items it skips is the same either way). Parquet output stays in chunks of chunk_size rows.
+            tasks = plan_tasks(list(o.inputs), scorer.read_options, o.format, self.own_files)
+        for task in tasks:
             if self.stop.signum:
                 break
-            recs, errs = split_items(chunk)
-            for done in scorer.submit(recs, errs, len(chunk), self.stop):
+            for done in scorer.submit(task, self.stop):
                 self._finish_chunk(*done)
         for done in scorer.drain(self.stop):
             self._finish_chunk(*done)

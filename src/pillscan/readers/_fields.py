@@ -227,11 +227,44 @@ class FieldPicker:
             return None
         return value if isinstance(value, str) else str(value)
 
+    def state(self) -> tuple[Any, ...] | None:
+        """What this picker has learnt (its getters) as plain values; None when a getter cannot be described."""
+        # (a getter of --text-col/--id-col never changes: every picker of the scan has the same one)
+        text = ("asked",) if self.text_col else _describe(self.text_get)
+        ident = ("asked",) if self.id_col else _describe(self.id_get)
+        return None if "?" in (text, ident) else (text, ident, self.seen_any)
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        """Continue from what another picker had learnt (:meth:`state`) at the end of the records before."""
+        text, ident, self.seen_any = state
+        if text != ("asked",):
+            self.text_get = _undescribe(text)
+        if ident != ("asked",):
+            self.id_get = _undescribe(ident)
+
     def missing_reason(self, obj: Mapping[str, Any]) -> str:
         """Why a (later) record had no text: names the field asked for and the fields it has."""
         if self.text_col:
             return f"no field {self.text_col!r} (fields: {listing(obj)})"
         return f"no text field (fields: {listing(obj)})"
+
+
+def _describe(get: Getter | None) -> Any:
+    if get is None:
+        return None
+    if isinstance(get, _Key):
+        return ("key", get.name)
+    if isinstance(get, _TitleAnd):
+        return ("title", get.title, get.body)
+    return ("selftext",) if get is _title_selftext else "?"
+
+
+def _undescribe(described: Any) -> Getter | None:
+    if described is None:
+        return None
+    if described[0] == "key":
+        return _Key(described[1])
+    return _TitleAnd(described[1], described[2]) if described[0] == "title" else _title_selftext
 
 
 def value_to_text(value: Any) -> str | None:

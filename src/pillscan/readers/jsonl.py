@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
+from pillscan.errors import InputError
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._fields import MISSING, FieldPicker, make_record, value_to_text
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["parse_json_line", "read_jsonl", "sniff_jsonl"]
+__all__ = ["first_state", "parse_json_line", "read_jsonl", "read_jsonl_part", "sniff_jsonl"]
 
 
 def parse_json_line(line: bytes) -> tuple[object, str | None]:
@@ -27,11 +29,14 @@ def parse_json_line(line: bytes) -> tuple[object, str | None]:
         return None, "invalid JSON: nested too deeply"
 
 
-def read_jsonl(opened: Opened) -> Iterator[Item]:
-    """One record per line; position = line number. Blank lines are not records; broken lines are ReadErrors."""
+def read_jsonl(opened: Opened, picker: FieldPicker | None = None) -> Iterator[Item]:
+    """One record per line; position = line number. Blank lines are not records; broken lines are ReadErrors.
+
+    ``picker``: the field picker to use (one that has already read earlier lines of the file), else a new one.
+    """
     source, options = opened.source, opened.options
     name = source.name
-    picker = FieldPicker(options, source)
+    picker = picker if picker is not None else FieldPicker(options, source)
     # The C scanner directly: json.loads would re-detect the encoding and re-check the tail on every line.
     scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
     tk: str | None = None
@@ -85,3 +90,25 @@ def read_jsonl(opened: Opened) -> Iterator[Item]:
 def sniff_jsonl(head: Head) -> int:
     """An object that ends on its first line, and another line after it."""
     return STRUCTURE if head.looks_like_jsonl else 0
+
+
+def read_jsonl_part(opened: Opened, state: tuple[Any, ...] | None) -> tuple[list[Item], tuple[Any, ...] | None]:
+    """The items of a part of a file (a byte range of it), read with a field picker that continues from
+    ``state`` (what :func:`first_state` or an earlier part reported; None: a new picker), and its state after."""
+    picker = FieldPicker(opened.options, opened.source)
+    if state is not None:
+        picker.restore(state)
+    items = list(read_jsonl(opened, picker))
+    return items, picker.state()
+
+
+def first_state(opened: Opened) -> tuple[Any, ...] | None:
+    """The field picker's state after the first record of ``opened`` (None: no record, or one the picker
+    refuses, e.g. with no text field)."""
+    picker = FieldPicker(opened.options, opened.source)
+    try:
+        for _ in read_jsonl(opened, picker):
+            return picker.state() if picker.seen_any else None
+    except InputError:
+        return None
+    return None

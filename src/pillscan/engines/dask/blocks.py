@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import fsspec
 
 from pillscan.engines.dask.plan import Block
+from pillscan.engines.ranges import ShiftedSource
 from pillscan.errors import InputError
 from pillscan.readers import Opened, ReadOptions, Source, get_format, read_source, sniff
 from pillscan.readers.jsonl import read_jsonl
@@ -22,17 +23,6 @@ from pillscan.readers.parquet import batch_items, parquet_columns
 from pillscan.records import ReadError, Record
 
 __all__ = ["count_newlines", "line_shifts", "read_block"]
-
-
-@dataclass(frozen=True)
-class _ShiftedSource(Source):
-    """A source whose generated ids use file positions, though the reader counts from the block's start."""
-
-    shift: int = 0
-
-    def generated_id(self, position: int) -> str:
-        """``name:position`` with the file position, as the local engine makes it."""
-        return f"{self.name}:{position + self.shift}"
 
 
 def count_newlines(url: str, start: int, end: int) -> tuple[int, bool]:
@@ -81,7 +71,7 @@ def read_block(block: Block, shift: int, options: ReadOptions) -> Iterator[Recor
     if block.row_groups is not None:
         items = _read_parquet_groups(block, options)
     elif block.end is not None:
-        source = _ShiftedSource(block.source, None, shift)
+        source = ShiftedSource(block.source, None, shift)
         stream: Any = io.BufferedReader(io.BytesIO(_block_bytes(block.url, block.start, block.end)))
         items = read_jsonl(Opened(source, stream, sniff(stream), options)) if stream.peek(1) else iter(())
     elif block.local:
@@ -110,7 +100,7 @@ def _read_parquet_groups(block: Block, options: ReadOptions) -> Iterator[Record 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    source = _ShiftedSource(block.source, None, block.shift)
+    source = ShiftedSource(block.source, None, block.shift)
     with fsspec.open(block.url, "rb") as fh:
         try:
             pfile = pq.ParquetFile(fh)

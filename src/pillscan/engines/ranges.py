@@ -1,0 +1,144 @@
+"""Newline-aligned byte ranges of a plain JSONL file, read by the process that scores them.
+
+Shared by the engines: the local engine's workers each open the file and read one range (:func:`read_range`);
+the Dask engine's blocks make generated ids with file positions the same way (:class:`ShiftedSource`).
+
+A range holds whole lines: the planner (:func:`plan_ranges`, in the parent) reads the file once in bounded
+pieces, ends each range just after a newline and counts the lines before it, so that positions and generated
+ids are file line numbers. The field picker's state (which key holds the text and the id) is carried from one
+range to the next: each range starts from a guess (what the file's first record teaches) and reports what it
+used and where it ended, so the caller can check the guess and read a range again when it was wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pillscan.errors import InputError
+from pillscan.readers import Opened, ReadOptions, Source
+from pillscan.readers.jsonl import first_state, read_jsonl_part
+from pillscan.records import ReadError, Record
+
+__all__ = ["LineRange", "ShiftedSource", "first_picker_state", "plan_ranges", "read_range", "stat_key", "stat_key_of"]
+
+_PIECE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ShiftedSource(Source):
+    """A source whose generated ids use file positions, though the reader counts from the range's start."""
+
+    shift: int = 0
+
+    def generated_id(self, position: int) -> str:
+        """``name:position`` with the file position, as a reader of the whole file makes it."""
+        return f"{self.name}:{position + self.shift}"
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Bytes ``[start, end)`` of ``source``'s file, which hold whole lines; ``lines``: the lines before it."""
+
+    source: Source
+    kind: Any  # the file's TextKind (sniffed from its first bytes)
+    start: int
+    end: int
+    lines: int
+    stat: tuple[int, int]  # (size, mtime_ns) when planned: a file that changes after is refused
+    picker: tuple[Any, ...] | None  # the field picker's state this range starts from
+
+
+def stat_key(path: Path) -> tuple[int, int]:
+    """What tells a file changed: its size and modification time."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def first_picker_state(kind: Any, source: Source, options: ReadOptions) -> tuple[Any, ...] | None:
+    """The field picker's state after the file's first record (read from its first bytes), the guess every
+    range after the first starts from; None when the first bytes hold no record or the picker would refuse it
+    (no text field: the file is then read whole, where that is reported as it always is)."""
+    stream: Any = io.BufferedReader(io.BytesIO(kind.head.rsplit(b"\n", 1)[0] + b"\n"))
+    return first_state(Opened(source, stream, kind, options))
+
+
+def plan_ranges(source: Source, kind: Any, size: int, picker: tuple[Any, ...] | None) -> Iterator[LineRange]:
+    """The file's ranges in order, each about ``size`` bytes, ending after a newline (or at the end of the file).
+
+    Reads the file once in bounded pieces (a line longer than a piece is followed piece by piece).
+    """
+    assert source.path is not None
+    stat = stat_key(source.path)
+    start = lines = 0
+    with open(source.path, "rb") as fh:
+        while True:
+            piece = fh.read(size)
+            if not piece:
+                return
+            end, n = start + len(piece), piece.count(b"\n")
+            while piece[-1:] != b"\n":
+                piece = fh.read(_PIECE)
+                if not piece:
+                    break
+                cut = piece.find(b"\n")
+                if cut >= 0:
+                    end, n = end + cut + 1, n + 1
+                    fh.seek(end)
+                    break
+                end += len(piece)
+            yield LineRange(source, kind, start, end, lines, stat, picker)
+            start, lines = end, lines + n
+
+
+class _RangeRaw(io.RawIOBase):
+    """Reads ``prefix`` and then bytes ``[start, end)`` of an open file."""
+
+    def __init__(self, fh: Any, start: int, end: int, prefix: bytes) -> None:
+        fh.seek(start)
+        self.fh, self.left, self.prefix = fh, end - start, prefix
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.prefix:
+            n = min(len(buffer), len(self.prefix))
+            buffer[:n], self.prefix = self.prefix[:n], self.prefix[n:]
+            return n
+        if self.left <= 0:
+            return 0
+        data = self.fh.read(min(len(buffer), self.left))
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def read_range(rng: LineRange, options: ReadOptions) -> tuple[list[Record | ReadError], tuple[Any, ...] | None]:
+    """The records and read errors of one range, with file positions, and the field picker's state at its end.
+
+    A range after the first is read behind one empty line (so that nothing in it is taken for the file's
+    byte-order mark), which its positions leave out. Raises InputError when the file changed since planning.
+    """
+    assert rng.source.path is not None
+    prefix = b"\n" if rng.start else b""
+    shift = rng.lines - len(prefix)
+    source = ShiftedSource(rng.source.name, rng.source.path, shift=shift)
+    with open(rng.source.path, "rb") as fh:
+        if stat_key_of(fh) != rng.stat:
+            raise InputError(f"{rng.source.name} changed while it was being scanned; scan it again")
+        stream: Any = io.BufferedReader(_RangeRaw(fh, rng.start, rng.end, prefix), 256 * 1024)
+        items, state = read_jsonl_part(Opened(source, stream, rng.kind, options), rng.picker if rng.start else None)
+    if shift:
+        items = [replace(item, position=item.position + shift) for item in items]
+    return items, state
+
+
+def stat_key_of(fh: Any) -> tuple[int, int]:
+    """:func:`stat_key` of an open file."""
+    st = os.fstat(fh.fileno())
+    return st.st_size, st.st_mtime_ns

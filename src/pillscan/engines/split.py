@@ -1,0 +1,80 @@
+"""The local engine's work list when workers read their own input: byte ranges of plain JSONL files, and
+chunks of records read here from everything else (CSV, compressed files, documents, stdin, zip members).
+
+The items come in input order, as :func:`pillscan.readers.read_records` would give them, so that the output,
+ids, positions, the errors file and the checkpoint's count of items are the same whichever way a file is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pillscan.engines.ranges import LineRange, first_picker_state, plan_ranges
+from pillscan.errors import InputError
+from pillscan.readers import ReadOptions, Source, detect_format, iter_sources, open_binary, read_source, sniff
+from pillscan.records import ReadError, Record
+
+__all__ = ["MIN_RANGE_BYTES", "Task", "plan_tasks"]
+
+#: A range holds about a chunk of lines (estimated from the file's first bytes), and at least this many bytes.
+MIN_RANGE_BYTES = 64 * 1024
+
+#: ``("range", LineRange)``: a worker reads it; ``("chunk", items)``: records read here, in input order.
+Task = tuple[str, Any]
+
+
+def plan_tasks(
+    paths: Sequence[str | Path], options: ReadOptions, format: str, exclude: Collection[str | Path]
+) -> Iterator[Task]:
+    """The scan's work, in input order."""
+    for source in iter_sources(paths, exclude=exclude):
+        if isinstance(source, ReadError):
+            yield "chunk", [source]
+            continue
+        ranges = _ranges_of(source, options, format)
+        if ranges is not None:
+            for rng in ranges:
+                yield "range", rng
+            continue
+        yield from _read_here(source, options, format)
+
+
+def _read_here(source: Source, options: ReadOptions, format: str) -> Iterator[Task]:
+    """One file read in this process, in chunks (an unusable walked file is one counted skip, as always)."""
+    chunk: list[Record | ReadError] = []
+    try:
+        for item in read_source(source, options, format):
+            chunk.append(item)
+            if len(chunk) >= options.chunk_size:
+                yield "chunk", chunk
+                chunk = []
+    except InputError as exc:
+        if not source.walked:
+            raise
+        chunk.append(ReadError(source.name, 0, f"not read: {exc}"))
+    if chunk:
+        yield "chunk", chunk
+
+
+def _ranges_of(source: Source, options: ReadOptions, format: str) -> Iterator[LineRange] | None:
+    """The ranges of a plain UTF-8 JSONL file whose first record names its text field; else None."""
+    path = source.path
+    if path is None or source.opener is not None or options.encoding is not None or not path.is_file():
+        return None
+    try:
+        stream, codec = open_binary(source, options.decoder_memory)
+        with stream:
+            kind = sniff(stream, codec)
+        fmt = format if format != "auto" else detect_format(path)
+    except Exception:  # (whatever is wrong with it, the reader reports it as it always does)
+        return None
+    head = kind.head
+    if codec is not None or kind.encoding not in ("utf-8", "utf-8-sig") or b"\n" not in head or fmt != "jsonl":
+        return None
+    state = first_picker_state(kind, source, options)
+    if state is None:
+        return None
+    per_line = len(head) // max(1, head.count(b"\n"))
+    return plan_ranges(source, kind, max(MIN_RANGE_BYTES, options.chunk_size * per_line), state)
