@@ -3,18 +3,19 @@
 Usage: python benchmarks/throughput.py [--n 200000] [--memory-n 1000000] [--repeat 3] [--train-n 50000]
                                        [--model FILE] [--workdir DIR]
 
-It generates its own input (``--n`` posts at 1% offers, pillscan.generate with positive_rate=0.01), trains
-the comparison models on a separate generated corpus (``--train-n`` rows, 35% offers), then times, each in a
-fresh child process so that peak RSS is that run's own: ``pillscan scan`` with 1 and 2 workers (the installed
-CLI, default model unless ``--model``); a plain scikit-learn word 1-2 + char_wb 2-5 TF-IDF + LogisticRegression
-pipeline in one process and in two at once (each on every other line: the same two cores pillscan's two
-workers get); the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText (fasttext-wheel, dim 32,
-2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model), these three in one
-process. Every row reads the same JSONL and writes one JSONL row per post. posts/s is the median of
-``--repeat`` runs; peak RSS is the largest resident set of any one process of the run (ru_maxrss of the
-children); ``x pillscan`` is the row's posts/s divided by pillscan scan's with 2 workers. The memory row scans
-``--memory-n`` posts (the input repeated with small edits) with 2 workers. Not a unit test: timings on a
-shared machine drift.
+It generates its own input (``--n`` posts at 1% offers, streamed from pillscan.generate.stream.iter_corpus), trains the
+comparison models on a separate generated corpus (``--train-n`` rows, 35% offers), then times, each in a fresh child
+process so that peak RSS is that run's own: ``pillscan scan`` with 1, 2 and 4 workers (4: more than this machine's
+cores, for the trend; the installed package's CLI run in the measuring process, so that the parent's CPU time is told
+from its workers': the "parent cost" lines; default model unless ``--model``); a plain scikit-learn word 1-2 + char_wb
+2-5 TF-IDF + LogisticRegression pipeline in one process and in two at once (each on every other line: the same two
+cores pillscan's two workers get); the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText
+(fasttext-wheel, dim 32, 2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model),
+these three in one process. Every row reads the same JSONL and writes one JSONL row per post. posts/s is the median of
+``--repeat`` runs; peak RSS is the largest resident set of any one process of the run (ru_maxrss of the children); ``x
+pillscan`` is the row's posts/s divided by pillscan scan's with 2 workers. The memory row scans ``--memory-n`` posts
+(the input repeated with small edits) with 2 workers. Not a unit test: timings
+on a shared machine drift.
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ _WRAPPER = (
     "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
     "s = time.perf_counter() - t\n"
     "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+)
+# Runs pillscan's CLI in this process, so that the scan's parent process (this one) and its workers (reaped
+# children) have their own resource usage: CPU seconds of each, and the peak RSS of the largest process.
+_SCAN_WRAPPER = (
+    "import json, resource, sys, time\n"
+    "from pillscan.cli import main\n"
+    "t = time.perf_counter()\n"
+    "rc = main(sys.argv[1:])\n"
+    "s = time.perf_counter() - t\n"
+    "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': max(me.ru_maxrss, kids.ru_maxrss),\n"
+    "                  'parent_cpu': me.ru_utime + me.ru_stime, 'workers_cpu': kids.ru_utime + kids.ru_stime}))\n"
 )
 
 
@@ -126,20 +139,13 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path, part:
 # --- preparation --------------------------------------------------------------------------------------------
 
 
-# One generate_corpus call runs out of unique negatives of some kinds past ~150k rows at 1% offers, so the
-# input is generated in blocks with their own seeds (a firehose repeats itself too).
-_BLOCK = 50_000
-
-
 def _write_input(path: Path, n: int, seed: int) -> None:
-    from pillscan.generate import generate_corpus
+    """``n`` generated posts at 1% offers, streamed (pillscan.generate.iter_corpus: never held in memory)."""
+    from pillscan.generate.stream import iter_corpus
 
     with path.open("w", encoding="utf-8") as out:
-        for block, start in enumerate(range(0, n, _BLOCK)):
-            df = generate_corpus(min(_BLOCK, n - start), seed=seed + 1000 * block, positive_rate=0.01)
-            out.writelines(
-                json.dumps({"id": f"b{block}-{i}", "text": t}) + "\n" for i, t in zip(df["id"], df["text"], strict=True)
-            )
+        for i, post in enumerate(iter_corpus(n, seed=seed, positive_rate=0.01)):
+            out.write(json.dumps({"id": f"p{i}", "text": post.text}) + "\n")
 
 
 def _write_repeated(src: Path, dst: Path, n: int) -> None:
@@ -262,20 +268,44 @@ def _f1_table(model_path: Path, external: Path | None, n: int, seed: int, workdi
         print(f"| {name:<44} | {f_full:>7.4f} | {f_fast:>10.4f} | {f_fast - f_full:>+7.4f} | {share:>13.1%} |" + extra)
 
 
+def _print_parent_cost(cpu: dict[str, list[float]], fixed: dict[str, list[float]], n: int) -> None:
+    """What the scan's parent process costs per post, next to its workers (median over the runs), less what a
+    scan of 1,000 posts costs (start-up: imports, loading the model, starting the workers)."""
+    for name, values in cpu.items():
+        if not values or "--workers 1" in name or len(fixed.get(name, ())) < 2:
+            continue
+        parent = statistics.median(values[0::2]) - fixed[name][0]
+        workers = statistics.median(values[1::2]) - fixed[name][1]
+        share = parent / (parent + workers)
+        per = n - 1000  # (less the posts of the start-up run)
+        print(f"parent cost, {name}: {parent / per * 1e6:.1f} us CPU per post in the parent, "
+              f"{workers / per * 1e6:.1f} us in the workers ({share:.1%} of the scan's CPU)")  # fmt: skip
+
+
 # --- measuring ----------------------------------------------------------------------------------------------
 
 
-def _measure(cmd: list[str], repeat: int) -> tuple[float, int, str]:
-    """Median seconds and largest peak RSS (KB) of ``repeat`` runs of ``cmd``; an error text if one failed."""
+def _measure(cmd: list[str], repeat: int, parents: list[float] | None = None) -> tuple[float, int, str]:
+    """Median seconds and largest peak RSS (KB) of ``repeat`` runs of ``cmd``; an error text if one failed.
+
+    ``cmd`` starting with ``"pillscan"`` runs the CLI in the measuring process (see _SCAN_WRAPPER); then the
+    parent's share of the CPU time, ``(parent, workers)`` seconds of each run, is appended to ``parents``.
+    """
     seconds: list[float] = []
     rss = 0
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True)
-        report = json.loads(done.stdout.strip().splitlines()[-1])
+        wrapper, args = (_SCAN_WRAPPER, cmd[1:]) if cmd[0] == "pillscan" else (_WRAPPER, cmd)
+        done = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
+        lines = done.stdout.strip().splitlines()
+        if not lines:
+            return 0.0, 0, f"no report ({done.stderr.strip()[-200:]})"
+        report = json.loads(lines[-1])
         if report["rc"] != 0:
             return 0.0, 0, f"exit {report['rc']}"
         seconds.append(report["seconds"])
         rss = max(rss, report["rss_kb"])
+        if parents is not None and "parent_cpu" in report:
+            parents.extend([report["parent_cpu"], report["workers_cpu"]])
     return statistics.median(seconds), rss, ""
 
 
@@ -296,6 +326,7 @@ def main() -> None:
     )
     parser.add_argument("--f1-n", type=int, default=10_000, help="fresh synthetic rows for the F1 table (0: skip)")
     parser.add_argument("--f1-only", action="store_true", help="print only the F1 table")
+    parser.add_argument("--rows", default="scan,sklearn,keyword,fasttext,floor", help="which rows to time")
     parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -322,7 +353,8 @@ def main() -> None:
     posts = workdir / f"posts-{args.n}.jsonl"
     if not posts.exists():
         _write_input(posts, args.n, args.seed)
-    fit = _train(workdir, args.train_n, seed=args.seed + 100)
+    wanted = set(args.rows.split(","))
+    fit = _train(workdir, args.train_n, seed=args.seed + 100) if wanted & {"sklearn", "fasttext"} else {}
     print(
         f"input: {posts} ({args.n:,} posts, 1% offers); fit seconds on {args.train_n:,} rows: "
         + ", ".join(f"{k} {v:.0f}" for k, v in fit.items()),
@@ -334,10 +366,9 @@ def main() -> None:
 
     print(f"pillscan {build_description()} (python {sys.version.split()[0]})", flush=True)
     model = Path(args.model) if args.model else default_model_path()
-    pillscan_cli = str(Path(sys.executable).with_name("pillscan"))
 
     def scan_cmd(path: Path, workers: int) -> list[str]:
-        cmd = [pillscan_cli, "scan", str(path), "-o", str(workdir / "out-scan.jsonl"), "--workers", str(workers)]
+        cmd = ["pillscan", "scan", str(path), "-o", str(workdir / "out-scan.jsonl"), "--workers", str(workers)]
         return cmd + (["--model", str(model)] if args.model else [])
 
     def row_cmd(row: str, processes: int = 1) -> list[str]:
@@ -349,6 +380,7 @@ def main() -> None:
     rows: list[tuple[str, list[str] | None, str]] = []
     note = "" if model.exists() else f"skipped: model {model} is missing (train it with `pillscan train`)"
     rows += [(f"pillscan scan --workers {w}", None if note else scan_cmd(posts, w), note) for w in (1, 2)]
+    rows.append(("pillscan scan --workers 4 (oversubscribed)", None if note else scan_cmd(posts, 4), note))
     rows.append(("scikit-learn word+char TF-IDF + LR, 1 proc", row_cmd("sklearn"), ""))
     rows.append(("scikit-learn word+char TF-IDF + LR, 2 procs", row_cmd("sklearn", 2), ""))
     rows.append(("keyword baseline (pill_and_sale_cue), 1 proc", row_cmd("keyword"), ""))
@@ -357,15 +389,18 @@ def main() -> None:
                  "" if has_ft else "skipped: fasttext is not installed"))  # fmt: skip
     rows.append(("floor: json.loads + json.dumps, 1 proc", row_cmd("floor"), ""))
 
+    kinds = {"pillscan": "scan", "scikit-learn": "sklearn", "keyword": "keyword", "fastText": "fasttext"}
+    rows = [r for r in rows if kinds.get(r[0].split()[0], "floor") in wanted]
     results: list[tuple[str, float, int, str]] = []
+    cpu: dict[str, list[float]] = {}
     for name, cmd, why in rows:
         if cmd is None:
             results.append((name, 0.0, 0, why))
             continue
-        seconds, rss, error = _measure(cmd, args.repeat)
+        seconds, rss, error = _measure(cmd, args.repeat, cpu.setdefault(name, []))
         results.append((name, args.n / seconds if seconds else 0.0, rss, error))
         print(f"  measured {name}: {error or f'{args.n / seconds:,.0f} posts/s'}", file=sys.stderr, flush=True)
-    base = results[1][1]
+    base = next((rate for name, rate, _, _ in results if name == "pillscan scan --workers 2"), 0.0)
     print(f"\n{args.n:,} posts, JSONL in -> JSONL out, median of {args.repeat}, {os.cpu_count()} CPUs")
     print(f"| {'pipeline':<46} | {'posts/s':>9} | {'peak RSS MB':>11} | {'x pillscan':>10} |")
     print(f"|{'-' * 48}|{'-' * 11}|{'-' * 13}|{'-' * 12}|")
@@ -375,12 +410,19 @@ def main() -> None:
             continue
         ratio = f"{rate / base:.2f}" if base else "-"
         print(f"| {name:<46} | {rate:>9,.0f} | {rss / 1024:>11,.0f} | {ratio:>10} |")
+    tiny = workdir / "posts-1000.jsonl"
+    _write_repeated(posts, tiny, 1000)
+    fixed = {name: [] for name in cpu}
+    for name, cmd, _ in rows:
+        if cpu.get(name) and cmd is not None:
+            _measure([*cmd[:2], str(tiny), *cmd[3:]], 1, fixed[name])
+    _print_parent_cost(cpu, fixed, args.n)
     if args.memory_n and model.exists():
         big = workdir / f"posts-{args.memory_n}.jsonl"
         if not big.exists():
             _write_repeated(posts, big, args.memory_n)
         seconds, rss, error = _measure(scan_cmd(big, 2), 1)
-        small_rss = results[1][2]
+        small_rss = next((rss for name, _, rss, _ in results if name == "pillscan scan --workers 2"), 0)
         print(f"\nmemory: pillscan scan --workers 2, peak RSS {rss / 1024:,.0f} MB on {args.memory_n:,} posts "
               f"({args.memory_n / seconds:,.0f} posts/s) vs {small_rss / 1024:,.0f} MB on {args.n:,}"
               if not error else f"\nmemory: {error}")  # fmt: skip
