@@ -191,7 +191,7 @@ def test_resume_refuses_changed_options_or_inputs(tmp_path: Path) -> None:
     opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100}
     with pytest.raises(ScanInterrupted):
         scan([src], output=out, progress=_interrupt_after(2), **opts)
-    with pytest.raises(OutputError, match="options differ"):
+    with pytest.raises(OutputError, match="option flagged_only differs"):
         scan([src], output=out, resume=True, flagged_only=True, **opts)
     with open(src, "a") as fh:
         fh.write(json.dumps({"text": "one more"}) + "\n")
@@ -362,7 +362,7 @@ def test_checkpoint_of_another_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="another pillscan version"):
         scan([src], output=out, resume=True, **opts)
     ckpt.write_text(json.dumps({**data, "tally": {**data["tally"], "bogus": 1}}))
-    with pytest.raises(OutputError, match="unreadable"):
+    with pytest.raises(OutputError, match="edited or damaged"):
         scan([src], output=out, resume=True, **opts)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 import multiprocessing
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pillscan.engines.accounting import ScanSummary, Tally, error_lines, write_outputs
-from pillscan.engines.checkpoint import Checkpoint, fingerprint, options_hash
+from pillscan.engines.checkpoint import Checkpoint, fingerprint
 from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_items
 from pillscan.engines.options import ScanOptions, model_id, model_name
 from pillscan.engines.ranges import LineRange, read_range
@@ -275,20 +276,22 @@ class LocalScan:
     def _checkpoint(self) -> Checkpoint:
         o, files = self.opts, self.files
         assert files.output is not None
-        digest = options_hash(
-            {
-                "format": o.format,
-                "text_col": o.text_col,
-                "id_col": o.id_col,
-                "chunk_size": o.chunk_size,
-                "max_text_chars": o.max_text_chars,
-                **({"encoding": o.encoding} if o.encoding else {}),
-                "model": model_id(self.model),
-                "errors": str(files.errors.resolve()) if files.errors else None,
-                **self.chunk_options,
-            }
-        )
-        return Checkpoint(files.checkpoint, files.output, fingerprint(self.opts.inputs, self.own_files), digest)
+        options = json.loads(
+            json.dumps(
+                {
+                    "format": o.format,
+                    "text_col": o.text_col,
+                    "id_col": o.id_col,
+                    "chunk_size": o.chunk_size,
+                    "max_text_chars": o.max_text_chars,
+                    **({"encoding": o.encoding} if o.encoding else {}),
+                    "model": model_id(self.model),
+                    "errors": str(files.errors.resolve()) if files.errors else None,
+                    **self.chunk_options,
+                }
+            )
+        )  # (as JSON gives it back: a resume compares it with the saved one)
+        return Checkpoint(files.checkpoint, files.output, fingerprint(self.opts.inputs, self.own_files), options)
 
     def run(self) -> ScanSummary:
         """Scan, write the output, errors file, summary and report; return the summary."""
@@ -469,11 +472,12 @@ class LocalScan:
         files = self.files
         if files.output is not None:
             os.replace(files.partial, files.output)
-            if files.errors_partial is not None and files.errors is not None:
-                os.replace(files.errors_partial, files.errors)
             fsync_dir(files.output.parent)
-            if self.checkpoint is not None:
-                self.checkpoint.discard()
+        if files.errors_partial is not None and files.errors is not None:
+            os.replace(files.errors_partial, files.errors)  # (with -o - too: the errors file is a file)
+            fsync_dir(files.errors.parent)
+        if self.checkpoint is not None:
+            self.checkpoint.discard()
 
     def _clean_up(self) -> None:
         """After a failure: close the files, and remove the partial ones unless a checkpoint makes them resumable.
@@ -488,9 +492,9 @@ class LocalScan:
                     fh.close()
                 except OSError as exc:
                     log.debug("closing %s after an error: %s", getattr(fh, "name", fh), exc)
-        if files.output is None or files.checkpoint.exists():
+        if files.output is not None and files.checkpoint.exists():
             return
-        for leftover in (files.partial, files.errors_partial):
+        for leftover in (files.partial if files.output is not None else None, files.errors_partial):
             if leftover is not None:
                 try:
                     leftover.unlink(missing_ok=True)

@@ -117,8 +117,8 @@ def check_output_file(output: Path, inputs: Sequence[str]) -> None:
 def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset[str]:
     """Refuse unusable or clashing output paths before anything is written; return the real paths to skip.
 
-    Refused, with one line: a target that is a directory or whose directory is missing or a file; two targets
-    that are one file (under any spelling); a target that is an input; and an existing target inside an input
+    Refused, with one line: a target that is a directory or whose directory is missing, not writable or a file;
+    two targets that are one file (under any spelling); a target that is an input; and an existing target inside an input
     directory that is not a pillscan product (it would be an input the user meant to scan). Everything the scan
     writes is returned so the directory walk never reads it back: an output inside an input directory is not
     scanned, and a re-run passes over the earlier run's output instead of scoring it.
@@ -137,6 +137,8 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
             raise OutputError(f"{t.what} directory {parent} does not exist")
         if not parent.is_dir():
             raise OutputError(f"cannot write the {t.what} {t.path}: {os.strerror(errno.ENOTDIR)} ({parent})")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise OutputError(f"{t.what} directory {parent} is not writable")
         for f in (t.path, *t.sides):
             real = os.path.realpath(f)
             if real in owners:

@@ -1,0 +1,141 @@
+"""Side files of a scan under hostile conditions (issue 15): the errors file with stdout output, targets checked
+before any input is read, checkpoints that were edited."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pillscan.cli import main
+
+OFFER = "selling oxy 30 m30 blues, cashapp, text me on telegram"
+
+
+def run(capsys: Any, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _posts(path: Path, n: int = 6) -> Path:
+    lines = [json.dumps({"id": str(i), "text": OFFER if i % 2 else f"hello {i}"}) for i in range(n)]
+    path.write_text("\n".join([*lines, "{broken"]) + "\n")
+    return path
+
+
+def test_errors_file_with_stdout_output_is_finished(tmp_path: Path, capsys: Any) -> None:
+    posts = _posts(tmp_path / "in.jsonl")
+    errors = tmp_path / "e.jsonl"
+    code, out, _ = run(capsys, "scan", str(posts), "-o", "-", "--errors", str(errors), "--all")
+    assert code == 0
+    assert len(out.splitlines()) == 6
+    assert errors.is_file() and not (tmp_path / "e.jsonl.partial").exists()
+    assert [json.loads(line)["position"] for line in errors.read_text().splitlines()] == [7]
+
+
+@pytest.mark.parametrize("option", ["--summary", "--report", "--errors"])
+def test_unwritable_extra_targets_are_refused_before_reading(
+    tmp_path: Path, capsys: Any, monkeypatch: Any, option: str
+) -> None:
+    posts = _posts(tmp_path / "in.jsonl")
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o500)
+    if os.access(locked, os.W_OK):  # root writes anyway
+        pytest.skip("running as root")
+    read: list[str] = []
+    import pillscan.readers as readers
+
+    real = readers.read_records
+    monkeypatch.setattr(readers, "read_records", lambda *a, **k: read.append("x") or real(*a, **k))
+    try:
+        code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(locked / "x"))
+    finally:
+        locked.chmod(0o700)
+    assert code == 1 and "not writable" in err
+    assert read == [] and not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("option", ["--summary", "--report"])
+def test_missing_extra_directory_is_refused_before_reading(
+    tmp_path: Path, capsys: Any, monkeypatch: Any, option: str
+) -> None:
+    posts = _posts(tmp_path / "in.jsonl")
+    read: list[str] = []
+    import pillscan.readers as readers
+
+    real = readers.read_records
+    monkeypatch.setattr(readers, "read_records", lambda *a, **k: read.append("x") or real(*a, **k))
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(tmp_path / "no/x"))
+    assert code == 1 and "does not exist" in err and read == []
+
+
+def _interrupted(tmp_path: Path, capsys: Any) -> tuple[Path, Path, dict[str, Any]]:
+    """A scan interrupted after its first chunk (its checkpoint left behind)."""
+    import pillscan.engines.local as local
+
+    posts = _posts(tmp_path / "in.jsonl", n=40)
+    out = tmp_path / "o.jsonl"
+    real = local.LocalScan._finish_chunk
+    calls = []
+
+    def stop_after_one(self: Any, *a: Any) -> None:
+        real(self, *a)
+        calls.append(1)
+        if len(calls) == 1:
+            self.stop.signum = 15
+
+    local.LocalScan._finish_chunk = stop_after_one  # type: ignore[method-assign]
+    try:
+        code, _, _ = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--workers", "1", "--all")
+    finally:
+        local.LocalScan._finish_chunk = real  # type: ignore[method-assign]
+    assert code != 0
+    ckpt = tmp_path / "o.jsonl.checkpoint.json"
+    return posts, out, json.loads(ckpt.read_text())
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["tally"].__setitem__("consumed", d["tally"]["consumed"] - 5),
+        lambda d: d.__setitem__("tally", {}),
+        lambda d: d["tally"].__setitem__("out_bytes", 3),
+    ],
+    ids=["consumed", "empty-tally", "out-bytes"],
+)
+def test_edited_checkpoint_is_refused(tmp_path: Path, capsys: Any, edit: Any) -> None:
+    posts, out, data = _interrupted(tmp_path, capsys)
+    edit(data)
+    (tmp_path / "o.jsonl.checkpoint.json").write_text(json.dumps(data))
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--all", "--resume")
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "checkpoint" in lines[0] and "without --resume" in lines[0], err
+    assert not out.exists()
+
+
+def test_refused_resume_names_the_differing_option(tmp_path: Path, capsys: Any) -> None:
+    posts, out, _ = _interrupted(tmp_path, capsys)
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "20", "--all", "--resume")
+    assert code == 1 and "chunk_size" in err, err
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--flagged-only", "--resume")
+    assert code == 1 and "flagged_only" in err, err
+    code, _, _ = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--all", "--resume")
+    assert code == 0 and len(out.read_text().splitlines()) == 40
+
+
+def test_checkpoint_with_a_valid_checksum_but_a_bad_tally_is_refused(tmp_path: Path, capsys: Any) -> None:
+    from pillscan.engines.checkpoint import body_digest
+
+    posts, out, data = _interrupted(tmp_path, capsys)
+    del data["sha256"]
+    data["tally"] = {**data["tally"], "read": data["tally"]["read"] + 1}
+    data["sha256"] = body_digest(data)
+    (tmp_path / "o.jsonl.checkpoint.json").write_text(json.dumps(data))
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--all", "--resume")
+    assert code == 1 and "do not add up" in err and "without --resume" in err, err
