@@ -118,8 +118,8 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
     """Refuse unusable or clashing output paths before anything is written; return the real paths to skip.
 
     Refused, with one line: a target that is a directory or whose directory is missing, not writable or a file;
-    two targets that are one file (under any spelling); a target that is an input; and an existing target inside an input
-    directory that is not a pillscan product (it would be an input the user meant to scan). Everything the scan
+    two targets that are one file (under any spelling); a target that is an input; and an existing target inside
+    an input directory that is not a pillscan product (it would be an input the user meant to scan). Everything the scan
     writes is returned so the directory walk never reads it back: an output inside an input directory is not
     scanned, and a re-run passes over the earlier run's output instead of scoring it.
     """
