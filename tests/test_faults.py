@@ -345,7 +345,7 @@ def make_nasty_directory(root: Path, bomb_mb: int = BOMB_MB) -> dict[str, tuple[
         # raw NUL bytes from the start, but valid UTF-8: binary is decided per record, each line is one skip
         "nul_binary.txt": (b"\x00\x00\x00\x01binary\n\x00 more\n", 2, 2),
         "long_line.txt": (b"z" * 10_000_000 + b"\nnext post\n", 2, 1),
-        "unbalanced.csv": (b'id,text\n1,"fine post"\n2,"never closed\n3,after\n', 2, 1),
+        "unbalanced.csv": (b'id,text\n1,"fine post"\n2,"never closed\n3,after\n', 3, 1),
         # cut inside item 5: items 1-4 are read, then one skip
         "cut.json": (json.dumps([{"id": f"c{i}", "text": f"post {i}"} for i in range(10)]).encode()[:150], 5, 1),
         "broken_middle.jsonl": (

@@ -462,3 +462,38 @@ def test_zip_of_exports_in_a_directory(tmp_path: Path) -> None:
     records, errors = split(read_all(root))
     assert [r.text for r in records] == ["first", "second"]
     assert [e.reason for e in errors] == ["a zip inside a zip: unzip it first (not read)"]
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize(
+    "later",
+    [b'5,"fine, quoted"', b"5,plain"],
+    ids=["closed-by-a-later-quote", "runs-to-the-end"],
+)
+def test_stray_opening_quote_skips_its_row_only(tmp_path: Path, eol: bytes, later: bytes) -> None:
+    rows = [b"id,text", b"1,ok", b'3,"unclosed start', b"4,swallowed before", later, b"6,last"]
+    path = tmp_path / "stray.csv"
+    path.write_bytes(eol.join(rows) + eol)
+    records, errors = split(read_all(path))
+    assert [r.id for r in records] == ["1", "4", "5", "6"]
+    assert [(e.position, e.reason.split(":")[0]) for e in errors] == [(3, "unbalanced quote")]
+
+
+def test_stray_quote_in_a_long_file_is_cut_at_the_runaway_limit(tmp_path: Path) -> None:
+    from pillscan.readers.delimited import RUNAWAY_LINES
+
+    n = RUNAWAY_LINES + 2000
+    lines = ["id,text", "1,ok", '2,"stray start', *(f"{i},row {i}" for i in range(3, n))]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    records, errors = split(read_all(path))
+    assert len(records) + len(errors) == len(lines) - 1
+    assert [e.position for e in errors] == [3] and records[-1].id == str(n - 1)
+
+
+def test_multi_line_quoted_posts_and_a_lenient_quote_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_bytes(b'id,text\n1,"two\nlines, ""quoted"""\n2,"a"b\n3,end\n')
+    records, errors = split(read_all(path))
+    assert [(r.id, r.text) for r in records] == [("1", 'two\nlines, "quoted"'), ("2", "ab"), ("3", "end")]
+    assert errors == []

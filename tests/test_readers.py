@@ -261,7 +261,7 @@ NASTY = [
     ("semicolon.csv", "id;text;lang\n1;hola, qué tal;es\n2;hi there;en\n".encode(), {}, 2, []),
     ("tabs.tsv", b"id\ttext\n1\thello, world\n2\tsecond\n", {}, 2, []),
     ("short_row.csv", b"id,author,text\n1,ann,hello\n2,bob\n3,cy,bye\n", {}, 2, [(3, "row has 2 fields")]),
-    ("unbalanced.csv", b'id,text\n1,ok\n2,"never closed\n3,swallowed\n', {}, 1, [(3, "unbalanced quote")]),
+    ("unbalanced.csv", b'id,text\n1,ok\n2,"never closed\n3,swallowed\n', {}, 2, [(3, "unbalanced quote")]),
     ("cut.json", b'[{"text": "one"}, {"text": "two"}, {"text": "thr', {}, 2, [(3, "cut off")]),
     ("strings.json", b'["first post", "second post", 3, {"body": "fourth"}]', {}, 3, [(3, "not a JSON object")]),
     ("wrapped.json", b'{"meta": {"v": 1}, "posts": [{"content": "a"}, {"content": "b"}]}', {}, 2, []),

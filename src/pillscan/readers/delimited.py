@@ -1,6 +1,11 @@
 """CSV and TSV: delimiter sniffed from a sample, header row required, quoted newlines, huge fields.
 
 Position = the line number where the row starts (the header is line 1), so an analyst can open the file there.
+
+A stray opening quote (``3,"unclosed start``) would make the following rows one field. A quoted field over
+several lines that runs to the end of the file, over ``RUNAWAY_LINES`` lines or the line cap in bytes, or whose
+closing quote is followed by more than a delimiter (it was the opening quote of a later field) is taken for
+one: that row is a skip with its reason, and reading goes on from the line after its first.
 """
 
 from __future__ import annotations
@@ -24,12 +29,77 @@ from pillscan.readers._fields import (
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["read_csv", "read_tsv", "sniff_csv", "sniff_tsv"]
+__all__ = ["RUNAWAY_LINES", "read_csv", "read_tsv", "sniff_csv", "sniff_tsv"]
 
 _EOF_MARK = "\x00pillscan-eof\x00"  # NULs never reach the parser otherwise (they are removed below)
 _EOF_SENTINEL = _EOF_MARK + "\n"
 _SAMPLE_LINES = 50
 _SAMPLE_CHARS = 64 * 1024
+#: A quoted field over this many lines is taken for a stray opening quote (a post is rarely 500 lines long).
+RUNAWAY_LINES = 5000
+
+
+class _Runaway(Exception):
+    """Raised by the line feed inside the CSV parser: the current row has grown implausibly long."""
+
+
+class _Rows:
+    """The CSV parser over numbered lines, keeping the lines of the row being parsed so that a row opened by a
+    stray quote can be skipped and the lines after its first one parsed again."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]], delimiter: str, byte_cap: int) -> None:
+        self.lines, self.delimiter, self.byte_cap = lines, delimiter, byte_cap
+        self.pending: list[tuple[int, str]] = []
+        self.replay: list[tuple[int, str]] = []
+        self.size = 0
+        self.reader = self._new_reader()
+
+    def _feed(self) -> Iterator[str]:
+        while True:
+            item = self.replay.pop(0) if self.replay else next(self.lines, None)
+            if item is None:
+                return
+            self.pending.append(item)
+            self.size += len(item[1])
+            if len(self.pending) > RUNAWAY_LINES or self.size > self.byte_cap:
+                raise _Runaway
+            yield item[1]
+
+    def _new_reader(self) -> Iterator[list[str]]:
+        # strict: a closing quote followed by more than a delimiter (the stray quote closed by the next quoted
+        # field) is an error, not a field that swallowed the lines in between
+        return csv.reader(self._feed(), delimiter=self.delimiter, strict=True)
+
+    def start(self) -> int:
+        """The line number where the next row starts."""
+        if self.pending:
+            return self.pending[0][0]
+        if self.replay:
+            return self.replay[0][0]
+        return -1
+
+    def next_row(self) -> tuple[int, int, list[str]]:
+        """The next row with its first line and the line after it (StopIteration at the end)."""
+        self.pending, self.size = [], 0
+        try:
+            row = next(self.reader)
+        except csv.Error:
+            if len(self.pending) != 1:
+                raise _Runaway from None  # a quoted field over several lines that cannot be right
+            # one line: read it leniently, as spreadsheets do (1,"a"b -> a"b)
+            self.reader = self._new_reader()
+            row = next(csv.reader([self.pending[0][1]], delimiter=self.delimiter, strict=False), [])
+        first = self.pending[0][0] if self.pending else -1
+        end = self.pending[-1][0] + 1 if self.pending else -1
+        return first, end, row
+
+    def skip_row_start(self) -> int:
+        """Give up the row being parsed: its lines after the first are parsed again; returns its first line."""
+        first = self.pending[0][0]
+        self.replay = self.pending[1:] + self.replay
+        self.pending, self.size = [], 0
+        self.reader = self._new_reader()
+        return first
 
 
 def _raise_field_limit(limit: int) -> None:
@@ -54,11 +124,12 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     name = source.name
     bad: dict[int, str] = {}
 
-    def decoded() -> Iterator[str]:
+    def decoded() -> Iterator[tuple[int, str]]:
+        lineno = 0
         for lineno, raw in iter_lines(opened.stream, opened.kind, options.line_cap):
             if raw is None:
                 bad[lineno] = f"line too long: more than {options.line_cap:,} bytes"
-                yield "\n"
+                yield lineno, "\n"
                 continue
             try:
                 text = raw.decode("utf-8")
@@ -68,31 +139,31 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
             if "\x00" in text:
                 bad[lineno] = f"NUL byte in line {lineno}"
                 text = text.replace("\x00", "")
-            yield text + "\n"
-        yield _EOF_SENTINEL
+            yield lineno, text + "\n"
+        yield lineno + 1, _EOF_SENTINEL
 
     lines = decoded()
-    sample: list[str] = []
+    sample: list[tuple[int, str]] = []
     size = 0
-    for line in lines:
-        sample.append(line)
-        size += len(line)
-        if len(sample) >= _SAMPLE_LINES or size >= _SAMPLE_CHARS or line is _EOF_SENTINEL:
+    for item in lines:
+        sample.append(item)
+        size += len(item[1])
+        if len(sample) >= _SAMPLE_LINES or size >= _SAMPLE_CHARS or item[1] is _EOF_SENTINEL:
             break
-    delimiter = _sniff_delimiter("".join(s for s in sample if s is not _EOF_SENTINEL), default_delimiter)
+    delimiter = _sniff_delimiter("".join(t for _, t in sample if t is not _EOF_SENTINEL), default_delimiter)
     _raise_field_limit(options.line_cap)
 
-    def replay() -> Iterator[str]:
+    def replay() -> Iterator[tuple[int, str]]:
         yield from sample
         yield from lines
 
-    reader = csv.reader(replay(), delimiter=delimiter, strict=False)
+    rows = _Rows(replay(), delimiter, options.line_cap)
     try:
-        header = next(reader)
+        _, _, header = rows.next_row()
     except StopIteration:
         return
-    except csv.Error as exc:
-        raise InputError(f"cannot read the CSV header of {name}: {exc}") from None
+    except (csv.Error, _Runaway) as exc:
+        raise InputError(f"cannot read the CSV header of {name}: {exc or 'an unbalanced quote'}") from None
     if header == [_EOF_MARK]:
         return  # empty file
     header = [h.strip() for h in header]
@@ -103,22 +174,24 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     title = find_title(header, header[text_idx]) if options.text_col is None else None
     title_idx = header.index(title) if title is not None else None
     ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
-    start = reader.line_num + 1
     while True:
         try:
-            row = next(reader)
+            row_start, end, row = rows.next_row()
         except StopIteration:
             return
+        except _Runaway:
+            first = rows.skip_row_start()
+            yield ReadError(name, first, _RUNAWAY_REASON)
+            continue
         except csv.Error as exc:
             reason = str(exc)
             if "field larger than field limit" in reason:
-                reason = "CSV field too long (an unbalanced quote swallowing the following lines?)"
-            yield ReadError(name, start, f"malformed CSV row: {reason}")
-            start = reader.line_num + 1
+                yield ReadError(name, rows.skip_row_start(), _RUNAWAY_REASON)
+                continue
+            yield ReadError(name, rows.start(), f"malformed CSV row: {reason}")
             continue
-        row_start, start = start, reader.line_num + 1
         if bad:
-            hit = [bad.pop(n) for n in range(row_start, start) if n in bad]
+            hit = [bad.pop(n) for n in range(row_start, end) if n in bad]
             if hit:
                 yield ReadError(name, row_start, hit[0])
                 continue
@@ -127,8 +200,8 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
         if _EOF_MARK in row[-1]:
             if row == [_EOF_MARK]:
                 return
-            yield ReadError(name, row_start, "unbalanced quote: quoted field runs to the end of the file")
-            return
+            yield ReadError(name, rows.skip_row_start(), _RUNAWAY_REASON)
+            continue
         if len(row) < ncols_needed:
             yield ReadError(name, row_start, f"row has {len(row)} fields, the header has {len(header)}")
             continue
@@ -137,6 +210,12 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
         if title_idx is not None and title_idx < len(row) and row[title_idx].strip():
             text = join_title(row[title_idx], text)
         yield make_record(text, ident, source, row_start, options)
+
+
+_RUNAWAY_REASON = (
+    "unbalanced quote: a quoted field opened here does not close where a field can end (or runs over "
+    f"{RUNAWAY_LINES:,} lines); the row is skipped and the lines after it are read"
+)
 
 
 def _sniff_delimiter(sample: str, default: str) -> str:
