@@ -139,3 +139,31 @@ def test_checkpoint_with_a_valid_checksum_but_a_bad_tally_is_refused(tmp_path: P
     (tmp_path / "o.jsonl.checkpoint.json").write_text(json.dumps(data))
     code, _, err = run(capsys, "scan", str(posts), "-o", str(out), "--chunk-size", "10", "--all", "--resume")
     assert code == 1 and "do not add up" in err and "without --resume" in err, err
+
+
+@pytest.mark.parametrize("option", ["--errors", "--summary", "--report"])
+def test_second_scan_sharing_a_side_file_is_refused_up_front(
+    tmp_path: Path, capsys: Any, monkeypatch: Any, option: str
+) -> None:
+    """Another live process holds the side file's lock (as a running scan does): refused before reading."""
+    posts = _posts(tmp_path / "in.jsonl")
+    shared = tmp_path / "shared.out"
+    (tmp_path / "shared.out.lock").write_text(f"{os.getppid()}\n")  # a live process that is not us
+    read: list[str] = []
+    import pillscan.readers as readers
+
+    real = readers.read_records
+    monkeypatch.setattr(readers, "read_records", lambda *a, **k: read.append("x") or real(*a, **k))
+    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(shared))
+    assert code == 1 and "another scan" in err and str(shared) in err, err
+    assert read == [] and not shared.exists() and not (tmp_path / "o.jsonl").exists()
+    assert (tmp_path / "shared.out.lock").exists()  # the other scan's lock is left alone
+
+
+def test_side_file_locks_are_released_after_the_scan(tmp_path: Path, capsys: Any) -> None:
+    posts = _posts(tmp_path / "in.jsonl")
+    args = ["--errors", str(tmp_path / "e.jsonl"), "--summary", str(tmp_path / "s.json")]
+    for _ in range(2):  # a second scan after the first is not refused
+        code, _, _ = run(capsys, "scan", str(posts), "-o", "-", *args)
+        assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.jsonl", "in.jsonl", "s.json"]

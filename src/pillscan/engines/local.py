@@ -295,9 +295,14 @@ class LocalScan:
 
     def run(self) -> ScanSummary:
         """Scan, write the output, errors file, summary and report; return the summary."""
-        lock = output_lock(self.files.lock, self.files.output) if self.files.output else contextlib.nullcontext()
-        with lock, self.stop.installed(self.opts.handle_signals), _scan_gc():
-            self._scan_to_files()
+        with contextlib.ExitStack() as held:  # every file written is locked (summary and report too) until written
+            for lock, path in self.files.locks():
+                held.enter_context(output_lock(lock, path))
+            with self.stop.installed(self.opts.handle_signals), _scan_gc():
+                self._scan_to_files()
+            return self._write_extras()
+
+    def _write_extras(self) -> ScanSummary:
         summary = self.tally.summary(
             thresholds=self.opts.thresholds(self.model),
             model_name=model_name(self.model),

@@ -89,6 +89,12 @@ class FileTargets:
         """The errors file while it is being written."""
         return side_path(self.errors, ".partial") if self.errors is not None else None
 
+    def locks(self) -> list[tuple[Path, Path]]:
+        """(lock, file) for every file this scan writes: two scans sharing an errors file, a summary or a report
+        are refused like two scans of one output."""
+        files = (self.output, self.errors, self.summary, self.report)
+        return [(self.lock if f is self.output else side_path(f, ".lock"), f) for f in files if f is not None]
+
     def targets(self) -> list[Target]:
         """Everything this scan writes, for :func:`check_targets`."""
         out: list[Target] = []
@@ -96,10 +102,10 @@ class FileTargets:
             sides = (self.partial, self.lock, self.checkpoint, side_path(self.checkpoint, ".tmp"))
             out.append(Target("output", self.output, sides))
         if self.errors is not None and self.errors_partial is not None:
-            out.append(Target("errors file", self.errors, (self.errors_partial,)))
+            out.append(Target("errors file", self.errors, (self.errors_partial, side_path(self.errors, ".lock"))))
         for what, extra in (("summary", self.summary), ("report", self.report)):
             if extra is not None:
-                out.append(Target(what, extra, (side_path(extra, ".tmp"),)))
+                out.append(Target(what, extra, (side_path(extra, ".tmp"), side_path(extra, ".lock"))))
         return out
 
 
