@@ -42,7 +42,8 @@ _WRAPPER = (
     "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
 )
 # Runs pillscan's CLI in this process, so that the scan's parent process (this one) and its workers (reaped
-# children) have their own resource usage: CPU seconds of each, and the peak RSS of the largest process.
+# children) have their own resource usage: CPU seconds of each, and the peak RSS of the largest process (this
+# one's from /proc: ru_maxrss would keep the peak of the process that started it, which outlives an exec).
 _SCAN_WRAPPER = (
     "import json, resource, sys, time\n"
     "from pillscan.cli import main\n"
@@ -50,7 +51,8 @@ _SCAN_WRAPPER = (
     "rc = main(sys.argv[1:])\n"
     "s = time.perf_counter() - t\n"
     "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': max(me.ru_maxrss, kids.ru_maxrss),\n"
+    "hwm = [int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM')]\n"
+    "print(json.dumps({'rc': rc, 'seconds': s, 'rss_kb': max((hwm or [me.ru_maxrss]) + [kids.ru_maxrss]),\n"
     "                  'parent_cpu': me.ru_utime + me.ru_stime, 'workers_cpu': kids.ru_utime + kids.ru_stime}))\n"
 )
 
