@@ -160,6 +160,7 @@ def stage_profile(args: argparse.Namespace, src: Path, workdir: Path) -> None:
     model = load_model(args.model)
     # (the word stage's scorer is built on first use: build it before timing)
     model.score(["warm up"])
+    stages.total.clear()
     read = stages.wrap("read + parse JSONL", lambda it: next(it, None))
     split = stages.wrap("read + parse JSONL", split_items)
     work = stages.wrap("scoring other", process_chunk)
