@@ -167,3 +167,33 @@ def test_side_file_locks_are_released_after_the_scan(tmp_path: Path, capsys: Any
         code, _, _ = run(capsys, "scan", str(posts), "-o", "-", *args)
         assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.jsonl", "in.jsonl", "s.json"]
+
+
+def test_stale_side_files_of_a_killed_scan_are_removed_and_nothing_else(
+    tmp_path: Path, capsys: Any, caplog: Any
+) -> None:
+    posts = _posts(tmp_path / "in.jsonl")
+    stale = [
+        tmp_path / ".s.json.abcd_123.tmp",
+        tmp_path / ".o.jsonl.checkpoint.json.k2j4h5g6.tmp",
+        tmp_path / "o.jsonl.partial",
+        tmp_path / "e.jsonl.partial",
+    ]
+    kept = [tmp_path / ".s.json.short.tmp", tmp_path / ".other.json.abcd1234.tmp", tmp_path / "s.json.tmp"]
+    for f in stale + kept:
+        f.write_text("left over\n")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (tmp_path / ".r.html.zzzzzzzz.tmp").symlink_to(victim)  # a planted symlink with our pattern: not ours
+    code, _, _ = run(
+        capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--errors", str(tmp_path / "e.jsonl"),
+        "--summary", str(tmp_path / "s.json"), "--report", str(tmp_path / "r.html"),
+    )  # fmt: skip
+    assert code == 0
+    assert [f for f in stale if f.exists()] == [] and all(f.exists() for f in kept)
+    assert victim.read_text() == "keep me\n" and (tmp_path / ".r.html.zzzzzzzz.tmp").is_symlink()
+    said = [r.getMessage() for r in caplog.records if "stale file" in r.getMessage()]
+    assert len(said) == 1 and "4 stale file(s)" in said[0], said
+    caplog.clear()
+    code, _, _ = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"))
+    assert code == 0 and "stale file" not in caplog.text

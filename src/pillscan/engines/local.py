@@ -34,7 +34,14 @@ from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_i
 from pillscan.engines.options import ScanOptions, model_id, model_name
 from pillscan.engines.ranges import LineRange, read_range
 from pillscan.engines.split import Task, plan_tasks
-from pillscan.engines.targets import FileTargets, check_output_file, check_targets, fsync_dir, output_lock
+from pillscan.engines.targets import (
+    FileTargets,
+    check_output_file,
+    check_targets,
+    clean_stale_temporaries,
+    fsync_dir,
+    output_lock,
+)
 from pillscan.errors import OutputError, PillscanError, ScanInterrupted
 from pillscan.lifetime import exit_with_parent
 from pillscan.readers import ReadOptions
@@ -298,9 +305,24 @@ class LocalScan:
         with contextlib.ExitStack() as held:  # every file written is locked (summary and report too) until written
             for lock, path in self.files.locks():
                 held.enter_context(output_lock(lock, path))
+            self._clean_stale()
             with self.stop.installed(self.opts.handle_signals), _scan_gc():
                 self._scan_to_files()
             return self._write_extras()
+
+    def _clean_stale(self) -> None:
+        """Remove what a killed scan left of our files (said once); their locks are held."""
+        files = self.files
+        stale = clean_stale_temporaries([f for _, f in files.locks()] + ([files.checkpoint] if files.output else []))
+        if not self.opts.resume:
+            for partial in (files.partial if files.output is not None else None, files.errors_partial):
+                if partial is not None and os.path.lexists(partial):
+                    partial.unlink()
+                    stale.append(partial)
+        if stale:
+            log.warning(
+                "removed %d stale file(s) of an earlier killed scan: %s", len(stale), ", ".join(map(str, stale))
+            )
 
     def _write_extras(self) -> ScanSummary:
         summary = self.tally.summary(

@@ -15,6 +15,8 @@ import errno
 import json
 import logging
 import os
+import re
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -31,6 +33,7 @@ __all__ = [
     "Target",
     "check_output_file",
     "check_targets",
+    "clean_stale_temporaries",
     "fsync_dir",
     "output_lock",
     "side_path",
@@ -299,6 +302,34 @@ def _release_lock(lock: Path) -> None:
             lock.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not remove the lock %s: %s", lock, exc.strerror or exc)
+
+
+def clean_stale_temporaries(targets: Sequence[Path]) -> list[Path]:
+    """Remove the temporaries a killed scan left next to ``targets`` (call with their locks held); return them.
+
+    Only what this module makes is removed: a regular file (not a symlink) of ours (same uid) named exactly as
+    :func:`~pillscan.safefiles.exclusive_temp` names one for that target (``.NAME.XXXXXXXX.tmp``). With the
+    target's lock held no live scan is writing one, so each is a leftover.
+    """
+    removed: list[Path] = []
+    for target in targets:
+        pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+        try:
+            names = os.listdir(target.parent)
+        except OSError:
+            continue
+        for name in names:
+            if not pattern.fullmatch(name):
+                continue
+            path = target.parent / name
+            try:
+                st = path.lstat()
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+                    path.unlink()
+                    removed.append(path)
+            except OSError as exc:
+                log.debug("could not remove the stale temporary %s: %s", path, exc)
+    return removed
 
 
 # --- atomic writes --------------------------------------------------------------------------------------------
