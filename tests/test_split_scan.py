@@ -194,3 +194,19 @@ def test_a_scan_whose_input_grows_meanwhile_stops_with_that_error(tmp_path: Path
     with pytest.raises(InputError, match="changed while"):
         scan([src], output=tmp_path / "o.jsonl", model=FakeModel(), workers=2, chunk_size=20, progress=grow)
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_the_default_model_gives_the_same_bytes_from_ranges(tmp_path: Path) -> None:
+    from pillscan.generate.stream import iter_corpus
+
+    src = tmp_path / "gen.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i, post in enumerate(iter_corpus(600, seed=5, positive_rate=0.2)):
+            fh.write(json.dumps({"id": f"g{i}", "text": post.text}) + "\n")
+    outs = []
+    for workers in (1, 2):
+        out = tmp_path / f"m{workers}.jsonl"
+        summary = scan([src], output=out, workers=workers, chunk_size=50)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert summary.read == 600 and summary.flagged > 0
