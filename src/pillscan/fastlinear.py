@@ -223,9 +223,9 @@ class NgramScorer:
             return self._ids_per_text(texts)
         if self._chars is not None:
             grams = b"".join(map(self._chars.__getitem__, " \x00 ".join(texts).split()))
-            ids = np.frombuffer(grams, dtype=np.int32).astype(np.int64)
+            ids = np.frombuffer(grams, dtype=np.int32)  # (kept int32: dot_and_norm counts them as int32)
             separator = ids == _SEP_ID
-            return ids[~separator], np.cumsum(separator)[~separator]
+            return ids[~separator], np.cumsum(separator, dtype=np.int32)[~separator]
         ascii_mask = np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))
         if ascii_mask.all():
             return self._word_ngram_ids(texts, ascii_only=True)
@@ -278,7 +278,8 @@ class NgramScorer:
         # Count each (text, id) pair: sort the combined keys and measure the runs. The keys of a chunk nearly
         # always fit in int32, which NumPy sorts about twice as fast as int64 (the sort is most of this method).
         key_type = np.dtype(np.int32 if n * self.n_features < 2**31 else np.int64)
-        keys = np.sort(rows.astype(key_type) * np.asarray(self.n_features, dtype=key_type) + ids.astype(key_type))
+        ids, rows = ids.astype(key_type, copy=False), rows.astype(key_type, copy=False)
+        keys = np.sort(rows * np.asarray(self.n_features, dtype=key_type) + ids)
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         counts = np.diff(np.append(starts, len(keys))).astype(np.float64)
         unique = keys[starts]
