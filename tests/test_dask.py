@@ -244,3 +244,33 @@ def test_output_inside_the_input_directory_is_never_read_back(model: Model, clie
     assert first.read == again.read == 300 and again.skipped == 6
     assert _rows(folder / "scored.jsonl") == rows and (folder / "errors.jsonl").read_bytes() == errors
     assert not (folder / "scored.jsonl.lock").exists()
+
+
+def test_dask_forwards_the_encoding_option(tmp_path: Path, client: Client, model: Model) -> None:
+    """A cp1252 CSV scans the same under the Dask engine as locally, detected and with --encoding forced
+    (the forced case: bytes that are also valid UTF-8, so only a forwarded --encoding reads them as cp1252)."""
+    src = tmp_path / "in.csv"
+    src.write_bytes("id,text\n1,vendo oxicodona Ã©nvios rÃ¡pidos\n2,hola\n3,caf\u00e9 y m\u00e1s\n".encode("cp1252"))
+    for encoding in (None, "cp1252"):
+        tag = encoding or "auto"
+        scan([src], output=tmp_path / f"l-{tag}.jsonl", model=model, workers=1, encoding=encoding)
+        scan_dask(
+            [src], output=tmp_path / f"d-{tag}", model=model, scheduler=client, encoding=encoding, out_format="jsonl"
+        )
+        local, dask = _rows(tmp_path / f"l-{tag}.jsonl"), _rows(tmp_path / f"d-{tag}")
+        assert [r["text"] for r in dask] == [r["text"] for r in local], encoding
+    assert _rows(tmp_path / "d-cp1252")[0]["text"] == "vendo oxicodona Ã©nvios rÃ¡pidos"
+
+
+def test_dask_lone_surrogate_in_a_flagged_post(tmp_path: Path, client: Client, model: Model) -> None:
+    src = tmp_path / "in.jsonl"
+    offer = "selling oxy 30 m30 blues, cashapp, text me on telegram"
+    rows = [{"id": str(i), "text": (offer + " \ud83d") if i % 2 else "hello there"} for i in range(40)]
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    for fmt in ("jsonl", "parquet"):
+        out = tmp_path / f"out-{fmt}"
+        summary = scan_dask(
+            [src], output=out, model=model, scheduler=client, out_format=fmt, report_path=tmp_path / f"{fmt}.html"
+        )
+        assert summary.read == 40 and summary.skipped == 0
+        assert "\ufffd" in (tmp_path / f"{fmt}.html").read_text(encoding="utf-8")

@@ -69,8 +69,8 @@ class ScanOptions:
     engine: str = "local"
     scheduler: Any = None
     blocksize: int | None = DEFAULT_BLOCKSIZE
-    encoding: str | None = None  # the inputs' text encoding instead of the detected one (local engine)
-    decoder_memory: int = 0  # bytes a decompressor may use (0: the readers' default cap; local engine)
+    encoding: str | None = None  # the inputs' text encoding instead of the detected one
+    decoder_memory: int = 0  # bytes a decompressor may use (0: the readers' default cap)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:

@@ -73,7 +73,8 @@ def read_block(block: Block, shift: int, options: ReadOptions) -> Iterator[Recor
     elif block.end is not None:
         source = ShiftedSource(block.source, None, shift)
         stream: Any = io.BufferedReader(io.BytesIO(_block_bytes(block.url, block.start, block.end)))
-        items = read_jsonl(Opened(source, stream, sniff(stream), options)) if stream.peek(1) else iter(())
+        kind = sniff(stream, None, options.encoding)
+        items = read_jsonl(Opened(source, stream, kind, options)) if stream.peek(1) else iter(())
     elif block.local:
         items = read_source(Source(block.source, Path(block.url)), options, block.fmt)
     else:

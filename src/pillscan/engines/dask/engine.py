@@ -203,7 +203,12 @@ class DaskScan:
         return Job(
             model_key=model_key,
             read=ReadOptions(
-                text_col=o.text_col, id_col=o.id_col, max_text_chars=o.max_text_chars, chunk_size=o.chunk_size
+                text_col=o.text_col,
+                id_col=o.id_col,
+                max_text_chars=o.max_text_chars,
+                chunk_size=o.chunk_size,
+                encoding=o.encoding,  # (--encoding and --decoder-memory reach the workers' readers too)
+                decoder_memory=o.decoder_memory,
             ),
             out_dir=self.fs.unstrip_protocol(self.partial),
             out_fmt=self.fmt,
@@ -287,6 +292,8 @@ def scan_dask(
     trust_model: bool = False,
     progress: Callable[[ScanProgress], None] | None = None,
     resume: bool = False,
+    encoding: str | None = None,
+    decoder_memory: int = 0,
 ) -> ScanSummary:
     """Scan ``paths`` on a Dask cluster into the directory ``output`` (Parquet part files, or JSONL/CSV ones).
 
