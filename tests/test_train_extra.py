@@ -91,3 +91,28 @@ def test_weight_moves_the_model_and_the_card_records_the_files(tmp_path: Path, m
     text = "\n".join(said)
     assert "before" in text and "after" in text and "no -o given" in text and "PILLSCAN_MODEL=" in text
     assert np.isfinite(card["metrics"]["extra_heldout"]["before"]["f1"])
+
+
+def test_feature_cache_is_built_once_read_back_and_rebuilt_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pillscan.train import TrainConfig, train_model
+
+    monkeypatch.setenv("PILLSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    config = TrainConfig(n=900, seed=3)
+    labels = _labels(tmp_path / "l.csv")
+    first, m1 = train_model(extra=[labels], config=config, progress=lambda _m: None)
+    (cache_file,) = (tmp_path / "cache").glob("corpus-features-*.joblib")
+    features = first.card["training"]["features"]
+    assert features["cache"] == "built" and features["key"] in cache_file.name
+    second, m2 = train_model(extra=[labels], config=config, progress=lambda _m: None)
+    assert second.card["training"]["features"] == {**features, "cache": "read"}
+    # Read back, the cached features train the same model as the run that built them.
+    assert m2["extra_heldout"]["after"] == m1["extra_heldout"]["after"]
+    assert np.allclose(second.predict_proba(OFFERS + NOT_OFFERS), first.predict_proba(OFFERS + NOT_OFFERS))
+    cache_file.write_bytes(b"not a cache")
+    third, _ = train_model(extra=[labels], config=config, progress=lambda _m: None)
+    assert third.card["training"]["features"]["cache"] == "built"
+    # Another corpus is another key.
+    other, _ = train_model(extra=[labels], config=TrainConfig(n=900, seed=4), progress=lambda _m: None)
+    assert other.card["training"]["features"]["key"] != features["key"]

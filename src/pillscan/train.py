@@ -197,6 +197,14 @@ def _extra_before_after(
     return out
 
 
+def _splits(
+    frame: pd.DataFrame, folds: int, config: TrainConfig
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """The cross-validation folds of ``frame`` (see :func:`heldout_splits`)."""
+    groups = frame["template"].astype(str).to_numpy()
+    return heldout_splits(groups, _styles(frame), folds, styles_out=config.hold_out_styles)
+
+
 def _fit(pipe: Any, texts: list[str], labels: np.ndarray, weights: np.ndarray | None) -> Any:
     """Fit a pipeline, passing per-row weights to its final step (the classifier) when there are any."""
     if weights is None:
@@ -214,6 +222,7 @@ def train_model(
     extra_text_col: str | None = None,
     extra_label_col: str | None = None,
     baseline: Any = None,
+    feature_cache: bool | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Train, cross-validate on held-out template families, calibrate and choose thresholds.
 
@@ -222,6 +231,10 @@ def train_model(
     generated rows. Returns the fitted model (with its card) and the held-out metrics; with extra rows these
     include ``extra_heldout``: the extra rows scored out of fold ("after": by the fold model that did not see
     them) and, when a ``baseline`` model is given, by that model ("before").
+
+    ``feature_cache`` (default: on when extra rows are added to the generated corpus) reads the generated
+    corpus and its fitted features from the cache of :mod:`pillscan.featurecache` (building it the first time),
+    so that only the classifiers are refitted; the card records it under ``training.features``.
     """
     say = progress or log.info
     source: dict[str, Any]
@@ -234,7 +247,19 @@ def train_model(
             f"extra rows from {record['file']}: using {record['rows_used']} of {record['rows']} "
             f"({record['offers']} offers, {record['not_offers']} not offers), each weighing {extra_weight:g} rows"
         )
-    if data is None:
+    cached = None
+    if data is None and (len(extra_frame) > 0 if feature_cache is None else feature_cache):
+        from pillscan.featurecache import corpus_features
+
+        cached = corpus_features(config, say, lambda corpus, folds: _splits(corpus, folds, config))
+        corpus = cached.corpus
+        source = {
+            "generator_seed": config.seed,
+            "generated_rows": config.n,
+            "positive_rate": config.positive_rate,
+            "features": cached.card(),
+        }
+    elif data is None:
         from pillscan.generate import generate_corpus
 
         say(f"generating {config.n:,} synthetic rows (seed {config.seed})")
@@ -268,19 +293,36 @@ def train_model(
     folds = min(config.folds, n_groups)
     raw_oof = np.zeros(len(frame))
     # The cascade's stage two is fitted per fold too, so its cut is chosen on held-out families (see below).
-    normalized_all, counts_all = normalize_and_count(texts)
     stage2_oof = np.zeros(len(frame))
-    splits, shifted = heldout_splits(groups, _styles(frame), folds, styles_out=config.hold_out_styles)
+    if cached is not None:
+        from pillscan.featurecache import FoldMatrices, extra_splits
+
+        extra_texts = texts[len(corpus) :]
+        normalized_new, counts_new = normalize_and_count(extra_texts)
+        normalized_all = cached.normalized + list(normalized_new)
+        counts_all = np.vstack([cached.counts, np.asarray(counts_new).reshape(len(extra_texts), -1)])
+        extra_folds = np.array([int(g.rsplit(":", 1)[1]) % len(cached.splits) for g in groups[len(corpus) :]], int)
+        splits, shifted = extra_splits(cached, extra_folds)
+        clf_template = build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight).steps[-1][1]
+        matrices = FoldMatrices(cached, extra_texts, clf_template)
+        folds = len(splits)
+    else:
+        normalized_all, counts_all = normalize_and_count(texts)
+        splits, shifted = _splits(frame, folds, config)
     say(
         f"grouped cross-validation: {folds} folds over {n_groups} template families"
         + (" and platform/language styles" if config.hold_out_styles else "")
         + f", {len(frame):,} rows"
     )
     for fold, (train_idx, test_idx) in enumerate(splits, 1):
-        pipe = build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight)
-        _fit(pipe, [texts[i] for i in train_idx], labels[train_idx], None if weights is None else weights[train_idx])
-        probe = Model(pipeline=pipe, calibration=(1.0, 0.0), thresholds={}, card={})
-        raw_oof[test_idx] = probe.decision_function([texts[i] for i in test_idx])
+        if cached is not None:
+            raw_oof[test_idx] = matrices.fold_raw(fold - 1, train_idx, test_idx, labels, weights)
+        else:
+            pipe = build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight)
+            fold_weights = None if weights is None else weights[train_idx]
+            _fit(pipe, [texts[i] for i in train_idx], labels[train_idx], fold_weights)
+            probe = Model(pipeline=pipe, calibration=(1.0, 0.0), thresholds={}, card={})
+            raw_oof[test_idx] = probe.decision_function([texts[i] for i in test_idx])
         stage2 = fit_word_stage(
             [normalized_all[i] for i in train_idx],
             counts_all[train_idx],
@@ -364,9 +406,11 @@ def train_model(
         )
 
     say(f"fitting the final model on all {len(frame):,} rows")
-    pipeline = _fit(
-        build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight), texts, labels, weights
-    )
+    unfitted = build_pipeline(C=config.C, seed=config.seed, intent_weight=config.intent_weight)
+    if cached is not None:
+        pipeline = matrices.final_pipeline(unfitted, labels, weights)
+    else:
+        pipeline = _fit(unfitted, texts, labels, weights)
     elapsed = time.perf_counter() - started
     curve = []
     for cut in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
