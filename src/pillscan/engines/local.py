@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -427,17 +427,8 @@ class LocalScan:
         from pillscan.readers import read_records
 
         o = self.opts
-        chunks = read_records(
-            list(o.inputs),
-            format=o.format,
-            text_col=o.text_col,
-            id_col=o.id_col,
-            chunk_size=o.chunk_size,
-            max_text_chars=o.max_text_chars,
-            exclude=self.own_files,
-            encoding=o.encoding,
-            decoder_memory=o.decoder_memory,
-        )
+        # The parent's reader and the workers' range readers get the same options from one ReadOptions.
+        chunks = read_records(list(o.inputs), format=o.format, exclude=self.own_files, **asdict(scorer.read_options))
         if self.resumed_at:
             chunks = skip_items(chunks, self.resumed_at)
         tasks: Iterator[Task] = (("chunk", chunk) for chunk in chunks)
