@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import random
 import time
 
 import pytest
 
+from pillscan.model import Model, load_model
 from pillscan.normalize import MAX_CHARS
 from pillscan.signals import MAX_SIGNALS_PER_NAME, extract_signals
 
@@ -42,7 +44,7 @@ ADVERSARIAL = {
 }
 
 
-def _best_time(text: str, runs: int = 3) -> float:
+def _best_time(text: str, runs: int = 3, fn: object = extract_signals) -> float:
     # The collector is paused while timing: a scan runs with raised GC thresholds (engines.local), and a full
     # collection landing inside one timed call (the 100k-signal post allocates 100k objects) made the growth
     # ratio flaky (8.9x once in CI, 5x when repeated). The work itself is what the ratio measures.
@@ -52,7 +54,7 @@ def _best_time(text: str, runs: int = 3) -> float:
         gc.disable()
         try:
             start = time.perf_counter()
-            extract_signals(text)
+            fn(text)  # type: ignore[operator]
             best = min(best, time.perf_counter() - start)
         finally:
             gc.enable()
@@ -108,3 +110,83 @@ def test_signal_across_a_segment_cut_is_kept() -> None:
     text = head + "oxycodone 30mg " + _rep("ab ", 5_000)
     found = [s for s in extract_signals(text) if s.name == "drug:oxycodone"]
     assert [(s.start, s.text) for s in found] == [(len(head), "oxycodone")]
+
+
+def _score_all(model: Model) -> object:
+    return lambda text: model.score([text], evidence="all")
+
+
+@pytest.mark.slow
+def test_each_adversarial_post_is_scored_within_a_second() -> None:
+    # The whole score, windows and evidence included (issue 15: "20 adversarial 100k-char posts each scored in
+    # < 1 s"). 100k pill emoji took 2-3 s: 1,133 overlapping windows, each pill an 11-character token, all
+    # normalised and cut into character n-grams. On a loaded machine 1 s is not a fair bound, so a post may also
+    # pass by costing at most 20x an ordinary 100k-character post timed alongside (pill emoji was 45x, now ~13x).
+    model = load_model()
+    score = _score_all(model)
+    score("warm up: oxy 30 for sale")
+    words = [
+        "the",
+        "weather",
+        "was",
+        "fine",
+        "and",
+        "we",
+        "walked",
+        "home",
+        "after",
+        "dinner",
+        "talking",
+        "about",
+        "work",
+        "and",
+        "music",
+    ]
+    ordinary = " ".join(random.Random(0).choices(words, k=25_000))[:N]  # (no two windows alike)
+    slow = {}
+    for name, build in sorted(ADVERSARIAL.items()):
+        reference = _best_time(ordinary, fn=score)
+        seconds = _best_time(build(N), runs=2, fn=score)
+        if seconds >= max(1.0, 20 * reference):
+            slow[name] = f"{seconds:.2f} s (an ordinary post: {reference:.3f} s)"
+    assert not slow, slow
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["pill_emoji", "oxy", "zero_width", "homoglyph", "dose"])
+def test_whole_score_time_grows_linearly(name: str) -> None:
+    model = load_model()
+    score = _score_all(model)
+    score("warm up: oxy 30 for sale")
+    build = ADVERSARIAL[name]
+    small, large = _best_time(build(N // 4), fn=score), _best_time(build(N), fn=score)
+    assert large < 8 * small + 0.05, f"{name}: {small:.3f} s at {N // 4:,} chars, {large:.3f} s at {N:,}"
+
+
+def test_equal_windows_are_scored_once_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long repetitive post has thousands of equal windows; each distinct one is scored once and the scores are
+    # mapped back. The result must equal scoring every window, for a batch mixing short, long and equal texts.
+    model = load_model()
+    texts = [
+        "oxy 30 for sale, text me",
+        _rep("\U0001f48a", 5_000),
+        "hello " * 300 + "selling m30 blues, cashapp, telegram @plug " + "hello " * 300,
+        _rep("oxy ", 3_000),
+        "oxy 30 for sale, text me",
+        _rep("ab cd ", 4_000) + " percs 10 each dm me",
+    ]
+    calls: list[int] = []
+    real = Model._raw_scores
+
+    def counting(self: Model, windows: list[str], *, cascade: bool) -> object:
+        calls.append(len(windows))
+        return real(self, windows, cascade=cascade)
+
+    monkeypatch.setattr(Model, "_raw_scores", counting)
+    deduped = model.decision_function(texts)
+    scored_once = sum(calls)
+    calls.clear()
+    monkeypatch.setattr(Model, "_unique_raw_scores", counting)
+    every_window = model.decision_function(texts)
+    assert deduped.tolist() == every_window.tolist()
+    assert scored_once * 5 < sum(calls)

@@ -160,21 +160,32 @@ class Model:
         """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
         texts = as_texts(texts)
         windows, owners = _windows(texts)
-        raw, _, counts = self._raw_scores(windows, cascade=cascade)
         if len(windows) == len(texts):
-            return raw
+            return self._raw_scores(windows, cascade=cascade)[0]
+        raw, _, counts = self._unique_raw_scores(windows, cascade=cascade)
         # An offer run inline into chatter is diluted even in a 250-character window: the windows of a long
         # text that hold pill evidence are scored again in narrow pieces (only those: their cost stays small).
         # A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
         pieces, piece_owners = _narrow_windows(windows, owners, pill_evidence(counts))
         if pieces:
-            piece_raw, piece_norm, piece_counts = self._raw_scores(pieces, cascade=cascade)
+            piece_raw, piece_norm, piece_counts = self._unique_raw_scores(pieces, cascade=cascade)
             piece_raw[~(pill_evidence(piece_counts) & supply_evidence(piece_norm, piece_counts))] = -np.inf
             raw = np.concatenate([raw, piece_raw])
             owners = owners + piece_owners
         out = np.full(len(texts), -np.inf)
         np.maximum.at(out, np.asarray(owners), raw)
         return out
+
+    def _unique_raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """:meth:`_raw_scores` with each distinct text scored once. The windows of a long repetitive post (100k
+        pill emoji, ``oxy`` x 25,000) are nearly all equal; a text's score depends on that text alone, so this
+        gives the same numbers for a fraction of the work."""
+        index: dict[str, int] = {}
+        position = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.intp, count=len(texts))
+        if len(index) == len(texts):
+            return self._raw_scores(texts, cascade=cascade)
+        raw, normalized, counts = self._raw_scores(list(index), cascade=cascade)
+        return raw[position], [normalized[i] for i in position.tolist()], counts[position]
 
     def _raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
         """The pipeline's decision function, each text normalised once and the cascade applied.
