@@ -21,7 +21,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 from conftest import FakeModel, write_jsonl  # noqa: E402
 from pillscan.cli import cli, main  # noqa: E402
 from pillscan.engines.dask import model_loads, output_meta, register_model, scan_dask, score_partition  # noqa: E402
-from pillscan.errors import InputError  # noqa: E402
+from pillscan.errors import InputError, ModelError  # noqa: E402
 from pillscan.model import Model, load_model, save_model  # noqa: E402
 from pillscan.scan import scan  # noqa: E402
 from pillscan.writers import OutputError  # noqa: E402
@@ -185,6 +185,31 @@ def test_score_partition_on_a_dask_dataframe(posts: pd.DataFrame, model: Model, 
     expected = model.score(frame["text"].iloc[1:].tolist())
     assert scored["score"].iloc[1:].tolist() == [r.score for r in expected]
     assert scored["decision"].iloc[1:].tolist() == [r.decision for r in expected]
+
+
+@pytest.mark.parametrize("how", ["environment", "config file"])
+def test_score_partition_without_a_model_uses_the_active_model(
+    posts: pd.DataFrame, model: Model, model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """No model_path, no model_key: the model every command uses ($PILLSCAN_MODEL, then the config file), as in
+    the local engine, not always the bundled default."""
+    if how == "environment":
+        monkeypatch.setenv("PILLSCAN_MODEL", str(model_path))
+    else:
+        config = tmp_path / "config.json"
+        config.write_text(json.dumps({"model": str(model_path)}), encoding="utf-8")
+        monkeypatch.setenv("PILLSCAN_CONFIG", str(config))
+    frame = posts.iloc[:200].copy()
+    scored = score_partition(frame)
+    expected = [r.score for r in model.score(frame["text"].tolist())]
+    assert scored["score"].tolist() == expected
+    monkeypatch.delenv("PILLSCAN_MODEL", raising=False)
+    monkeypatch.setenv("PILLSCAN_CONFIG", str(tmp_path / "none.json"))
+    bundled = score_partition(frame)["score"].tolist()
+    assert bundled != expected  # the two models differ, so the check above could fail
+    monkeypatch.setenv("PILLSCAN_MODEL", str(tmp_path / "missing.joblib"))
+    with pytest.raises(ModelError, match="PILLSCAN_MODEL"):
+        score_partition(frame)
 
 
 def test_refuses_stdin_and_a_file_as_output(parquet_dir: Path, model: Model, tmp_path: Path) -> None:

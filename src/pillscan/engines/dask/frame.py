@@ -97,7 +97,8 @@ def score_partition(
     """Score one pandas partition; ``ddf.map_partitions(score_partition, model_path=..., meta=output_meta())``.
 
     The model is ``model_key`` from :func:`~pillscan.engines.dask.register_model`, else the file ``model_path``
-    (None: the bundled default) loaded once per worker process. Rows come out in the columns of scan output. A
+    (None: the model every command uses in the worker process, ``$PILLSCAN_MODEL``, the config file's or the bundled
+    default, as for the local engine) loaded once per worker process. Rows come out in the columns of scan output. A
     row without usable text is kept, with ``decision == "skipped"``, score NaN and the reason, so nothing is
     silently lost; ``flagged_only`` drops only ``clean`` rows. A missing id becomes ``source:position`` like the
     local engine's.

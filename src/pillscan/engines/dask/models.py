@@ -117,10 +117,15 @@ def worker_model(key: str) -> Any:
 
 
 def model_from_path(path: str | Path | None, trust: bool) -> Any:
-    """Load a model file once per process (cached by path, size and mtime): for plain ``map_partitions`` use."""
+    """Load a model file once per process (cached by path, size and mtime): for plain ``map_partitions`` use.
+
+    ``None`` is the model every command uses in this (worker) process, as for the local engine:
+    ``$PILLSCAN_MODEL``, else the config file's ``model``, else the bundled default (:mod:`pillscan.config`).
+    """
+    from pillscan.config import active_model
     from pillscan.model import default_model_path, load_model
 
-    p = Path(path) if path is not None else default_model_path()
+    p = Path(path) if path is not None else (active_model().path or default_model_path())
     try:
         st = p.stat()
         key = f"path:{p.resolve()}:{st.st_size}:{st.st_mtime_ns}"
@@ -129,7 +134,7 @@ def model_from_path(path: str | Path | None, trust: bool) -> Any:
     with _MODELS_LOCK:
         model = _MODELS.get(key)
         if model is None:
-            model = _MODELS[key] = load_model(p, trust=trust)
+            model = _MODELS[key] = load_model(path, trust=trust)  # None: resolved again, errors say why
             _LOADS[key] += 1
     return model
 
