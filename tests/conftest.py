@@ -8,7 +8,9 @@ pytest's default import mode, and a child process that needs them inserts it (se
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,6 +86,18 @@ def write_jsonl(path: Path, n: int, *, bad_every: int = 0) -> Path:
             else:
                 fh.write(json.dumps({"id": f"p{i}", "text": f"{TEXTS[i % len(TEXTS)]} #{i}"}) + "\n")
     return path
+
+
+def interrupt_after(chunks: int) -> Any:
+    """A progress callback that sends this process SIGINT after ``chunks`` chunks (to interrupt a scan)."""
+    seen: list[Any] = []
+
+    def progress(p: Any) -> None:
+        seen.append(p)
+        if len(seen) == chunks:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return progress
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ def test_telegram_links_only_for_a_public_username() -> None:
 def test_only_http_links_from_an_export_and_kept_columns() -> None:
     meta = {"url": "javascript:alert(1)", "keep:likes": 12, "keep:tags": ["a", "b"]}
     ctx = context_of(meta, "1", platform="csv", keep=("likes", "tags", "missing"))
-    assert ctx["url"] == "" and ctx["likes"] == 12 and ctx["tags"] == "['a', 'b']" and ctx["missing"] == ""
+    assert ctx["url"] == "" and ctx["likes"] == 12 and ctx["tags"] == '["a", "b"]' and ctx["missing"] == ""
     assert context_of({"url": "https://example.org/p/1"}, "1")["url"] == "https://example.org/p/1"
     assert context_of({"timestamp": 1701000200000}, "1")["created_at"] == "2023-11-26T12:03:20Z"  # milliseconds
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TEXTS, FakeModel, read_jsonl, write_jsonl
+from conftest import TEXTS, FakeModel, interrupt_after, read_jsonl, write_jsonl
 from pillscan.engines import local as local_engine
 from pillscan.engines.chunks import skip_items
 from pillscan.errors import InputError, PillscanError
@@ -80,6 +79,11 @@ def test_csv_and_parquet_outputs(posts: Path, tmp_path: Path) -> None:
         "drugs",
         "signals",
         "reasons",
+        "author",  # (CSV and Parquet have the context columns always: one schema whatever the input; issue 13)
+        "channel",
+        "created_at",
+        "url",
+        "platform",
         "text",
     ]
     assert len(frame) == csv_sum.written
@@ -152,17 +156,6 @@ def test_unwritable_directory(posts: Path, tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
-def _interrupt_after(chunks: int) -> Any:
-    seen = []
-
-    def progress(p: Any) -> None:
-        seen.append(p)
-        if len(seen) == chunks:
-            os.kill(os.getpid(), signal.SIGINT)
-
-    return progress
-
-
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_interrupt_then_resume_gives_identical_bytes(tmp_path: Path, fmt: str) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
@@ -171,7 +164,7 @@ def test_interrupt_then_resume_gives_identical_bytes(tmp_path: Path, fmt: str) -
     expected = scan([src], output=full, errors_path=tmp_path / "full-errors.jsonl", **opts)
 
     with pytest.raises(ScanInterrupted) as info:
-        scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=_interrupt_after(7), **opts)
+        scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=interrupt_after(7), **opts)
     assert info.value.exit_code == 130 and "--resume" in str(info.value)
     assert not part.exists()  # nothing complete-looking at the output path
     assert (tmp_path / f"part.{fmt}.partial").exists() and (tmp_path / f"part.{fmt}.checkpoint.json").exists()
@@ -190,7 +183,7 @@ def test_resume_refuses_changed_options_or_inputs(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100}
     with pytest.raises(ScanInterrupted):
-        scan([src], output=out, progress=_interrupt_after(2), **opts)
+        scan([src], output=out, progress=interrupt_after(2), **opts)
     with pytest.raises(OutputError, match="option flagged_only differs"):
         scan([src], output=out, resume=True, flagged_only=True, **opts)
     with open(src, "a") as fh:
@@ -355,7 +348,7 @@ def test_checkpoint_of_another_version_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     opts: dict[str, Any] = {"model": FakeModel(), "workers": 1, "chunk_size": 100}
     with pytest.raises(ScanInterrupted):
-        scan([src], output=out, progress=_interrupt_after(2), **opts)
+        scan([src], output=out, progress=interrupt_after(2), **opts)
     ckpt = tmp_path / "out.jsonl.checkpoint.json"
     data = json.loads(ckpt.read_text())
     ckpt.write_text(json.dumps({**data, "version": 1}))

@@ -6,13 +6,12 @@ import gzip
 import itertools
 import json
 import os
-import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import TEXTS, FakeModel, write_jsonl
+from conftest import TEXTS, FakeModel, interrupt_after, write_jsonl
 from pillscan.engines import local as local_engine
 from pillscan.engines import split
 from pillscan.engines.ranges import LineRange, read_range
@@ -146,17 +145,6 @@ def test_flagged_only_and_csv_output(tmp_path: Path) -> None:
     assert outs[0] == outs[1] and outs[0].count(b"\n") > 100
 
 
-def _interrupt_after(chunks: int) -> Any:
-    seen: list[Any] = []
-
-    def progress(p: Any) -> None:
-        seen.append(p)
-        if len(seen) == chunks:
-            os.kill(os.getpid(), signal.SIGINT)
-
-    return progress
-
-
 @pytest.mark.parametrize(("first", "second"), [(2, 2), (2, 1), (1, 2)])
 def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first: int, second: int) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
@@ -164,7 +152,7 @@ def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first
     opts: dict[str, Any] = {"model": FakeModel(), "chunk_size": 100, "checkpoint_every": 3}
     scan([src], output=full, errors_path=tmp_path / "full-e.jsonl", workers=1, **opts)
     with pytest.raises(ScanInterrupted):
-        scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=_interrupt_after(7), workers=first, **opts)
+        scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=interrupt_after(7), workers=first, **opts)
     resumed = scan([src], output=part, errors_path=tmp_path / "e.jsonl", resume=True, workers=second, **opts)
     assert resumed.resumed_at > 0
     assert part.read_bytes() == full.read_bytes()

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pillscan.errors import InputError, OutputError
 
-__all__ = ["GROUP_BY", "MAX_GROUPED", "Account", "AccountTally", "write_accounts", "write_scan_accounts"]
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "GROUP_BY",
+    "MAX_GROUPED",
+    "Account",
+    "AccountTally",
+    "account_rows",
+    "write_accounts",
+    "write_scan_accounts",
+]
 
 GROUP_BY = ("author", "channel", "source")
 MAX_GROUPED = 100_000
@@ -112,29 +123,77 @@ def _example(acc: Account) -> tuple[str, str, str]:
     return str(row.get("id", "")), str(row.get("url") or ""), text[:200] + ("…" if len(text) > 200 else "")
 
 
-def write_accounts(tally: AccountTally, path: str | Path) -> int:
-    """The accounts table as CSV (one row per group with flagged posts); returns the rows written."""
+#: The accounts table's columns after the group's own (``author``, ``channel`` or ``source``).
+ACCOUNT_COLUMNS = ("offers", "review", "posts", "first_seen", "last_seen", "top_drugs", "example_id",
+                   "example_url", "example_text")  # fmt: skip
+
+
+def account_rows(tally: AccountTally) -> list[dict[str, Any]]:
+    """The table's rows (most offers first): the group's key, then :data:`ACCOUNT_COLUMNS`."""
     column = tally.field or tally.by
+    rows = []
+    for key, acc in tally.ranked():
+        example_id, example_url, example_text = _example(acc)
+        rows.append({
+            column: key, "offers": acc.offers, "review": acc.review, "posts": acc.posts, "first_seen": acc.first,
+            "last_seen": acc.last, "top_drugs": dict(acc.top_drugs()), "example_id": example_id,
+            "example_url": example_url, "example_text": example_text,
+        })  # fmt: skip
+    return rows
+
+
+def _csv_text(rows: list[dict[str, Any]], column: str) -> str:
+    from pillscan.writers import csv_cell
+
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([column, "offers", "review", "posts", "first_seen", "last_seen", "top_drugs",
-                     "example_id", "example_url", "example_text"])  # fmt: skip
-    ranked = tally.ranked()
-    for key, acc in ranked:
-        drugs = "; ".join(f"{d} ({n})" for d, n in acc.top_drugs())
-        writer.writerow([key, acc.offers, acc.review, acc.posts, acc.first, acc.last, drugs, *_example(acc)])
+    plain = csv.writer(buf, lineterminator="\n")
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)  # (a CR in a cell: see writers)
+    plain.writerow([column, *ACCOUNT_COLUMNS])
+    for row in rows:
+        row = {**row, "top_drugs": "; ".join(f"{d} ({n})" for d, n in row["top_drugs"].items())}
+        cells = [csv_cell(row[column]), *(csv_cell(row[c]) for c in ACCOUNT_COLUMNS)]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else plain).writerow(cells)
+    return buf.getvalue()
+
+
+def write_accounts(tally: AccountTally, path: str | Path) -> int:
+    """The accounts table, one row per group with flagged posts: JSON lines for a ``.jsonl``/``.ndjson`` path,
+    else CSV (cells made inert for spreadsheets); written through a temporary file. Returns the rows written."""
+    from pillscan.safefiles import exclusive_temp
+
+    path = Path(path)
+    rows = account_rows(tally)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    else:
+        text = _csv_text(rows, tally.field or tally.by)
+    tmp: Path | None = None
     try:
-        Path(path).write_text(buf.getvalue(), encoding="utf-8")
+        fh, tmp = exclusive_temp(path)
+        with fh:
+            fh.write(text.encode("utf-8", "backslashreplace"))
+        os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the accounts table {path}: {exc.strerror or exc}") from exc
-    return len(ranked)
+    return len(rows)
 
 
 def write_scan_accounts(by: str, path: str | Path, output: str | Path, out_format: str = "jsonl") -> int:
-    """``scan --group-by``: the accounts table of a finished scan, from its output file read back."""
-    if str(output) == "-" or not Path(output).is_file():
+    """``scan --group-by``: the accounts table of a finished scan, from its output (a file, or the Dask
+    engine's directory of part files) read back twice: the flagged posts make the groups, then every post of
+    those groups is counted (``posts``; with --flagged-only output, the flagged ones)."""
+    if str(output) == "-" or not Path(output).exists():
         raise InputError("--group-by needs the scan output in a file (not -o -)")
     from pillscan.output_rows import iter_output_rows
 
-    tally = AccountTally(by, flagged_only=False)  # "posts" counts every post of the account in the output
-    return write_accounts(tally.add_all(iter_output_rows(output, out_format)), path)
+    tally = AccountTally(by).add_all(iter_output_rows(output, out_format))
+    for acc in tally.groups.values():
+        acc.posts = 0
+    for row in iter_output_rows(output, out_format):
+        key = tally.key(row)
+        group = tally.groups.get(key) if key else None
+        if group is not None:
+            group.posts += 1
+    return write_accounts(tally, path)

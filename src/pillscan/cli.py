@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from pillscan import build_description
+from pillscan.accounts import GROUP_BY
 from pillscan.engines.options import ENGINES
 from pillscan.errors import PillscanError
 from pillscan.readers import CHOICES as SCAN_FORMATS
@@ -47,6 +48,36 @@ def model_options(command: F) -> F:
         type=click.Path(dir_okay=False),
         help="Model file (default: the active one).",
     )(command)
+
+
+def context_options(command: F) -> F:
+    """Who posted, when, where (``--author-col`` …, ``--keep-col``) and the accounts table (``--group-by``,
+    ``--accounts``): passed to the command together as ``context``, a dict of ScanOptions fields."""
+    opts = [
+        click.option("--author-col", help="Column/field naming who posted (default: detected, e.g. Username)."),
+        click.option("--time-col", help="Column/field with the post's time (default: detected, e.g. Created At)."),
+        click.option("--url-col", help="Column/field with the post's link (default: detected, e.g. Permalink)."),
+        click.option(
+            "--keep-col",
+            "keep_cols",
+            multiple=True,
+            help="Copy this input column to the output too (repeatable).",
+        ),
+        click.option(
+            "--group-by",
+            type=click.Choice(GROUP_BY),
+            help="Write an accounts table: flagged posts per author, channel or source file.",
+        ),
+        click.option(
+            "--accounts",
+            "accounts_path",
+            type=click.Path(dir_okay=False),
+            help="The accounts table's file, .csv or .jsonl (default: OUT.accounts.csv; implies --group-by author).",
+        ),
+    ]
+    for option in reversed(opts):
+        command = option(command)
+    return command
 
 
 @click.group(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -415,6 +446,7 @@ def score(
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), help="Write the summary (JSON).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same inputs and options.")
+@context_options
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any post is flagged as an offer.")
 @click.option("--encoding", help="Text encoding of the inputs (default: detected; e.g. cp1252, latin-1, utf-16).")
 @click.option(
@@ -457,6 +489,7 @@ def scan_command(
     decoder_memory: int | None,
     max_skip_rate: float,
     quiet_here: bool,
+    **context: Any,
 ) -> int:
     """Scan exported posts (files, directories, platform exports) and write a score for each."""
     from pillscan.scan import ScanInterrupted, scan
@@ -468,11 +501,7 @@ def scan_command(
     quiet = bool(ctx.obj.get("quiet")) or quiet_here
     if quiet_here:
         logging.getLogger().setLevel(logging.ERROR)
-    bar = None
-    if not quiet and sys.stderr.isatty() and output != "-":
-        from pillscan.progress import ProgressLine
-
-        bar = ProgressLine(sys.stderr)
+    bar = _progress_bar() if not quiet and output != "-" else None
     options = dict(
         output=output,
         model=model_path,
@@ -493,9 +522,10 @@ def scan_command(
         trust_model=trust_model,
         encoding=encoding,
         decoder_memory=(decoder_memory or 0) << 20,
+        **context,
     )
     try:
-        summary = scan(list(inputs), engine=engine, scheduler=scheduler, **options)  # type: ignore[arg-type]
+        summary = scan(list(inputs), engine=engine, scheduler=scheduler, **options)
     except ScanInterrupted as exc:
         if bar is not None:
             bar.close()
@@ -510,6 +540,15 @@ def scan_command(
     if fail_on_flag and summary.flagged:
         ctx.exit(3)
     return 0
+
+
+def _progress_bar() -> Any:
+    """A progress line on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    from pillscan.progress import ProgressLine
+
+    return ProgressLine(sys.stderr)
 
 
 def _check_skip_rate(by_source: dict[str, dict[str, int]], max_rate: float) -> None:

@@ -4,11 +4,16 @@ Readers keep what an export says about a post in ``Record.meta`` (each in its ow
 ``date``, Reddit's ``author`` and ``created_utc``, an X archive's ``created_at``). :func:`context_of` turns that
 into the same columns for every format — ``author``, ``channel``, ``created_at``, ``url``, ``platform`` — plus
 the columns a user asked to keep (``--keep-col``). Links are built only from what identifies a post for sure: an
-X status id, a Reddit permalink, a public Telegram channel's username, or a URL column of the export itself.
+X status id, a Reddit permalink, a public Telegram channel's username, or an http(s) URL column of the export.
+
+Values are made safe to show: names and times on one line without control characters, each cut at
+:data:`MAX_NAME_CHARS` (a link longer than :data:`MAX_URL_CHARS` is dropped, never cut), lone surrogates replaced.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -17,23 +22,59 @@ __all__ = [
     "AUTHOR_CANDIDATES",
     "CHANNEL_CANDIDATES",
     "CONTEXT_COLUMNS",
+    "MAX_KEEP_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_URL_CHARS",
     "TIME_CANDIDATES",
     "URL_CANDIDATES",
     "context_of",
+    "context_row",
+    "keep_names",
 ]
 
 CONTEXT_COLUMNS = ("author", "channel", "created_at", "url", "platform")
 #: Generic exports (CSV, JSONL): the first column present (case-insensitive) wins; --author-col etc. override.
-AUTHOR_CANDIDATES = ("author", "username", "user", "screen_name", "user_name", "handle", "from", "sender", "account")
+AUTHOR_CANDIDATES = (
+    "author", "username", "user_name", "screen_name", "user", "handle", "from", "sender", "account", "posted_by",
+)  # fmt: skip
 TIME_CANDIDATES = ("created_at", "timestamp", "date", "time", "created_utc", "created", "posted_at", "datetime")
 URL_CANDIDATES = ("url", "permalink", "link", "post_url", "href")
 CHANNEL_CANDIDATES = ("channel", "chat", "subreddit", "group", "thread", "forum")
+MAX_NAME_CHARS = 256  # an author, channel, time or platform longer than this is cut (with "…")
+MAX_URL_CHARS = 2048  # a longer link is dropped: a cut link leads elsewhere
+MAX_KEEP_CHARS = 10_000  # a kept column's value is cut here (with "…")
+
+# Controls (C0, DEL, C1), bidirectional overrides and line/paragraph separators: never part of a name.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Hosts whose links tell the platform of a generic export's row.
+_HOSTS = (
+    ("x.com", "x"), ("twitter.com", "x"), ("t.me", "telegram"), ("reddit.com", "reddit"),
+    ("facebook.com", "facebook"), ("instagram.com", "instagram"),
+)  # fmt: skip
+_HOST = re.compile(r"^https?://(?:www\.|old\.|mobile\.)?([^/:?#@]+)", re.IGNORECASE)
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _clean(value: str) -> str:
+    if not value.isascii() and _SURROGATE.search(value):
+        value = _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def _text(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
+    """A name on one line: no control characters, runs of whitespace as one space, at most MAX_NAME_CHARS."""
+    if isinstance(value, Mapping):  # an API's user object: {"screen_name": …}
+        value = next((value[k] for k in ("screen_name", "username", "name") if isinstance(value.get(k), str)), None)
+    if value is None or isinstance(value, (bool, dict, list, tuple, bytes)):
         return ""
-    return str(value).strip()
+    text = str(value)
+    if not text.isprintable():
+        text = _CONTROLS.sub(" ", text)
+    return _cut(_clean(" ".join(text.split())), MAX_NAME_CHARS)
 
 
 def _when(value: Any) -> str:
@@ -41,14 +82,26 @@ def _when(value: Any) -> str:
     if isinstance(value, bool) or value in (None, ""):
         return ""
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
-        number = float(value)
-        if number > 1e11:  # milliseconds (Messenger's timestamp_ms)
-            number /= 1000
         try:
+            number = float(value)
+            if number > 1e11:  # milliseconds (Messenger's timestamp_ms)
+                number /= 1000
             return datetime.fromtimestamp(number, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         except (OverflowError, OSError, ValueError):
-            return str(value)
+            return _text(value)
     return _text(value)
+
+
+def _link(value: Any) -> str:
+    """An http(s) link as given (no whitespace or control inside), else ``""``."""
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    if len(url) > MAX_URL_CHARS or not url[:8].lower().startswith(("https://", "http://")):
+        return ""
+    if not url.isprintable() or any(c.isspace() for c in url) or (not url.isascii() and _SURROGATE.search(url)):
+        return ""
+    return url
 
 
 def _x_url(ident: str) -> str:
@@ -56,37 +109,63 @@ def _x_url(ident: str) -> str:
 
 
 def _reddit_url(meta: Mapping[str, Any]) -> str:
-    link = _text(meta.get("permalink"))
-    if link.startswith("/r/"):
-        return "https://www.reddit.com" + link
-    return link if link.startswith("https://") else ""
+    link = meta.get("permalink")
+    if isinstance(link, str) and link.startswith("/r/"):
+        return _link("https://www.reddit.com" + link)
+    return _link(link)
 
 
 def _telegram_url(meta: Mapping[str, Any], ident: str) -> str:
     username = _text(meta.get("chat_username")).lstrip("@")
     message = ident.rpartition(":")[2]
-    if username and message.isdigit():
+    if username and message.isdigit() and re.fullmatch(r"[A-Za-z0-9_]{4,64}", username):
         return f"https://t.me/{username}/{message}"
     return ""
+
+
+def _platform_of(url: str) -> str:
+    match = _HOST.match(url)
+    host = match.group(1).lower() if match else ""
+    return next((name for suffix, name in _HOSTS if host == suffix or host.endswith("." + suffix)), "")
+
+
+def _first(meta: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = meta.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _kept(value: Any) -> Any:
+    """A kept column's value: numbers and booleans as they are, lists and objects as JSON, text cut."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+    if not isinstance(value, str):
+        try:
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        except (TypeError, ValueError, RecursionError):
+            value = str(value)
+    return _cut(_clean(value), MAX_KEEP_CHARS)
 
 
 def context_of(
     meta: Mapping[str, Any], ident: str, *, platform: str | None = None, keep: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The context columns of one post (``""`` where the export does not say), then each kept column."""
-    platform = platform or _text(meta.get("platform"))
-    author = _text(meta.get("author") or meta.get("from") or meta.get("sender_name"))
-    when = _when(meta.get("created_at") or meta.get("created_utc") or meta.get("date") or meta.get("timestamp"))
-    url = _text(meta.get("url"))
-    if not url.lower().startswith(("https://", "http://")):
-        url = ""
-    if not url and platform == "x":
-        url = _x_url(ident)
+    platform = _text(platform or meta.get("platform"))
+    author = _text(_first(meta, ("author", "from", "sender_name")))
+    when = _when(_first(meta, ("created_at", "created_utc", "date", "timestamp")))
+    url = _link(meta.get("url"))
+    if not url and platform == "x" and meta.get("kind") != "direct_message":
+        url = _x_url(str(ident))
     elif not url and platform == "reddit":
         url = _reddit_url(meta)
     elif not url and platform == "telegram":
-        url = _telegram_url(meta, ident)
-    channel = _text(meta.get("channel") or meta.get("chat") or meta.get("subreddit") or meta.get("thread"))
+        url = _telegram_url(meta, str(ident))
+    channel = _text(_first(meta, ("channel", "chat", "subreddit", "thread")))
     if platform == "telegram" and not author:
         author = channel
     out: dict[str, Any] = {
@@ -94,9 +173,33 @@ def context_of(
         "channel": channel,
         "created_at": when,
         "url": url,
-        "platform": platform or "",
+        "platform": platform or (_platform_of(url) if url else ""),
     }
     for name in keep:
-        value = meta.get(f"keep:{name}", "")
-        out[name] = "" if value is None else value if isinstance(value, (str, int, float, bool)) else str(value)
+        out[name] = _kept(meta.get(f"keep:{name}"))
     return out
+
+
+def context_row(meta: Mapping[str, Any], ident: str, keep: Sequence[str] = ()) -> tuple[Any, ...] | None:
+    """:func:`context_of` as a tuple in column order (the context columns, then the kept ones): what an output
+    row carries; None when the post has no context at all and no column was asked to be kept."""
+    if not meta and not keep:
+        return None
+    values = tuple(context_of(meta, ident).values())
+    if not keep:
+        return values if any(values) else None
+    return values + tuple(_kept(meta.get(f"keep:{name}")) for name in keep)  # (a kept "url" is no context url)
+
+
+def keep_names(keep: Sequence[str], taken: Sequence[str]) -> tuple[str, ...]:
+    """The output names of the kept columns (``--keep-col``), in order, each once: a name that is already an
+    output column (``score``, ``author``) is written as ``input_<name>``. ValueError for an unusable name."""
+    names: list[str] = []
+    for raw in dict.fromkeys(keep):
+        if not raw or not raw.strip() or not raw.isprintable():
+            raise ValueError(f"--keep-col {raw!r}: a column name must be printable and not blank")
+        name = f"input_{raw}" if raw in taken else raw
+        if name in taken or name in names:
+            raise ValueError(f"--keep-col {raw!r}: its output name {name!r} is already taken")
+        names.append(name)
+    return tuple(names)

@@ -51,12 +51,15 @@ def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def iter_output_rows(path: str | Path, fmt: str = "jsonl") -> Iterator[dict[str, Any]]:
-    """The rows of a scan output file written in ``fmt`` (``jsonl``, ``csv`` or ``parquet``)."""
+    """The rows of a scan output written in ``fmt`` (``jsonl``, ``csv`` or ``parquet``): one file, or the Dask
+    engine's directory of part files (``part.NNNNN.EXT``, read in partition order)."""
     path = Path(path)
     reader = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}.get(fmt)
     if reader is None:
         raise InputError(f"cannot read back a scan output in format {fmt!r}")
     try:
-        yield from reader(path)
+        files = sorted(path.glob(f"part.*.{fmt}")) if path.is_dir() else [path]
+        for file in files:
+            yield from reader(file)
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the scan output {path} back: {exc}") from exc

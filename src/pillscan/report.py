@@ -138,13 +138,13 @@ def _account_of(row: Mapping[str, Any]) -> str:
 class _Collector:
     """Streams flagged rows: a bounded heap of the best, a reservoir of the review band, per-account counts."""
 
-    def __init__(self, max_rows: int, review_sample: int, seed: int) -> None:
+    def __init__(self, max_rows: int, review_sample: int, seed: int, group_by: str | None = None) -> None:
         self.max_rows, self.review_sample = max_rows, review_sample
         self.rng = random.Random(seed)
         self.top: list[tuple[float, int, Mapping[str, Any]]] = []
         self.reservoir: list[tuple[int, Mapping[str, Any]]] = []
         self.n_review = self.n_offer = 0
-        self.accounts = AccountTally("auto")
+        self.accounts = AccountTally(group_by or "auto")
 
     def add(self, i: int, row: Mapping[str, Any]) -> None:
         decision = row.get("decision")
@@ -207,9 +207,11 @@ def collect_rows(
     max_rows: int = MAX_ROWS,
     review_sample: int = REVIEW_SAMPLE,
     seed: int = 0,
+    group_by: str | None = None,
 ) -> ReportRows:
-    """Choose the rows a report lists from scan rows or a JSONL scan output, in one pass and bounded memory."""
-    collector = _Collector(max_rows, review_sample, seed)
+    """Choose the rows a report lists from scan rows or a JSONL scan output, in one pass and bounded memory;
+    accounts are grouped by ``group_by`` (author, channel or source; None: author, else channel)."""
+    collector = _Collector(max_rows, review_sample, seed, group_by)
     for i, row in enumerate(_iter_rows(source)):
         collector.add(i, row)
     return collector.result()
@@ -353,14 +355,15 @@ def _names(values: Any) -> list[str]:
     return list(dict.fromkeys(x for x in out if x))
 
 
-def _row_data(row: Mapping[str, Any]) -> dict[str, Any]:
-    """What the script knows of a row: filter/sort fields, and the text for the labels export."""
+def _row_data(row: Mapping[str, Any], accounts: AccountTally) -> dict[str, Any]:
+    """What the script knows of a row: filter/sort fields (its account as the accounts tab groups it), and the
+    text for the labels export."""
     text = row.get("text")
     return {
         "key": _row_key(row),
         "id": str(row.get("id", "")),
         "source": str(row.get("source", "")),
-        "account": _account_of(row),
+        "account": accounts.key(row),
         "time": str(row.get("created_at") or ""),
         "url": str(row.get("url") or ""),
         "score": round(_num(row.get("score")), 4),
@@ -568,11 +571,13 @@ def render_report(
     *,
     max_rows: int = MAX_ROWS,
     review_sample: int = REVIEW_SAMPLE,
+    group_by: str | None = None,
 ) -> str:
-    """The report's HTML: counts, the flagged posts to triage and label, accounts, and the overview plots."""
+    """The report's HTML: counts, the flagged posts to triage and label, accounts (grouped by ``group_by``), and
+    the overview plots."""
     s: dict[str, Any] = summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
-    sel = collect_rows(rows, max_rows=max_rows, review_sample=review_sample)
-    data = {"rows": [_row_data(r) for r in sel.rows]}
+    sel = collect_rows(rows, max_rows=max_rows, review_sample=review_sample, group_by=group_by)
+    data = {"rows": [_row_data(r, sel.accounts) for r in sel.rows]}
     out = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
@@ -601,9 +606,10 @@ def write_report(
     *,
     max_rows: int = MAX_ROWS,
     review_sample: int = REVIEW_SAMPLE,
+    group_by: str | None = None,
 ) -> Path:
     """Write the HTML report for a scan: ``rows`` are scan output rows or a JSONL output file; returns the path."""
-    page = render_report(rows, summary, max_rows=max_rows, review_sample=review_sample)
+    page = render_report(rows, summary, max_rows=max_rows, review_sample=review_sample, group_by=group_by)
     path = Path(path)
     tmp: Path | None = None
     try:
@@ -626,12 +632,14 @@ def write_scan_report(
     output: str | Path | None = None,
     out_format: str = "jsonl",
     include_text: bool = True,
+    group_by: str | None = None,
 ) -> Path:
     """The report at the end of a scan: made from the finished output file when it can be read back with the
     texts (so that every flagged post is listed, not only the ones the scan kept on the way), else from the
-    ``top_rows`` the scan kept (output to stdout, or written with --no-text); the page says which."""
-    if output is not None and str(output) != "-" and include_text and Path(output).is_file():
+    ``top_rows`` the scan kept (output to stdout, or written with --no-text); the page says which. ``output``
+    may be the Dask engine's directory of part files (every part is read)."""
+    if output is not None and str(output) != "-" and include_text and Path(output).exists():
         from pillscan.output_rows import iter_output_rows
 
-        return write_report(iter_output_rows(output, out_format), summary, path)
-    return write_report(top_rows, summary, path)
+        return write_report(iter_output_rows(output, out_format), summary, path, group_by=group_by)
+    return write_report(top_rows, summary, path, group_by=group_by)

@@ -67,6 +67,12 @@ def scan(
     scheduler: Any = None,
     encoding: str | None = None,
     decoder_memory: int = 0,
+    author_col: str | None = None,
+    time_col: str | None = None,
+    url_col: str | None = None,
+    keep_cols: Iterable[str] = (),
+    group_by: str | None = None,
+    accounts_path: str | Path | None = None,
 ) -> ScanSummary:
     """Score every post in ``paths`` and write one row per post to ``output`` (``"-"``: JSONL on stdout).
 
@@ -79,8 +85,15 @@ def scan(
     ``resume=True``) and other :class:`PillscanError` subclasses for unusable input or output.
     ``encoding`` replaces the detected text encoding of every input; ``decoder_memory`` (bytes) lifts the cap
     on a decompressor's window (see :func:`pillscan.readers.read_records`).
+
+    Output rows carry who posted, when and the post's link (``author``, ``channel``, ``created_at``, ``url``,
+    ``platform``) where the export has them; ``author_col``/``time_col``/``url_col`` name those columns instead
+    of detecting them and ``keep_cols`` copies further input columns (see :mod:`pillscan.context`).
+    ``group_by`` (``author``, ``channel`` or ``source``) writes the accounts table (flagged posts per group) to
+    ``accounts_path`` (default: ``OUT.accounts.csv``; ``.jsonl`` for JSON lines).
     """
     params = dict(locals())  # (the parameters, as passed: one list of them, the signature's)
+    params["keep_cols"] = (keep_cols,) if isinstance(keep_cols, str) else tuple(keep_cols)
     return run_scan(ScanOptions.of(params.pop("paths"), **params))
 
 

@@ -227,15 +227,34 @@ def write_outputs(
     output: str | Path | None = None,
     out_format: str = "jsonl",
     include_text: bool = True,
+    group_by: str | None = None,
+    accounts_path: str | Path | None = None,
 ) -> None:
-    """Write the summary JSON and the HTML report, where asked: the last step of a scan. The report reads the
-    finished ``output`` back when it can (every flagged post), else shows the ``top`` rows the scan kept."""
+    """Write the summary JSON, the accounts table and the HTML report, where asked: the last step of a scan.
+    The report and the table read the finished ``output`` back (every flagged post); the report falls back on
+    the ``top`` rows the scan kept when it cannot. ``group_by`` also names the report's accounts."""
     if summary_path is not None:
         try:
             write_json_atomic(Path(summary_path), summary.to_dict())
         except OSError as exc:
             raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
+    if accounts_path is not None and group_by is not None:
+        from pillscan.accounts import write_scan_accounts
+
+        if output is None:
+            raise OutputError("the accounts table needs the scan output in a local file or directory")
+        n = write_scan_accounts(group_by, accounts_path, output, out_format)
+        if not n and (summary.flagged or summary.review):
+            log.warning("no flagged post says its %s: the accounts table %s is empty", group_by, accounts_path)
     if report_path is not None:
         from pillscan.report import write_scan_report
 
-        write_scan_report(summary, top, report_path, output=output, out_format=out_format, include_text=include_text)
+        write_scan_report(
+            summary,
+            top,
+            report_path,
+            output=output,
+            out_format=out_format,
+            include_text=include_text,
+            group_by=group_by,
+        )

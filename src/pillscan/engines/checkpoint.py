@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 #: 2: the tally keeps the report's rows and the skip examples with their place in the input.
 #: 3: the options themselves (not a digest) and a sha256 of the body.
-CHECKPOINT_VERSION = 3
+#: 4: output rows carry context columns (CSV and Parquet have them always): an older partial output differs.
+CHECKPOINT_VERSION = 4
 _COUNTS = ("part", "consumed", "read", "scored", "skipped", "rows", "offer", "review", "out_bytes", "err_bytes")
 _MAPS = ("by_drug", "by_signal", "by_source")
 _LISTS = ("hist", "top", "skip_examples")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pillscan.context import context_row
 from pillscan.errors import PillscanError
 from pillscan.records import ReadError, Record, Result
 from pillscan.writers import RecordTuple, encode_chunk, result_row
@@ -67,13 +68,21 @@ def score_texts(model: Any, texts: list[str], threshold: float | None) -> list[R
     return list(model.score(texts, threshold=threshold))
 
 
-def split_items(chunk: Iterable[Record | ReadError]) -> tuple[list[RecordTuple], list[ReadError]]:
-    """The records of a chunk as tuples for the model, and its read errors, each in input order."""
+def split_items(
+    chunk: Iterable[Record | ReadError], keep: Sequence[str] = ()
+) -> tuple[list[RecordTuple], list[ReadError]]:
+    """The records of a chunk as tuples for the model, and its read errors, each in input order.
+
+    A record with context (or any record, when columns are kept: ``keep``, their names in the input) carries
+    its context columns as a fifth item (see :func:`pillscan.context.context_row`).
+    """
     recs: list[RecordTuple] = []
     errs: list[ReadError] = []
     for item in chunk:
         if isinstance(item, ReadError):
             errs.append(item)
+        elif (item.meta or keep) and (context := context_row(item.meta, item.id, keep)) is not None:
+            recs.append((item.id, item.text, item.source, item.position, context))
         else:
             recs.append((item.id, item.text, item.source, item.position))
     return recs, errs
@@ -87,14 +96,16 @@ def process_chunk(
     fmt: str,
     include_text: bool,
     flagged_only: bool,
+    keep: Sequence[str] = (),
 ) -> ChunkOut:
-    """Score one chunk, encode its output rows and count what the summary needs."""
+    """Score one chunk, encode its output rows and count what the summary needs (``keep``: the output names
+    of the kept columns)."""
     results = score_texts(model, [r[1] for r in records], threshold) if records else []
     if len(results) != len(records):
         raise PillscanError(f"the model returned {len(results)} results for {len(records)} texts")
-    payload, rows = encode_chunk(records, results, fmt, include_text=include_text, flagged_only=flagged_only)
+    payload, rows = encode_chunk(records, results, fmt, include_text=include_text, flagged_only=flagged_only, keep=keep)
     out = ChunkOut(payload, rows, len(records), 0, 0, {}, {}, {}, _histogram(results), [])
-    _count_flags(out, records, results)
+    _count_flags(out, records, results, keep)
     return out
 
 
@@ -105,7 +116,9 @@ def _histogram(results: Sequence[Result]) -> list[int]:
     return hist
 
 
-def _count_flags(out: ChunkOut, records: Sequence[RecordTuple], results: Sequence[Result]) -> None:
+def _count_flags(
+    out: ChunkOut, records: Sequence[RecordTuple], results: Sequence[Result], keep: Sequence[str] = ()
+) -> None:
     """Fill ``out``'s per-decision counts and its best rows (a custom model's own decisions are not counted)."""
     sources = [r[2] for r in records]
     by_source: dict[str, list[int]] = {source: [n, 0, 0] for source, n in Counter(sources).items()}
@@ -128,12 +141,12 @@ def _count_flags(out: ChunkOut, records: Sequence[RecordTuple], results: Sequenc
             continue
         flagged.append((res.score, i))
     best = heapq.nlargest(TOP_K, flagged, key=lambda t: (t[0], -t[1]))  # ties: the earlier record
-    out.top = [(i, _top_row(records[i], results[i])) for _, i in best]
+    out.top = [(i, _top_row(records[i], results[i], keep)) for _, i in best]
     out.by_drug, out.by_signal, out.by_source = dict(by_drug), dict(by_signal), by_source
 
 
-def _top_row(rec: RecordTuple, res: Result) -> dict[str, Any]:
-    row = result_row(rec, res, include_text=True)
+def _top_row(rec: RecordTuple, res: Result, keep: Sequence[str]) -> dict[str, Any]:
+    row = result_row(rec, res, include_text=True, keep=keep)
     if len(row["text"]) > TOP_TEXT_CHARS:
         row["text"] = row["text"][:TOP_TEXT_CHARS]
         row["signals"] = [s for s in row["signals"] if s["end"] <= TOP_TEXT_CHARS]

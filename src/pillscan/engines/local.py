@@ -104,7 +104,7 @@ def range_chunk(
 ) -> tuple[Done, tuple[Any, ...] | None]:
     """Read, score and encode one byte range of a file; also the field picker's state at its end."""
     items, state = read_range(rng, read_options)
-    recs, errs = split_items(items)
+    recs, errs = split_items(items, read_options.keep_cols)
     return (process_chunk(model, recs, **options), errs, len(items)), state
 
 
@@ -167,7 +167,7 @@ class _Scorer:
             assert self.pool is not None  # (ranges are planned only for a pool)
             self.pending.append((self.pool.submit(_work_range, what, self.read_options), [], 0, what))
         else:
-            recs, errs = split_items(what)
+            recs, errs = split_items(what, self.read_options.keep_cols)
             if self.pool is None:
                 yield process_chunk(self.model, recs, **self.options), errs, len(what)
                 return
@@ -260,6 +260,7 @@ class LocalScan:
             "fmt": self.fmt,
             "include_text": o.include_text,
             "flagged_only": o.flagged_only,
+            "keep": o.keep_names,
         }
         out = None if o.to_stdout else Path(o.output)
         if out is not None:
@@ -270,7 +271,8 @@ class LocalScan:
         errors = Path(o.errors_path) if o.errors_path is not None else None
         summary = Path(o.summary_path) if o.summary_path is not None else None
         report = Path(o.report_path) if o.report_path is not None else None
-        self.files = FileTargets(out, errors, summary, report)
+        accounts = Path(o.accounts_path) if o.accounts_path is not None else None
+        self.files = FileTargets(out, errors, summary, report, accounts)
         self.own_files = check_targets(o.inputs, self.files.targets())
         self.checkpoint = self._checkpoint() if self.checkpointing else None
         self.tally = Tally()
@@ -292,6 +294,8 @@ class LocalScan:
                     "chunk_size": o.chunk_size,
                     "max_text_chars": o.max_text_chars,
                     **({"encoding": o.encoding} if o.encoding else {}),
+                    **{k: v for k, v in asdict(self._read_options()).items() if k.endswith("_col") and v},
+                    **({"keep_cols": o.keep_cols} if o.keep_cols else {}),
                     "model": model_id(self.model),
                     "errors": str(files.errors.resolve()) if files.errors else None,
                     **self.chunk_options,
@@ -342,6 +346,8 @@ class LocalScan:
             output=None if self.opts.to_stdout else self.opts.output,
             out_format=self.fmt,
             include_text=self.opts.include_text,
+            group_by=self.opts.group_by,
+            accounts_path=self.opts.accounts_path,
         )
         return summary
 
@@ -393,14 +399,18 @@ class LocalScan:
         files, o = self.files, self.opts
         try:
             if files.output is None:
-                self.writer = ChunkWriter(sys.stdout.buffer, self.fmt, o.include_text, owns_file=False)
+                self.writer = ChunkWriter(
+                    sys.stdout.buffer, self.fmt, o.include_text, owns_file=False, keep=o.keep_names
+                )
             elif state is not None:
                 self.tally = state
                 self.resumed_at, self.session_start_read = state.consumed, state.read
-                self.writer = open_writer(files.partial, self.fmt, o.include_text, resume_bytes=state.out_bytes)
+                self.writer = open_writer(
+                    files.partial, self.fmt, o.include_text, resume_bytes=state.out_bytes, keep=o.keep_names
+                )
                 log.info("resuming %s after %d records", files.output, state.consumed)
             else:
-                self.writer = open_writer(files.partial, self.fmt, o.include_text)
+                self.writer = open_writer(files.partial, self.fmt, o.include_text, keep=o.keep_names)
             if (err := files.errors_partial) is not None:
                 if state is not None:
                     # closed by _finish_files or _clean_up; a symlink planted there is never followed
@@ -413,15 +423,7 @@ class LocalScan:
             raise OutputError(f"cannot write {exc.filename or files.output}: {exc.strerror or exc}") from exc
 
     def _read_options(self) -> ReadOptions:
-        o = self.opts
-        return ReadOptions(
-            text_col=o.text_col,
-            id_col=o.id_col,
-            max_text_chars=o.max_text_chars,
-            chunk_size=o.chunk_size,
-            encoding=o.encoding,
-            decoder_memory=o.decoder_memory,
-        )
+        return self.opts.read_options()
 
     def _score_all(self, scorer: _Scorer) -> None:
         from pillscan.readers import read_records

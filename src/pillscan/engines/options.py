@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pillscan.accounts import GROUP_BY
+from pillscan.context import CONTEXT_COLUMNS, keep_names
 from pillscan.engines.accounting import ScanProgress
 from pillscan.errors import InputError, PillscanError
+from pillscan.readers import ReadOptions
+from pillscan.writers import BASE_COLUMNS
 
 __all__ = [
     "CHECKPOINT_EVERY_CHUNKS",
     "DEFAULT_BLOCKSIZE",
     "ENGINES",
     "ScanOptions",
+    "accounts_path_for",
     "as_paths",
     "model_id",
     "model_name",
@@ -28,6 +33,13 @@ ENGINES = ("local", "dask")
 #: At 50,000 posts/s, 100 chunks of 2,000 posts are 4 s of work (20 chunks made it ~1 checkpoint per second).
 CHECKPOINT_EVERY_CHUNKS = 100
 DEFAULT_BLOCKSIZE = 32 * 2**20  # Dask: bytes of input per partition (uncompressed Parquet bytes for row groups)
+
+
+def accounts_path_for(output: str | Path) -> Path:
+    """The accounts table's default file: beside the output, ``OUT.accounts.csv`` (``scan.jsonl`` gives
+    ``scan.accounts.csv``; a Dask output directory ``out/`` gives ``out.accounts.csv``)."""
+    path = Path(output)
+    return path.with_name(f"{path.stem if path.suffix else path.name}.accounts.csv")
 
 
 def as_paths(paths: str | Path | Iterable[str | Path]) -> tuple[str, ...]:
@@ -71,6 +83,12 @@ class ScanOptions:
     blocksize: int | None = DEFAULT_BLOCKSIZE
     encoding: str | None = None  # the inputs' text encoding instead of the detected one
     decoder_memory: int = 0  # bytes a decompressor may use (0: the readers' default cap)
+    author_col: str | None = None  # who posted, when, the post's link: columns (default: detected)
+    time_col: str | None = None
+    url_col: str | None = None
+    keep_cols: tuple[str, ...] = ()  # further input columns copied to the output (their input names)
+    group_by: str | None = None  # the accounts table: author, channel or source (None: no table)
+    accounts_path: str | Path | None = None  # where the accounts table goes (CSV, or JSONL by extension)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -83,6 +101,31 @@ class ScanOptions:
             raise InputError("blocksize must be at least 1 byte")
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise PillscanError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if isinstance(self.keep_cols, str):
+            object.__setattr__(self, "keep_cols", (self.keep_cols,))
+        object.__setattr__(self, "keep_cols", tuple(dict.fromkeys(self.keep_cols)))
+        self.keep_names  # noqa: B018 (a name that cannot be an output column fails here)
+        self._check_accounts()
+
+    def _check_accounts(self) -> None:
+        if self.accounts_path is not None and self.group_by is None:
+            object.__setattr__(self, "group_by", "author")
+        if self.group_by is None:
+            return
+        if self.group_by not in GROUP_BY:
+            raise InputError(f"cannot group by {self.group_by!r}; choose one of {', '.join(GROUP_BY)}")
+        if self.to_stdout:
+            raise InputError("--group-by needs the scan output in a file (not -o -): the table is made from it")
+        if self.accounts_path is None:
+            object.__setattr__(self, "accounts_path", accounts_path_for(self.output))
+
+    @property
+    def keep_names(self) -> tuple[str, ...]:
+        """The output names of the kept columns (``input_score`` for a kept ``score``)."""
+        try:
+            return keep_names(self.keep_cols, (*BASE_COLUMNS, *CONTEXT_COLUMNS, "text"))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
     @classmethod
     def of(cls, paths: str | Path | Iterable[str | Path], **options: Any) -> ScanOptions:
@@ -106,6 +149,21 @@ class ScanOptions:
         if self.threshold is not None:
             return {"offer": self.threshold, "review": min(thresholds.get("review", self.threshold), self.threshold)}
         return thresholds
+
+    def read_options(self) -> ReadOptions:
+        """What every reader of this scan is given (the parent's, the local workers' and the Dask workers')."""
+        return ReadOptions(
+            text_col=self.text_col,
+            id_col=self.id_col,
+            max_text_chars=self.max_text_chars,
+            chunk_size=self.chunk_size,
+            encoding=self.encoding,
+            decoder_memory=self.decoder_memory,
+            author_col=self.author_col,
+            time_col=self.time_col,
+            url_col=self.url_col,
+            keep_cols=self.keep_cols,
+        )
 
     def model_obj(self) -> Any:
         """The model to score with, loaded (and verified) if given as a path or left to the default."""

@@ -445,6 +445,10 @@ def read_records(
     exclude: Collection[str | Path] = (),
     encoding: str | None = None,
     decoder_memory: int = 0,
+    author_col: str | None = None,
+    time_col: str | None = None,
+    url_col: str | None = None,
+    keep_cols: Sequence[str] = (),
 ) -> Iterator[list[Record | ReadError]]:
     """Stream records in bounded chunks, in input order; bad records come as ReadError in their place.
 
@@ -453,6 +457,8 @@ def read_records(
     directory walk whose real path is in ``exclude`` are not read (see :func:`iter_sources`); such a file that
     cannot be used at all (no text field, a cut document) is one ReadError (position 0) and reading goes on.
     ``encoding`` replaces the detected text encoding; ``decoder_memory`` (bytes) lifts the decompressors' cap.
+    ``author_col``, ``time_col``, ``url_col`` name the context columns (else detected) and ``keep_cols`` the
+    columns kept in each record's ``meta`` (``keep:NAME``); see :mod:`pillscan.context`.
     """
     if format != "auto":
         get_format(format)  # an unknown name fails here, before anything is read
@@ -469,6 +475,10 @@ def read_records(
         chunk_size=chunk_size,
         encoding=encoding,
         decoder_memory=decoder_memory,
+        author_col=author_col,
+        time_col=time_col,
+        url_col=url_col,
+        keep_cols=tuple(keep_cols),
     )
     return _chunks(iter_sources(paths, exclude=exclude), options, format, chunk_size)
 

@@ -16,6 +16,7 @@ __all__ = [
     "TEXT_CANDIDATES",
     "TITLE_CANDIDATES",
     "FieldPicker",
+    "dotted",
     "field_key",
     "find_title",
     "fix_mojibake",
@@ -49,7 +50,8 @@ MISSING: Any = _Missing()
 Getter = Callable[[Mapping[str, Any]], Any]
 
 
-def _dotted(path: str) -> Getter:
+def dotted(path: str) -> Getter:
+    """A getter for ``path``: the key itself, else dotted steps into objects and lists (MISSING if absent)."""
     parts = path.split(".")
 
     def get(obj: Mapping[str, Any]) -> Any:
@@ -164,8 +166,8 @@ class FieldPicker:
         self.text_col = options.text_col
         self.id_col = options.id_col
         self.combine = combine_title_selftext
-        self.text_get: Getter | None = _dotted(options.text_col) if options.text_col else None
-        self.id_get: Getter | None = _dotted(options.id_col) if options.id_col else None
+        self.text_get: Getter | None = dotted(options.text_col) if options.text_col else None
+        self.id_get: Getter | None = dotted(options.id_col) if options.id_col else None
         self.seen_any = False
 
     @property

@@ -60,6 +60,12 @@ class ReadOptions:
     encoding: str | None = None
     #: Most memory a decompressor may use (zstd window, xz dictionary); ``--decoder-memory`` lifts it.
     decoder_memory: int = 0  # 0: DEFAULT_DECODER_MEMORY
+    #: Columns/fields holding who posted, when and the post's link (``--author-col`` …); None = detected.
+    author_col: str | None = None
+    time_col: str | None = None
+    url_col: str | None = None
+    #: Further columns copied to the output rows (``--keep-col``), by their names in the input.
+    keep_cols: tuple[str, ...] = ()
 
     @property
     def line_cap(self) -> int:

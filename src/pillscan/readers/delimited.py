@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from pillscan.errors import InputError
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
+from pillscan.readers._context import header_context, row_meta
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
@@ -173,6 +174,8 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     id_idx = pick_column(header, options.id_col, ID_CANDIDATES, "id", source)
     title = find_title(header, header[text_idx]) if options.text_col is None else None
     title_idx = header.index(title) if title is not None else None
+    taken = [i for i in (text_idx, id_idx, title_idx) if i is not None]
+    context = header_context(header, options, source, taken)
     ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
     while True:
         try:
@@ -209,7 +212,7 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
         text = row[text_idx]
         if title_idx is not None and title_idx < len(row) and row[title_idx].strip():
             text = join_title(row[title_idx], text)
-        yield make_record(text, ident, source, row_start, options)
+        yield make_record(text, ident, source, row_start, options, row_meta(context, row))
 
 
 _RUNAWAY_REASON = (

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO, cast
 
 from pillscan.errors import InputError
 from pillscan.readers._base import HINT, Head, Item, Opened
+from pillscan.readers._context import ObjectContext
 from pillscan.readers._fields import MISSING, FieldPicker, has_undecodable, make_record, value_to_text
 from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
@@ -154,7 +155,9 @@ def records_from_items(
     """Turn JSON values (dicts or bare strings) into records with the usual text/id detection."""
     name = source.name
     picker = picker or FieldPicker(options, source)
+    context = ObjectContext(options)
     for index, obj in items:
+        meta = None
         if isinstance(obj, str):
             text = obj
             ident = None
@@ -169,13 +172,14 @@ def records_from_items(
                 yield ReadError(name, index, "empty text" if raw is None else "text is not a string", ident)
                 continue
             text = maybe
+            meta = context.meta(obj)
         else:
             yield ReadError(name, index, f"not a JSON object (got {type(obj).__name__})")
             continue
         if has_undecodable(text):
             yield ReadError(name, index, "invalid UTF-8 in text", ident)
             continue
-        yield make_record(text, ident, source, index, options)
+        yield make_record(text, ident, source, index, options, meta)
 
 
 def load_json_document(opened: Opened) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pillscan.errors import InputError
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
+from pillscan.readers._context import ObjectContext
 from pillscan.readers._fields import MISSING, FieldPicker, make_record, value_to_text
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
@@ -37,6 +38,7 @@ def read_jsonl(opened: Opened, picker: FieldPicker | None = None) -> Iterator[It
     source, options = opened.source, opened.options
     name = source.name
     picker = picker if picker is not None else FieldPicker(options, source)
+    context = ObjectContext(options)
     # The C scanner directly: json.loads would re-detect the encoding and re-check the tail on every line.
     scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
     tk: str | None = None
@@ -76,15 +78,16 @@ def read_jsonl(opened: Opened, picker: FieldPicker | None = None) -> Iterator[It
                 yield ReadError(name, lineno, picker.missing_reason(obj), ident)
                 continue
             text = raw if type(raw) is str else value_to_text(raw)
+            meta = context.meta(obj)
         elif type(obj) is str:  # a JSON string per line is a bare text
-            text, ident = obj, None
+            text, ident, meta = obj, None, None
         else:
             yield ReadError(name, lineno, f"not a JSON object (got {type(obj).__name__})")
             continue
         if text is None:
             yield ReadError(name, lineno, "empty text" if raw is None else "text is not a string", ident)
             continue
-        yield make_record(text, ident, source, lineno, options)
+        yield make_record(text, ident, source, lineno, options, meta)
 
 
 def sniff_jsonl(head: Head) -> int:

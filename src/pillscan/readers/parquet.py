@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from pillscan.errors import InputError
 from pillscan.readers._base import SIGNATURE, Head, Item, Opened
+from pillscan.readers._context import RowContext, header_context, row_meta
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
@@ -19,6 +20,7 @@ from pillscan.readers._source import ReadOptions, Source
 from pillscan.records import ReadError
 
 __all__ = [
+    "ParquetColumns",
     "batch_items",
     "parquet_columns",
     "read_parquet",
@@ -26,22 +28,40 @@ __all__ = [
 ]
 
 
-def parquet_columns(columns: list[str], source: Source, options: ReadOptions) -> list[str]:
-    """The columns to read: the text column, then the id column if there is one (InputError if no text)."""
+class ParquetColumns(NamedTuple):
+    """The columns a Parquet scan reads: text, id (if any), then the context columns (``context`` indexes them)."""
+
+    names: list[str]
+    has_id: bool
+    context: RowContext
+
+
+def parquet_columns(columns: list[str], source: Source, options: ReadOptions) -> ParquetColumns:
+    """The columns to read: the text column, the id column if there is one, then the context columns (author,
+    time, link, channel, kept ones); InputError if there is no text column or an asked column is missing."""
     text_idx = pick_column(columns, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
         raise InputError(
             f"no text column found in {source.name}; columns: {listing(columns)} (choose one with --text-col)"
         )
     id_idx = pick_column(columns, options.id_col, ID_CANDIDATES, "id", source)
-    return [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+    names = [columns[text_idx]] + ([columns[id_idx]] if id_idx is not None else [])
+    context: RowContext = []
+    for key, idx in header_context(columns, options, source, [i for i in (text_idx, id_idx) if i is not None]):
+        if columns[idx] not in names:
+            names.append(columns[idx])
+        context.append((key, names.index(columns[idx])))
+    return ParquetColumns(names, id_idx is not None, context)
 
 
-def batch_items(batch: Any, has_id: bool, source: Source, position: int, options: ReadOptions) -> Iterator[Item]:
-    """Records (or ReadErrors) for one Arrow batch of [text, id?] columns; positions continue after ``position``."""
+def batch_items(
+    batch: Any, columns: ParquetColumns, source: Source, position: int, options: ReadOptions
+) -> Iterator[Item]:
+    """Records (or ReadErrors) for one Arrow batch of ``columns``; positions continue after ``position``."""
     texts = batch.column(0).to_pylist()
-    ids = batch.column(1).to_pylist() if has_id else [None] * len(texts)
-    for raw, raw_id in zip(texts, ids, strict=True):
+    ids = batch.column(1).to_pylist() if columns.has_id else [None] * len(texts)
+    cells = [batch.column(i).to_pylist() for i in range(len(columns.names))] if columns.context else []
+    for row, (raw, raw_id) in enumerate(zip(texts, ids, strict=True)):
         position += 1
         ident = None if raw_id is None else str(raw_id)
         if isinstance(raw, bytes):
@@ -54,7 +74,8 @@ def batch_items(batch: Any, has_id: bool, source: Source, position: int, options
         if text is None:
             yield ReadError(source.name, position, "empty text" if raw is None else "text is not a string", ident)
             continue
-        yield make_record(text, ident, source, position, options)
+        meta = row_meta(columns.context, [c[row] for c in cells]) if cells else None
+        yield make_record(text, ident, source, position, options, meta)
 
 
 def read_parquet(opened: Opened) -> Iterator[Item]:
@@ -72,8 +93,8 @@ def read_parquet(opened: Opened) -> Iterator[Item]:
     wanted = parquet_columns(list(pfile.schema_arrow.names), source, options)
     position = 0
     try:
-        for batch in pfile.iter_batches(batch_size=max(1, options.chunk_size), columns=wanted):
-            yield from batch_items(batch, len(wanted) > 1, source, position, options)
+        for batch in pfile.iter_batches(batch_size=max(1, options.chunk_size), columns=wanted.names):
+            yield from batch_items(batch, wanted, source, position, options)
             position += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         yield ReadError(source.name, position + 1, f"corrupt Parquet data: {exc}")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
+from pillscan.readers._context import ObjectContext
 from pillscan.readers._fields import MISSING, FieldPicker, make_record
 from pillscan.readers._source import iter_lines
 from pillscan.readers.jsonl import parse_json_line
@@ -26,6 +27,7 @@ def read_reddit(opened: Opened) -> Iterator[Item]:
     source, options = opened.source, opened.options
     name = source.name
     picker = FieldPicker(options, source) if options.text_col else None
+    context = ObjectContext(options, detect=False)
     for lineno, line in iter_lines(opened.stream, opened.kind, options.line_cap):
         if line is None:
             yield ReadError(name, lineno, f"line too long: more than {options.line_cap:,} bytes")
@@ -43,7 +45,9 @@ def read_reddit(opened: Opened) -> Iterator[Item]:
             continue
         raw_id = obj.get(options.id_col) if options.id_col else (obj.get("name") or obj.get("id"))
         ident = None if raw_id is None else str(raw_id)
-        meta = {k: obj[k] for k in ("subreddit", "author", "created_utc") if k in obj}
+        meta = {k: obj[k] for k in ("subreddit", "author", "created_utc", "permalink") if k in obj}
+        meta["platform"] = "reddit"
+        meta = context.meta(obj, meta) or meta
         if picker is not None:
             value = picker.text(obj)
             if not isinstance(value, str):

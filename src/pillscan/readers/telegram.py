@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from pillscan.errors import InputError
 from pillscan.readers._base import HINT, SIGNATURE, Head, Item, Opened
+from pillscan.readers._context import ObjectContext
 from pillscan.readers._fields import MISSING, make_record, value_to_text
 from pillscan.readers.json_doc import DocumentBroken, open_document, stream_items
 from pillscan.records import ReadError
@@ -43,29 +44,45 @@ def read_telegram(opened: Opened) -> Iterator[Item]:
     if doc is MISSING:
         return
     position = 0
+    context = ObjectContext(opened.options, detect=False)
     for chat in _chats(doc):
-        chat_id = chat.get("id", chat.get("name", "chat"))
+        about = _Chat(chat.get("id", chat.get("name", "chat")), chat.get("name"), chat.get("username"))
         for msg in chat.get("messages", []):
             position += 1
-            yield _message(msg, chat_id, chat.get("name"), position, opened)
+            yield _message(msg, about, position, opened, context)
 
 
-_CHAT_NOTES = frozenset({"id", "name", "chats.list.item.id", "chats.list.item.name"})
+class _Chat(NamedTuple):
+    """What a message's chat says of it: its id (part of message ids), name, and public username (links)."""
+
+    id: Any
+    name: Any
+    username: Any
+
+
+_CHAT_NOTES = frozenset(
+    {"id", "name", "username", "chats.list.item.id", "chats.list.item.name", "chats.list.item.username"}
+)
 
 
 def _streamed(opened: Opened, stream: BinaryIO) -> Iterator[Item]:
     # Telegram writes a chat's name, type and id before its messages, so they are known when messages come.
-    context: dict[str, Any] = {}
-    position = 0
+    notes: dict[str, Any] = {}
+    context = ObjectContext(opened.options, detect=False)
+    position = noted_at = 0
     items = stream_items(stream, lambda p: p in ("messages", "chats.list.item.messages"), _CHAT_NOTES)
     try:
         for prefix, value in items:
             if prefix in _CHAT_NOTES:
-                context[prefix.rsplit(".", 1)[-1]] = value
+                key = prefix.rsplit(".", 1)[-1]
+                if position != noted_at or key in notes:  # the next chat of a full export: forget the last one
+                    notes.clear()
+                    noted_at = position
+                notes[key] = value
                 continue
             position += 1
-            chat_id = context.get("id", context.get("name", "chat"))
-            yield _message(value, chat_id, context.get("name"), position, opened)
+            about = _Chat(notes.get("id", notes.get("name", "chat")), notes.get("name"), notes.get("username"))
+            yield _message(value, about, position, opened, context)
     except DocumentBroken as exc:
         yield ReadError(opened.source.name, position + 1, f"{exc} (after message {position})")
         return
@@ -73,12 +90,12 @@ def _streamed(opened: Opened, stream: BinaryIO) -> Iterator[Item]:
         raise InputError("not a Telegram export: expected an object with 'messages' or 'chats.list'")
 
 
-def _message(msg: Any, chat_id: Any, chat_name: Any, position: int, opened: Opened) -> Item:
+def _message(msg: Any, chat: _Chat, position: int, opened: Opened, context: ObjectContext) -> Item:
     """One message as a Record, or the ReadError saying why it is not a post."""
     source = opened.source
     if not isinstance(msg, Mapping):
         return ReadError(source.name, position, "message is not an object")
-    ident = f"{chat_id}:{msg['id']}" if "id" in msg else None
+    ident = f"{chat.id}:{msg['id']}" if "id" in msg else None
     if msg.get("type", "message") != "message":
         return ReadError(source.name, position, f"service message ({msg.get('action', msg.get('type'))})", ident)
     text = value_to_text(msg.get("text", ""))
@@ -87,8 +104,10 @@ def _message(msg: Any, chat_id: Any, chat_name: Any, position: int, opened: Open
     if not text.strip():
         media = next((k for k in _MEDIA_KEYS if k in msg), None)
         return ReadError(source.name, position, f"no text ({media} without caption)" if media else "empty text", ident)
-    meta = {k: v for k, v in (("date", msg.get("date")), ("from", msg.get("from")), ("chat", chat_name)) if v}
-    return make_record(text, ident, source, position, opened.options, meta)
+    said = (("date", msg.get("date")), ("from", msg.get("from")), ("chat", chat.name), ("chat_username", chat.username))
+    meta = {k: v for k, v in said if v}
+    meta["platform"] = "telegram"
+    return make_record(text, ident, source, position, opened.options, context.meta(msg, meta))
 
 
 _CHAT_TYPE = re.compile(

@@ -8,20 +8,26 @@ A ``tweets.js`` saved without its ``window.YTD… =`` prefix (a plain JSON array
 from __future__ import annotations
 
 import html
+import json
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from pillscan.readers._base import SIGNATURE, Head, Item, Opened
+from pillscan.readers._context import ObjectContext
 from pillscan.readers._fields import FieldPicker, make_record
+from pillscan.readers._source import Source
 from pillscan.readers.json_doc import guarded_array, iter_json_array, records_from_items, text_stream
 from pillscan.records import ReadError
 
-__all__ = ["YTD_PREFIX", "read_x_archive", "sniff_x_archive"]
+__all__ = ["MAX_ACCOUNT_BYTES", "YTD_PREFIX", "archive_username", "read_x_archive", "sniff_x_archive"]
 
 YTD_PREFIX = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_\-]+)\.part\d+\s*=\s*\[")
 # Parts of an archive that hold posts; the rest (account, followers, ads…) has no text to scan.
 _POST_PARTS = ("tweet", "note", "direct_message", "direct-message")
+MAX_ACCOUNT_BYTES = 1 << 20  # account.js is a few hundred bytes; a larger one is not read
 
 
 def read_x_archive(opened: Opened) -> Iterator[Item]:
@@ -36,9 +42,35 @@ def read_x_archive(opened: Opened) -> Iterator[Item]:
     yield from guarded_array(_tweets(items, opened), source)
 
 
+def archive_username(source: Source) -> str | None:
+    """The archive owner's username from ``account.js`` beside this part (a folder or the same zip), if any."""
+    try:
+        if source.path is not None:
+            path = source.path.parent / "account.js"
+            if not path.is_file() or path.stat().st_size > MAX_ACCOUNT_BYTES:
+                return None
+            data = path.read_bytes()
+        elif source.hint is not None and "!/" in source.name:
+            member = str(PurePosixPath(source.hint.as_posix()).parent / "account.js")
+            with zipfile.ZipFile(source.name.rsplit("!/", 1)[0]) as zf:
+                if zf.getinfo(member).file_size > MAX_ACCOUNT_BYTES:
+                    return None
+                data = zf.read(member)
+        else:
+            return None
+        text = data.decode("utf-8", "replace")
+        account = json.loads(text[text.index("[") :])[0]["account"]
+    except (OSError, KeyError, IndexError, TypeError, ValueError, RecursionError, zipfile.BadZipFile):
+        return None
+    name = account.get("username") if isinstance(account, Mapping) else None
+    return name if isinstance(name, str) and name.strip() else None
+
+
 def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
     source, options = opened.source, opened.options
     picker = FieldPicker(options, source)
+    context = ObjectContext(options, detect=False)
+    owner = archive_username(source)
     position = 0  # one per tweet, or per message of a DM conversation
     for _, item in items:
         conversation = item.get("dmConversation") if isinstance(item, Mapping) else None
@@ -59,8 +91,8 @@ def _tweets(items: Iterator[tuple[int, Any]], opened: Opened) -> Iterator[Item]:
         if not isinstance(text, str):
             yield ReadError(source.name, position, "tweet has no text", ident)
             continue
-        meta = {"created_at": tweet["created_at"]} if "created_at" in tweet else {}
-        yield make_record(_unescape(text), ident, source, position, options, meta)
+        meta = {"platform": "x", "created_at": tweet.get("created_at"), "author": owner}
+        yield make_record(_unescape(text), ident, source, position, options, context.meta(tweet, meta))
 
 
 def _unescape(text: str) -> str:
@@ -80,7 +112,9 @@ def _direct_message(message: Any, conversation: Any, position: int, opened: Open
     text = body.get("text")
     if not isinstance(text, str):
         return ReadError(source.name, position, "direct message has no text", ident)
-    meta = {k: v for k, v in (("created_at", body.get("createdAt")), ("conversation", conversation)) if v}
+    said = (("created_at", body.get("createdAt")), ("conversation", conversation), ("author", body.get("senderId")))
+    meta = {k: v for k, v in said if v}
+    meta.update(platform="x", kind="direct_message")  # (a message has no public link)
     return make_record(_unescape(text), ident, source, position, opened.options, meta)
 
 

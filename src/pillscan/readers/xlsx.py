@@ -14,6 +14,7 @@ from typing import Any
 
 from pillscan.errors import InputError
 from pillscan.readers._base import SIGNATURE, Head, Item, Opened
+from pillscan.readers._context import header_context, row_meta
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
@@ -71,6 +72,8 @@ def read_xlsx(opened: Opened) -> Iterator[Item]:
             id_idx = pick_column(header, opened.options.id_col, ID_CANDIDATES, "id", source)
             title = find_title(header, header[text_idx]) if opened.options.text_col is None else None
             title_idx = header.index(title) if title is not None else None
+            taken = [i for i in (text_idx, id_idx, title_idx) if i is not None]
+            context = header_context(header, opened.options, source, taken)
             for row in rows:
                 position += 1
                 cells = [_cell_text(v) for v in row]
@@ -80,7 +83,8 @@ def read_xlsx(opened: Opened) -> Iterator[Item]:
                 if title_idx is not None and title_idx < len(cells) and cells[title_idx].strip():
                     text = join_title(cells[title_idx], text)
                 ident = cells[id_idx] if id_idx is not None and id_idx < len(cells) and cells[id_idx] else None
-                yield make_record(text, ident, source, position, opened.options, {"sheet": sheet.title})
+                meta = row_meta(context, cells, {"sheet": sheet.title})
+                yield make_record(text, ident, source, position, opened.options, meta)
     finally:
         workbook.close()
     if not usable:

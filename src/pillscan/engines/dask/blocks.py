@@ -111,10 +111,10 @@ def _read_parquet_groups(block: Block, options: ReadOptions) -> Iterator[Record 
         position = 0
         try:
             batches = pfile.iter_batches(
-                batch_size=max(1, options.chunk_size), columns=wanted, row_groups=list(block.row_groups or ())
+                batch_size=max(1, options.chunk_size), columns=wanted.names, row_groups=list(block.row_groups or ())
             )
             for batch in batches:
-                yield from batch_items(batch, len(wanted) > 1, source, position, options)
+                yield from batch_items(batch, wanted, source, position, options)
                 position += batch.num_rows
         except (pa.ArrowException, OSError) as exc:
             yield ReadError(block.source, position + 1, f"corrupt Parquet data: {exc}")

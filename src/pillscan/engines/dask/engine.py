@@ -28,7 +28,6 @@ from pillscan.engines.dask.tasks import OUT_EXT, Job, scan_block
 from pillscan.engines.options import DEFAULT_BLOCKSIZE, ScanOptions, model_name
 from pillscan.engines.targets import Target, check_targets, output_lock, side_path
 from pillscan.errors import OutputError, PillscanError
-from pillscan.readers import ReadOptions
 from pillscan.records import ReadError
 
 if TYPE_CHECKING:
@@ -127,7 +126,12 @@ class DaskScan:
                 raise OutputError(f"input {p} is inside the output directory {self.out}; write the output elsewhere")
         targets = [
             Target(what, Path(path), (side_path(Path(path), ".tmp"),))
-            for what, path in (("errors file", o.errors_path), ("summary", o.summary_path), ("report", o.report_path))
+            for what, path in (
+                ("errors file", o.errors_path),
+                ("summary", o.summary_path),
+                ("report", o.report_path),
+                ("accounts table", o.accounts_path),
+            )
             if path is not None
         ]
         written = [self.out_root, self.partial, *([self.err_parts] if self.err_parts else [])]
@@ -158,7 +162,17 @@ class DaskScan:
             output=self.out,
             errors=str(o.errors_path) if o.errors_path is not None else None,
         )
-        write_outputs(summary, tally.top_rows(), o.summary_path, o.report_path)
+        write_outputs(
+            summary,
+            tally.top_rows(),
+            o.summary_path,
+            o.report_path,
+            output=self.out_root if self.local else None,  # (the report and accounts table read every part)
+            out_format=self.fmt,
+            include_text=o.include_text,
+            group_by=o.group_by,
+            accounts_path=o.accounts_path,
+        )
         return summary
 
     def _scan_to_parts(self) -> Tally:
@@ -202,14 +216,8 @@ class DaskScan:
         o = self.opts
         return Job(
             model_key=model_key,
-            read=ReadOptions(
-                text_col=o.text_col,
-                id_col=o.id_col,
-                max_text_chars=o.max_text_chars,
-                chunk_size=o.chunk_size,
-                encoding=o.encoding,  # (--encoding and --decoder-memory reach the workers' readers too)
-                decoder_memory=o.decoder_memory,
-            ),
+            read=o.read_options(),  # (every read option reaches the workers' readers: --encoding, --keep-col …)
+            keep=o.keep_names,
             out_dir=self.fs.unstrip_protocol(self.partial),
             out_fmt=self.fmt,
             errors_dir=self.fs.unstrip_protocol(self.err_parts) if self.err_parts is not None else None,

@@ -38,6 +38,7 @@ class Job:
     flagged_only: bool
     threshold: float | None
     chunk_size: int
+    keep: tuple[str, ...] = ()  # the output names of the kept columns
 
 
 def part_name(index: int, fmt: str) -> str:
@@ -53,9 +54,9 @@ def scan_block(block: Block, shift: int, job: Job) -> Tally:
     err_fh: Any = None
     try:
         with fsspec.open(f"{job.out_dir}/{name}", "wb") as fh:
-            writer = ChunkWriter(fh, job.out_fmt, job.include_text, owns_file=False)
+            writer = ChunkWriter(fh, job.out_fmt, job.include_text, owns_file=False, keep=job.keep)
             for chunk in chunked(read_block(block, shift, job.read), job.chunk_size):
-                recs, errs = split_items(chunk)
+                recs, errs = split_items(chunk, job.read.keep_cols)
                 out = process_chunk(
                     model,
                     recs,
@@ -63,6 +64,7 @@ def scan_block(block: Block, shift: int, job: Job) -> Tally:
                     fmt=job.out_fmt,
                     include_text=job.include_text,
                     flagged_only=job.flagged_only,
+                    keep=job.keep,
                 )
                 writer.write(out.payload)
                 out.payload = None
