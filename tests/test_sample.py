@@ -76,3 +76,27 @@ def test_sample_command_writes_a_sheet_train_and_evaluate_read(tmp_path: Path) -
     filled.to_csv(sheet, index=False)
     labels = read_labels(sheet, require_both=True)
     assert (labels.offers, labels.not_offers, labels.skipped) == (6, 4, 2)
+
+
+def test_a_scan_csv_reads_back_as_the_original_text(tmp_path: Path) -> None:
+    """A scan's CSV marks formula-looking cells for spreadsheets; choosing posts from it gives the posts as
+    they were (so the sheet does not mark them twice)."""
+    posts = tmp_path / "in.jsonl"
+    texts = ['=HYPERLINK("http://x.example","oxy 30s snap me")', "@plug xanax bars dm", "'=quoted percs for sale"]
+    posts.write_text("".join(json.dumps({"id": f"+{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    out = tmp_path / "out.csv"
+    assert main(["-q", "scan", str(posts), "-o", str(out), "--all", "--workers", "1"]) == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+    from pillscan.sample import read_scan_output
+
+    rows = read_scan_output([str(out)])
+    assert sorted(rows["text"]) == sorted(texts) and sorted(rows["id"]) == ["+0", "+1", "+2"]
+    sheet = tmp_path / "sheet.csv"
+    assert main(["sample", str(out), "-n", "3", "-o", str(sheet), "--threshold", "0.5"]) == 0
+    assert sorted(read_labels_texts(sheet)) == sorted(texts)
+
+
+def read_labels_texts(sheet: Path) -> list[str]:
+    filled = pd.read_csv(sheet, dtype=str, keep_default_na=False).assign(label="offer")
+    filled.to_csv(sheet, index=False)
+    return list(read_labels(sheet).frame["text"])

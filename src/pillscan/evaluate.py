@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve
 
 from pillscan.errors import InputError
+from pillscan.textsafe import spreadsheet_cell
 
 __all__ = [
     "Metrics",
@@ -337,7 +338,7 @@ def evaluate_labelled_files(
             results[path]["slices"] = json.loads(evaluation["slices"].to_json(orient="records"))
         if errors_out:
             target = _errors_target(errors_out, path, len(labelled) > 1)
-            evaluation["errors"].to_csv(target, index=False)
+            evaluation["errors"].map(spreadsheet_cell).to_csv(target, index=False)  # texts, inert in a spreadsheet
             say(f"wrote {len(evaluation['errors'])} false positives and negatives to {target}", err=True)
         if plot:
             target = Path(plot) if len(labelled) == 1 else Path(plot).with_stem(f"{Path(plot).stem}-{Path(path).stem}")

@@ -4,7 +4,9 @@ A labels file is CSV/TSV/JSONL/Parquet (optionally compressed) with a text colum
 may be ``1``/``0``/``-1`` or words: ``offer`` (1); ``not_offer``, ``not an offer``, ``clean`` (0);
 ``out_of_scope`` (-1: another drug trade, left out of offer metrics and of training); ``skip`` and ``review``
 (not decided: counted and left out). The report's "Export labels" CSV and a reviewed scan output (a ``label``
-column added, or ``--label-col decision`` after editing the decisions) read as they are.
+column added, or ``--label-col decision`` after editing the decisions) read as they are. In CSV/TSV files a
+cell pillscan marked for spreadsheets (``'=...``: see :func:`pillscan.textsafe.spreadsheet_cell`) reads back as
+its original text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pillscan.errors import InputError
+from pillscan.textsafe import spreadsheet_text
 
 __all__ = ["LABEL_WORDS", "LabelSet", "parse_label", "read_labels"]
 
@@ -125,7 +128,8 @@ def _read_frame(path: Path) -> pd.DataFrame:
         if name.endswith((".jsonl", ".ndjson", ".jsonlines")):
             return pd.read_json(path, lines=True, dtype=False)
         sep = "\t" if name.endswith((".tsv", ".tab")) else ","
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+        # A cell pillscan marked for spreadsheets ('=...) reads back as its original text.
+        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False).map(spreadsheet_text)
     except (ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"could not read labels file {path}: {first}") from exc

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pillscan.errors import InputError
+from pillscan.textsafe import spreadsheet_cell, spreadsheet_text
 
 __all__ = ["EXPLORE_SHARE", "choose_for_labelling", "near_duplicate_key", "read_scan_output", "write_label_sheet"]
 
@@ -155,7 +156,7 @@ def read_scan_output(paths: Sequence[str]) -> pd.DataFrame:
             if name.endswith((".parquet", ".pq")):
                 frame = pd.read_parquet(path)
             elif name.endswith(".csv"):
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+                frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(spreadsheet_text)
             else:
                 frame = pd.read_json(path, lines=True, dtype=False)
         except (OSError, ValueError, ImportError) as exc:
@@ -173,12 +174,13 @@ def read_scan_output(paths: Sequence[str]) -> pd.DataFrame:
 
 def write_label_sheet(chosen: pd.DataFrame, path: str) -> int:
     """The chosen posts as a CSV to fill in (label: offer / not_offer / skip, or 1/0) and give to
-    ``pillscan train --extra`` or ``pillscan evaluate``; an empty label counts as not decided."""
+    ``pillscan train --extra`` or ``pillscan evaluate``; an empty label counts as not decided. Cells are made
+    inert for spreadsheets (:func:`pillscan.textsafe.spreadsheet_cell`); the labels reader undoes it."""
     sheet = pd.DataFrame({"text": chosen["text"].astype(str), "label": ""})
     chosen = chosen.assign(score=chosen["score"].astype(float).round(4))
     for col in ("id", "source", "author", "url", "score", "decision", "drugs", "why"):
         if col in chosen:
             values = chosen[col]
             sheet[col] = values.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    sheet.to_csv(sys.stdout if path == "-" else path, index=False)
+    sheet.map(spreadsheet_cell).to_csv(sys.stdout if path == "-" else path, index=False)
     return len(sheet)

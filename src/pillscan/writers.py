@@ -18,6 +18,7 @@ from pillscan.context import CONTEXT_COLUMNS
 from pillscan.errors import OutputError
 from pillscan.records import Result
 from pillscan.safefiles import fresh_no_follow, no_follow
+from pillscan.textsafe import spreadsheet_cell
 
 __all__ = [
     "BASE_COLUMNS",
@@ -128,16 +129,9 @@ def _clean_line(rec: RecordTuple, score: float, include_text: bool) -> str:
     return f"{head}{tail}}}"
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|...): OWASP's
-# advice for CSV injection is to prefix such a cell with a single quote, which shows it as the text it is.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> Any:
-    """A CSV cell from posts or file names, made inert for spreadsheets (see _FORMULA_START)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A CSV cell from posts or file names, made inert for spreadsheets (:func:`pillscan.textsafe.spreadsheet_cell`)."""
+    return spreadsheet_cell(value)
 
 
 def _csv_header(include_text: bool, keep: Sequence[str] = ()) -> bytes:

@@ -120,6 +120,8 @@
   }
   function csvField(v) {
     var s = v === undefined || v === null ? "" : String(v);
+    // Inert in a spreadsheet (OWASP): the rule of pillscan.textsafe.spreadsheet_cell, which labels.py undoes.
+    if (/^[=+\-@\t\r]/.test(s) || /^'[=+\-@\t\r']/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function exportLabels() {
