@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 __all__ = [
@@ -52,7 +52,7 @@ _HOSTS = (
     ("x.com", "x"), ("twitter.com", "x"), ("t.me", "telegram"), ("reddit.com", "reddit"),
     ("facebook.com", "facebook"), ("instagram.com", "instagram"),
 )  # fmt: skip
-_HOST = re.compile(r"^https?://(?:www\.|old\.|mobile\.)?([^/:?#@]+)", re.IGNORECASE)
+_PLATFORM_OF_HOST: dict[str, str] = {}  # (a cache: a scan's links come from few hosts)
 
 
 def _cut(value: str, limit: int) -> str:
@@ -67,11 +67,18 @@ def _clean(value: str) -> str:
 
 def _text(value: Any) -> str:
     """A name on one line: no control characters, runs of whitespace as one space, at most MAX_NAME_CHARS."""
-    if isinstance(value, Mapping):  # an API's user object: {"screen_name": …}
-        value = next((value[k] for k in ("screen_name", "username", "name") if isinstance(value.get(k), str)), None)
-    if value is None or isinstance(value, (bool, dict, list, tuple, bytes)):
+    if type(value) is str:
+        # (the common case, checked cheaply: printable excludes controls, line breaks and lone surrogates)
+        if len(value) <= MAX_NAME_CHARS and value.isprintable() and "  " not in value:
+            return value.strip(" ")
+        text = value
+    elif isinstance(value, Mapping):  # an API's user object: {"screen_name": …}
+        found = next((value[k] for k in ("screen_name", "username", "name") if isinstance(value.get(k), str)), "")
+        return _text(found)
+    elif value is None or isinstance(value, (bool, list, tuple, bytes)):
         return ""
-    text = str(value)
+    else:
+        text = str(value)
     if not text.isprintable():
         text = _CONTROLS.sub(" ", text)
     return _cut(_clean(" ".join(text.split())), MAX_NAME_CHARS)
@@ -86,7 +93,10 @@ def _when(value: Any) -> str:
             number = float(value)
             if number > 1e11:  # milliseconds (Messenger's timestamp_ms)
                 number /= 1000
-            return datetime.fromtimestamp(number, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            t = time.gmtime(number)
+            if not 1 <= t.tm_year <= 9999:
+                return _text(value)
+            return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
         except (OverflowError, OSError, ValueError):
             return _text(value)
     return _text(value)
@@ -99,9 +109,8 @@ def _link(value: Any) -> str:
     url = value.strip()
     if len(url) > MAX_URL_CHARS or not url[:8].lower().startswith(("https://", "http://")):
         return ""
-    if not url.isprintable() or any(c.isspace() for c in url) or (not url.isascii() and _SURROGATE.search(url)):
-        return ""
-    return url
+    # (printable: no controls, no line breaks, no lone surrogates, no space but " ")
+    return url if url.isprintable() and " " not in url else ""
 
 
 def _x_url(ident: str) -> str:
@@ -124,15 +133,23 @@ def _telegram_url(meta: Mapping[str, Any], ident: str) -> str:
 
 
 def _platform_of(url: str) -> str:
-    match = _HOST.match(url)
-    host = match.group(1).lower() if match else ""
-    return next((name for suffix, name in _HOSTS if host == suffix or host.endswith("." + suffix)), "")
+    """The platform a link's host names (``x.com``, ``mobile.twitter.com``: x), else ``""``."""
+    host = url.split("/", 3)[2].rpartition("@")[2].partition(":")[0].lower() if url.count("/") >= 2 else ""
+    found = _PLATFORM_OF_HOST.get(host)
+    if found is None:
+        found = next((name for suffix, name in _HOSTS if host == suffix or host.endswith("." + suffix)), "")
+        if len(_PLATFORM_OF_HOST) < 1024:
+            _PLATFORM_OF_HOST[host] = found
+    return found
 
 
 def _first(meta: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
+    value = meta.get(keys[0])  # (readers use the first name; the others are platforms' own words)
+    if value is not None and value != "":
+        return value
+    for key in keys[1:]:
         value = meta.get(key)
-        if value not in (None, ""):
+        if value is not None and value != "":
             return value
     return None
 
