@@ -299,3 +299,34 @@ def test_dask_lone_surrogate_in_a_flagged_post(tmp_path: Path, client: Client, m
         )
         assert summary.read == 40 and summary.skipped == 0
         assert "\ufffd" in (tmp_path / f"{fmt}.html").read_text(encoding="utf-8")
+
+
+def test_dask_keeps_context_and_writes_the_accounts_table_from_every_part(
+    tmp_path: Path, client: Client, model: Model
+) -> None:
+    """Context and kept columns reach the part files; the accounts table and the report read every part and
+    match the local engine's (issue 13)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    offer = "selling oxy 30 m30 blues, cashapp, text me on telegram"
+    for f in range(2):
+        lines = ["Username,Created At,Permalink,Likes,text"]
+        lines += [
+            f"acct{i % 3},2024-0{f + 1}-1{i},https://x.com/a/status/{f}{i},{i},{offer if i % 2 else 'hi'}"
+            for i in range(6)
+        ]
+        (folder / f"p{f}.csv").write_text("\n".join(lines) + "\n")
+    common: dict[str, Any] = {"model": model, "keep_cols": ["Likes"], "group_by": "author"}
+    scan([folder], output=tmp_path / "l.jsonl", workers=1, accounts_path=tmp_path / "l.csv",
+         report_path=tmp_path / "l.html", **common)  # fmt: skip
+    scan_dask([folder], output=tmp_path / "d", scheduler=client, out_format="jsonl", accounts_path=tmp_path / "d.csv",
+              report_path=tmp_path / "d.html", **common)  # fmt: skip
+    assert len(list((tmp_path / "d").glob("part.*.jsonl"))) == 2
+    local, dask = _rows(tmp_path / "l.jsonl"), _rows(tmp_path / "d")
+    assert [(r["author"], r["url"], r["Likes"]) for r in dask] == [(r["author"], r["url"], r["Likes"]) for r in local]
+    assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "l.csv").read_bytes()
+    assert (tmp_path / "d.csv").read_text().count("\n") == 4  # header + acct0..2, all with offers
+    pages = [(tmp_path / p).read_text(encoding="utf-8") for p in ("l.html", "d.html")]
+    data = [json.loads(p.split("id='pillscan-data'>", 1)[1].split("</script>", 1)[0])["rows"] for p in pages]
+    flagged = sorted(r["url"] for r in local if r["decision"] != "clean")
+    assert flagged and sorted(r["url"] for r in data[0]) == sorted(r["url"] for r in data[1]) == flagged

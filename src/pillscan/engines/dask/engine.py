@@ -112,6 +112,8 @@ class DaskScan:
         self.partial = f"{self.out_root}.partial"
         self.err_parts = f"{self.partial}.errors" if o.errors_path is not None else None
         self.local = "file" in self.fs.protocol and not is_remote(self.out)
+        if o.group_by is not None and not self.local:
+            raise OutputError("--group-by needs a local output directory (the table is made from its part files)")
         self.exclude = self._check_local_targets() if self.local else frozenset()
         self.model = o.model_obj()
 
@@ -302,6 +304,12 @@ def scan_dask(
     resume: bool = False,
     encoding: str | None = None,
     decoder_memory: int = 0,
+    author_col: str | None = None,
+    time_col: str | None = None,
+    url_col: str | None = None,
+    keep_cols: Iterable[str] = (),
+    group_by: str | None = None,
+    accounts_path: str | Path | None = None,
 ) -> ScanSummary:
     """Scan ``paths`` on a Dask cluster into the directory ``output`` (Parquet part files, or JSONL/CSV ones).
 
@@ -310,7 +318,10 @@ def scan_dask(
     the output directory and ``errors_path`` must be reachable by every worker (shared disk or object storage).
     ``blocksize`` bounds a partition (bytes of JSONL, uncompressed bytes of Parquet row groups; CSV and compressed
     files are one partition each); ``chunk_size`` posts are scored at a time, so worker memory stays bounded.
-    Returns the same :class:`~pillscan.scan.ScanSummary` as the local engine.
+    The context options (``keep_cols``, ``group_by`` …) are :func:`pillscan.scan.scan`'s; the accounts table
+    and the report read every part file (a local output). Returns the same
+    :class:`~pillscan.scan.ScanSummary` as the local engine.
     """
     params = dict(locals())  # (the parameters, as passed: one list of them, the signature's)
+    params["keep_cols"] = (keep_cols,) if isinstance(keep_cols, str) else tuple(keep_cols)
     return DaskScan(ScanOptions.of(params.pop("paths"), engine="dask", **params)).run()
