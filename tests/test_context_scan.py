@@ -165,8 +165,9 @@ def test_csv_with_usernames_keeps_columns_and_groups_accounts(tmp_path: Path, fa
     assert (table[0]["offers"], table[0]["posts"], table[0]["first_seen"], table[0]["last_seen"]) == (
         "2", "2", "2024-02-01 10:00", "2024-02-03 10:00",
     )  # fmt: skip
-    assert {r["url"] for r in _report_data(page)} == {"https://x.com/plug_one/status/11",
-                                                       "https://x.com/plug_one/status/12", ""}  # fmt: skip
+    data = _report_data(page)
+    assert {r["url"] for r in data} == {"https://x.com/plug_one/status/11", "https://x.com/plug_one/status/12", ""}
+    assert {r["account"] for r in data} == {"plug_one", '=HYPERLINK("http://evil")'}  # (read back unmarked)
 
 
 def test_column_overrides_and_group_by_source_and_channel(tmp_path: Path, fake_model: FakeModel) -> None:

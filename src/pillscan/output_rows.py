@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pillscan.errors import InputError
+from pillscan.textsafe import spreadsheet_text
 
 __all__ = ["iter_output_rows"]
 
@@ -21,7 +22,8 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     csv.field_size_limit(1 << 30)
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            out: dict[str, Any] = dict(row)
+            # (cells come back as the posts said them: the writer's spreadsheet marker is dropped)
+            out: dict[str, Any] = {k: spreadsheet_text(v) for k, v in row.items()}
             if "drugs" in out:
                 out["drugs"] = [x for x in (out["drugs"] or "").split(";") if x]
             if "signals" in out:  # CSV keeps the names only: signals without spans (no highlight)
