@@ -54,3 +54,10 @@ def test_accounts_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
     lines = (tmp_path / "acc.csv").read_text().splitlines()
     assert lines[0].startswith("author,offers,review,posts,first_seen,last_seen,top_drugs,example_id")
     assert lines[1] == "a,1,1,2,2024-01,2024-02,oxycodone (1),1,https://x.com/i/status/1,oxy 30s"
+
+
+def test_messenger_time_and_sender() -> None:
+    ctx = context_of({"from": "Jay", "timestamp_ms": 1708000200000, "thread": "Jay", "platform": "instagram"}, "x:1")
+    assert (ctx["author"], ctx["created_at"], ctx["platform"], ctx["url"]) == (
+        "Jay", "2024-02-15T12:30:00Z", "instagram", "",
+    )  # fmt: skip

@@ -174,7 +174,7 @@ def context_of(
     """The context columns of one post (``""`` where the export does not say), then each kept column."""
     platform = _text(platform or meta.get("platform"))
     author = _text(_first(meta, ("author", "from", "sender_name")))
-    when = _when(_first(meta, ("created_at", "created_utc", "date", "timestamp")))
+    when = _when(_first(meta, ("created_at", "created_utc", "date", "timestamp", "timestamp_ms")))
     url = _link(meta.get("url"))
     if not url and platform == "x" and meta.get("kind") != "direct_message":
         url = _x_url(str(ident))
