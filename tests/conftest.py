@@ -7,11 +7,13 @@ pytest's default import mode, and a child process that needs them inserts it (se
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import signal
 import time
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,68 @@ TEXTS = [
     "selling jordans size 10, dm me",
     "blue m30s available, telegram @plugz",
 ]
+
+
+# --- exports with who posted, when and where (issue 13: context columns, accounts) --------------------------
+
+OFFER = "xanax bars 2mg, snap me for the menu"
+CLEAN = "Police warn parents about fake pills"
+REVIEW = "my doctor changed my xanax dose"
+M30 = "blue m30 available, telegram @plugz"
+
+
+def x_archive_export(root: Path, username: str | None = "bluepharm_", *, zipped: bool = False) -> Path:
+    """An X archive (``data/tweets.js`` and, with a ``username``, ``data/account.js``) in a folder, or zipped;
+    returns the folder ``data`` or the zip."""
+    days = ("Tue Sep 05 14:00:00", "Wed Sep 06 09:30:00", "Thu Sep 07 10:00:00")
+    tweets = [
+        {"tweet": {"id_str": f"169900000000000000{i}", "full_text": text, "created_at": f"{day} +0000 2023"}}
+        for i, (text, day) in enumerate(zip((OFFER, CLEAN, REVIEW), days, strict=True), start=1)
+    ]
+    files = {"data/tweets.js": "window.YTD.tweets.part0 = " + json.dumps(tweets)}
+    if username is not None:
+        account = [{"account": {"email": "a@b.c", "username": username, "accountId": "42"}}]
+        files["data/account.js"] = "window.YTD.account.part0 = " + json.dumps(account)
+    if zipped:
+        path = root / "twitter-archive.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, body in files.items():
+                zf.writestr(name, body)
+        return path
+    for name, body in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(body, encoding="utf-8")
+    return root / "data"
+
+
+def telegram_export(path: Path, *, username: str | None) -> Path:
+    """A Telegram Desktop export of one public channel (``username`` None: no username, so no links)."""
+    chat: dict[str, Any] = {"name": "Blue Market", "type": "public_channel", "id": 1987654321}
+    if username is not None:
+        chat["username"] = username
+    chat["messages"] = [
+        {"id": 2, "type": "message", "date": "2024-01-10T18:05:12", "from": "Blue Market", "text": OFFER,
+         "text_entities": [{"type": "plain", "text": OFFER}]},
+        {"id": 3, "type": "message", "date": "2024-01-11T08:00:00", "from": "Blue Market",
+         "text": [{"type": "bold", "text": "blue m30 available"}, ", telegram @plugz"]},
+        {"id": 4, "type": "message", "date": "2024-01-12T08:00:00", "from": "Blue Market", "text": CLEAN},
+    ]  # fmt: skip
+    path.write_text(json.dumps(chat), encoding="utf-8")
+    return path
+
+
+def usernames_csv(path: Path) -> Path:
+    """A spreadsheet export with usernames, times, links and likes (one author a formula)."""
+    rows = [
+        ("Username", "Created At", "Permalink", "Likes", "Tweet"),
+        ("plug_one", "2024-02-01 10:00", "https://x.com/plug_one/status/11", "3", OFFER),
+        ("plug_one", "2024-02-03 10:00", "https://x.com/plug_one/status/12", "0", M30),
+        ("=HYPERLINK(\"http://evil\")", "2024-02-02 10:00", "javascript:alert(1)", "7", OFFER),
+        ("nurse_amy", "2024-02-04 10:00", "https://x.com/nurse_amy/status/14", "12", CLEAN),
+    ]  # fmt: skip
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
 
 
 def write_jsonl(path: Path, n: int, *, bad_every: int = 0) -> Path:

@@ -8,7 +8,9 @@ from pillscan.context import context_of
 
 def test_x_links_by_status_id() -> None:
     ctx = context_of({"created_at": "Tue Sep 05 14:00:00 +0000 2023"}, "1699000000000000003", platform="x")
-    assert ctx["url"] == "https://x.com/i/status/1699000000000000003" and ctx["created_at"].startswith("Tue Sep")
+    assert ctx["url"] == "https://x.com/i/status/1699000000000000003" and ctx["created_at"] == "2023-09-05T14:00:00Z"
+    assert context_of({"created_at": "Tue Sep 05 16:00:00 +0200 2023"}, "1")["created_at"] == "2023-09-05T14:00:00Z"
+    assert context_of({"created_at": "Xyz Sep 05 16:00:00 +0200 2023"}, "1")["created_at"].startswith("Xyz")
     assert context_of({}, "not-a-number", platform="x")["url"] == ""
 
 

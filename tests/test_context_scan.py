@@ -6,22 +6,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import FakeModel, interrupt_after, read_jsonl
+from conftest import (
+    CLEAN,
+    OFFER,
+    REVIEW,
+    FakeModel,
+    interrupt_after,
+    read_jsonl,
+    telegram_export,
+    usernames_csv,
+    x_archive_export,
+)
 from pillscan.cli import main
 from pillscan.engines import split
 from pillscan.errors import InputError
 from pillscan.scan import ScanInterrupted, scan
-
-OFFER = "xanax bars 2mg, snap me for the menu"
-CLEAN = "Police warn parents about fake pills"
-REVIEW = "my doctor changed my xanax dose"
-M30 = "blue m30 available, telegram @plugz"
 
 
 @pytest.fixture
@@ -32,56 +36,6 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeModel:
     model = FakeModel()
     monkeypatch.setattr(model_module, "load_model", lambda path=None, trust=False: model)
     return model
-
-
-def _x_archive(root: Path, username: str | None = "bluepharm_", *, zipped: bool = False) -> Path:
-    days = ("Tue Sep 05 14:00:00", "Wed Sep 06 09:30:00", "Thu Sep 07 10:00:00")
-    tweets = [
-        {"tweet": {"id_str": f"169900000000000000{i}", "full_text": text, "created_at": f"{day} +0000 2023"}}
-        for i, (text, day) in enumerate(zip((OFFER, CLEAN, REVIEW), days, strict=True), start=1)
-    ]
-    files = {"data/tweets.js": "window.YTD.tweets.part0 = " + json.dumps(tweets)}
-    if username is not None:
-        account = [{"account": {"email": "a@b.c", "username": username, "accountId": "42"}}]
-        files["data/account.js"] = "window.YTD.account.part0 = " + json.dumps(account)
-    if zipped:
-        path = root / "twitter-archive.zip"
-        with zipfile.ZipFile(path, "w") as zf:
-            for name, body in files.items():
-                zf.writestr(name, body)
-        return path
-    for name, body in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(body, encoding="utf-8")
-    return root / "data"
-
-
-def _telegram(path: Path, *, username: str | None) -> Path:
-    chat: dict[str, Any] = {"name": "Blue Market", "type": "public_channel", "id": 1987654321}
-    if username is not None:
-        chat["username"] = username
-    chat["messages"] = [
-        {"id": 2, "type": "message", "date": "2024-01-10T18:05:12", "from": "Blue Market", "text": OFFER,
-         "text_entities": [{"type": "plain", "text": OFFER}]},
-        {"id": 3, "type": "message", "date": "2024-01-11T08:00:00", "from": "Blue Market",
-         "text": [{"type": "bold", "text": "blue m30 available"}, ", telegram @plugz"]},
-        {"id": 4, "type": "message", "date": "2024-01-12T08:00:00", "from": "Blue Market", "text": CLEAN},
-    ]  # fmt: skip
-    path.write_text(json.dumps(chat), encoding="utf-8")
-    return path
-
-
-def _usernames_csv(path: Path) -> Path:
-    rows = [
-        ("Username", "Created At", "Permalink", "Likes", "Tweet"),
-        ("plug_one", "2024-02-01 10:00", "https://x.com/plug_one/status/11", "3", OFFER),
-        ("plug_one", "2024-02-03 10:00", "https://x.com/plug_one/status/12", "0", M30),
-        ("=HYPERLINK(\"http://evil\")", "2024-02-02 10:00", "javascript:alert(1)", "7", OFFER),
-        ("nurse_amy", "2024-02-04 10:00", "https://x.com/nurse_amy/status/14", "12", CLEAN),
-    ]  # fmt: skip
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    return path
 
 
 def _report_data(page: Path) -> list[dict[str, Any]]:
@@ -105,18 +59,18 @@ def _cli(*args: str | Path) -> int:
 def test_x_archive_rows_link_to_the_post_and_name_the_archive_owner(
     tmp_path: Path, fake_model: FakeModel, zipped: bool
 ) -> None:
-    src = _x_archive(tmp_path, zipped=zipped)
+    src = x_archive_export(tmp_path, zipped=zipped)
     out, acc, page = tmp_path / "out.jsonl", tmp_path / "acc.csv", tmp_path / "r.html"
     assert _cli(src, "-o", out, "--group-by", "author", "--accounts", acc, "--report", page) == 0
     rows = read_jsonl(out)
     assert [r["url"] for r in rows] == [f"https://x.com/i/status/169900000000000000{i}" for i in (1, 2, 3)]
     assert {r["author"] for r in rows} == {"bluepharm_"} and {r["platform"] for r in rows} == {"x"}
-    assert rows[0]["created_at"] == "Tue Sep 05 14:00:00 +0000 2023"
+    assert rows[0]["created_at"] == "2023-09-05T14:00:00Z"  # (X's own format as ISO 8601: times sort as text)
     assert list(rows[0])[8:14] == ["author", "channel", "created_at", "url", "platform", "text"]
     (table,) = _accounts(acc)
     assert table["author"] == "bluepharm_" and (table["offers"], table["review"], table["posts"]) == ("1", "1", "3")
     assert table["example_url"] == "https://x.com/i/status/1699000000000000001" and table["top_drugs"] == "xanax (1)"
-    assert table["first_seen"] == "Thu Sep 07 10:00:00 +0000 2023"  # (as the export writes it: compared as text)
+    assert (table["first_seen"], table["last_seen"]) == ("2023-09-05T14:00:00Z", "2023-09-07T10:00:00Z")
     data = _report_data(page)
     assert {r["url"] for r in data} == {rows[0]["url"], rows[2]["url"]} and {r["account"] for r in data} == {
         "bluepharm_"
@@ -124,7 +78,7 @@ def test_x_archive_rows_link_to_the_post_and_name_the_archive_owner(
 
 
 def test_x_archive_without_its_account_file_still_links(tmp_path: Path, fake_model: FakeModel) -> None:
-    src = _x_archive(tmp_path, username=None)
+    src = x_archive_export(tmp_path, username=None)
     assert _cli(src, "-o", tmp_path / "out.jsonl") == 0
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert rows[0]["author"] == "" and rows[0]["url"].startswith("https://x.com/i/status/")
@@ -132,7 +86,7 @@ def test_x_archive_without_its_account_file_still_links(tmp_path: Path, fake_mod
 
 @pytest.mark.parametrize("username", ["bluemarket", None])
 def test_telegram_channel_links_only_when_public(tmp_path: Path, fake_model: FakeModel, username: str | None) -> None:
-    src = _telegram(tmp_path / "result.json", username=username)
+    src = telegram_export(tmp_path / "result.json", username=username)
     out, acc, page = tmp_path / "out.csv", tmp_path / "acc.jsonl", tmp_path / "r.html"
     assert _cli(src, "-o", out, "--group-by", "author", "--accounts", acc, "--report", page) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -147,7 +101,7 @@ def test_telegram_channel_links_only_when_public(tmp_path: Path, fake_model: Fak
 
 
 def test_csv_with_usernames_keeps_columns_and_groups_accounts(tmp_path: Path, fake_model: FakeModel) -> None:
-    src = _usernames_csv(tmp_path / "export.csv")
+    src = usernames_csv(tmp_path / "export.csv")
     out, acc, page = tmp_path / "out.csv", tmp_path / "acc.csv", tmp_path / "r.html"
     assert _cli(src, "-o", out, "--keep-col", "Likes", "--group-by", "author", "--accounts", acc, "--report", page) == 0
     text = out.read_text(encoding="utf-8")
@@ -306,7 +260,7 @@ def test_hostile_author_values(tmp_path: Path, fake_model: FakeModel) -> None:
 
 
 def test_keep_col_names_collisions_and_missing_columns(tmp_path: Path, fake_model: FakeModel, capsys: Any) -> None:
-    src = _usernames_csv(tmp_path / "export.csv")
+    src = usernames_csv(tmp_path / "export.csv")
     out = tmp_path / "o.csv"
     assert _cli(src, "-o", out, "--keep-col", "Missing") == 1
     assert "kept column 'Missing' not found in" in capsys.readouterr().err and not out.exists()
@@ -321,7 +275,7 @@ def test_keep_col_names_collisions_and_missing_columns(tmp_path: Path, fake_mode
     # in a directory walk, a file without the kept column is one counted skip and the scan goes on
     folder = tmp_path / "dir"
     folder.mkdir()
-    _usernames_csv(folder / "a.csv")
+    usernames_csv(folder / "a.csv")
     (folder / "b.csv").write_text(f"text,Likes\n{OFFER},1\n")
     summary = scan([folder], output=tmp_path / "w.jsonl", model=FakeModel(), workers=1, keep_cols=["Username"])
     assert summary.read == 5 and summary.skipped == 1

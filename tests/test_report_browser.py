@@ -238,3 +238,46 @@ def test_exported_labels_retrain(browser: Any, report: Path, tmp_path: Path) -> 
     card = json.loads(out.with_suffix(".json").read_text())
     (extra,) = card["training"]["extra"]
     assert extra["rows_used"] == 3 and extra["rows"] == 3 and len(extra["sha256"]) == 64
+
+
+def test_accounts_tab_and_links_back_to_the_posts(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An X archive, a Telegram channel and a CSV with usernames scanned with --group-by author: each flagged post
+    links back to where it was posted, the accounts tab lists who posted them, and an account's button shows
+    its posts (issue 13)."""
+    from selenium.webdriver.common.by import By
+
+    import pillscan.model as model_module
+    from conftest import FakeModel, telegram_export, usernames_csv, x_archive_export
+
+    model = FakeModel()
+    monkeypatch.setattr(model_module, "load_model", lambda path=None, trust=False: model)
+    folder = tmp_path / "exports"
+    x_archive_export(folder / "x")
+    telegram_export(folder / "result.json", username="bluemarket")
+    usernames_csv(folder / "export.csv")
+    page, accounts = tmp_path / "r.html", tmp_path / "accounts.csv"
+    args = ["-q", "scan", str(folder), "-o", str(tmp_path / "o.jsonl"), "--report", str(page), "--workers", "1"]
+    assert main([*args, "--group-by", "author", "--accounts", str(accounts)]) == 0
+    driver = browser
+    driver.get(page.as_uri())
+    assert _severe_logs(driver) == []
+    links = {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#posts-body td.where a")}
+    assert {
+        "https://x.com/i/status/1699000000000000001",
+        "https://t.me/bluemarket/2",
+        "https://t.me/bluemarket/3",
+        "https://x.com/plug_one/status/11",
+    } <= links
+    assert not any(h.startswith("javascript") for h in links)
+    driver.find_element(By.CSS_SELECTOR, "button[data-tab=accounts]").click()
+    names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#accounts-table button[data-account]")]
+    assert {"bluepharm_", "Blue Market", "plug_one"} <= set(names)
+    assert len(names) == len(accounts.read_text(encoding="utf-8").splitlines()) - 1  # (the same accounts as the file)
+    examples = {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#accounts-table a")}
+    assert "https://x.com/plug_one/status/11" in examples
+    driver.find_element(By.CSS_SELECTOR, "#accounts-table button[data-account='plug_one']").click()
+    rows = _visible_rows(driver)
+    assert len(rows) == 2 and all("plug_one" in r.text for r in rows)
+    assert _severe_logs(driver) == []

@@ -16,6 +16,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 __all__ = [
@@ -52,6 +53,7 @@ _HOSTS = (
     ("x.com", "x"), ("twitter.com", "x"), ("t.me", "telegram"), ("reddit.com", "reddit"),
     ("facebook.com", "facebook"), ("instagram.com", "instagram"),
 )  # fmt: skip
+_X_TIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}")  # X's created_at
 _PLATFORM_OF_HOST: dict[str, str] = {}  # (a cache: a scan's links come from few hosts)
 
 
@@ -85,9 +87,16 @@ def _text(value: Any) -> str:
 
 
 def _when(value: Any) -> str:
-    """ISO 8601 (UTC) for Unix times in seconds or milliseconds; any other value as the export wrote it."""
+    """ISO 8601 (UTC) for Unix times in seconds or milliseconds and X's ``Tue Sep 05 14:00:00 +0000 2023`` (so
+    that times sort as text); any other value as the export wrote it."""
     if isinstance(value, bool) or value in (None, ""):
         return ""
+    if type(value) is str and _X_TIME.fullmatch(value):
+        try:
+            stamp = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y").astimezone(timezone.utc)
+            return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return _text(value)
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
         try:
             number = float(value)

@@ -502,13 +502,16 @@ def _accounts_section(sel: ReportRows, summary: Mapping[str, Any]) -> list[str]:
         drugs = ", ".join(f"{d} ({n})" for d, n in acc.top_drugs())
         best = acc.best[1] or {}
         example = " ".join(str(best.get("text") or best.get("id") or "").split())
-        example = example if len(example) <= 160 else example[:159] + "…"
+        example = esc(example if len(example) <= 160 else example[:159] + "…")
+        url = str(best.get("url") or "")
+        if url[:8].lower().startswith(("https://", "http://")):
+            example += f" <a href='{esc(url)}' target='_blank' rel='noopener noreferrer'>open post</a>"
         out.append(
             f"<tr><td data-v='{esc(name)}'><button type='button' class='linkish' data-account='{esc(name)}'>"
             f"{esc(name)}</button></td><td class='num' data-v='{acc.offers}'>{acc.offers:,}</td>"
             f"<td class='num' data-v='{acc.review}'>{acc.review:,}</td><td class='small' data-v='{esc(acc.first)}'>"
             f"{esc(acc.first) or '—'}</td><td class='small' data-v='{esc(acc.last)}'>{esc(acc.last) or '—'}</td>"
-            f"<td>{esc(drugs) or '—'}</td><td class='small'>{esc(example)}</td></tr>"
+            f"<td>{esc(drugs) or '—'}</td><td class='small'>{example}</td></tr>"
         )
     out.append("</tbody></table></section>")
     return out
