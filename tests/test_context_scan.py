@@ -98,6 +98,11 @@ def test_telegram_channel_links_only_when_public(tmp_path: Path, fake_model: Fak
     assert table["first_seen"] == "2024-01-10T18:05:12" and table["last_seen"] == "2024-01-11T08:00:00"
     assert table["example_url"] == want[0] and table["top_drugs"] == {"m30": 1, "xanax": 1}
     assert sorted(r["url"] for r in _report_data(page)) == sorted(want[:2])
+    # a named column applies to a platform export too: its own field, or any other one
+    assert _cli(src, "-o", tmp_path / "k.jsonl", "--keep-col", "text_entities", "--author-col", "date") == 0
+    kept = read_jsonl(tmp_path / "k.jsonl")
+    assert kept[0]["author"] == "2024-01-10T18:05:12" and json.loads(kept[0]["text_entities"])[0]["type"] == "plain"
+    assert kept[1]["text_entities"] == ""
 
 
 def test_csv_with_usernames_keeps_columns_and_groups_accounts(tmp_path: Path, fake_model: FakeModel) -> None:

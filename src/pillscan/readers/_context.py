@@ -67,14 +67,13 @@ def row_meta(found: RowContext, row: Sequence[Any], meta: dict[str, Any] | None 
 class ObjectContext:
     """Finds the context fields of JSON objects; overrides and kept columns may be dotted (``user.screen_name``).
 
-    ``detect=False`` (platform readers, which know their fields): only the kept columns are taken.
+    ``detect=False`` (platform readers, which know their fields): nothing is detected; the columns the user named
+    (``--author-col`` …, ``--keep-col``) are still taken, over what the reader found.
     """
 
     def __init__(self, options: ReadOptions, *, detect: bool = True) -> None:
         self.detect = detect
-        self.asked = [
-            (key, dotted(getattr(options, opt))) for key, opt, _ in _ROLES if detect and opt and getattr(options, opt)
-        ]
+        self.asked = [(key, dotted(getattr(options, opt))) for key, opt, _ in _ROLES if opt and getattr(options, opt)]
         self.asked += [(f"keep:{name}", dotted(name)) for name in options.keep_cols]
         self.skip = {key for key, _ in self.asked}
         self.cache: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
