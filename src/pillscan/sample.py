@@ -5,7 +5,8 @@ thousandth near-copy of one spam post, or on yet another post from the same acco
 :func:`choose_for_labelling` therefore
 
 1. collapses near-duplicates (same text once lower-cased, digits and punctuation folded, spaces collapsed);
-2. draws most of the sample (``1 - explore``) by closeness to the threshold on the logit scale, with a growing
+2. draws most of the sample (``1 - explore``) by closeness to the threshold on the logit scale, half from each
+   side of it (posts just above it may be false alarms, posts just below it misses: both teach), with a growing
    penalty for every post already taken from the same stratum (first drug named, source, account), so that the
    sample spreads over drugs, sources and accounts;
 3. draws the rest at random from every score band (deciles of the score), so that confident mistakes — offers
@@ -19,24 +20,38 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from pillscan.errors import InputError
+from pillscan.errors import InputError, OutputError
 from pillscan.textsafe import spreadsheet_cell, spreadsheet_text
 
-__all__ = ["EXPLORE_SHARE", "choose_for_labelling", "near_duplicate_key", "read_scan_output", "write_label_sheet"]
+__all__ = [
+    "EXPLORE_SHARE",
+    "choose_for_labelling",
+    "choose_from_rows",
+    "near_duplicate_key",
+    "read_scan_output",
+    "write_label_sheet",
+    "write_scan_label_sample",
+]
 
 #: Share of the sample drawn at random across score bands (the rest: near the threshold, spread over strata).
 EXPLORE_SHARE = 0.25
 #: Each post by which a drug, source or account is over its fair share makes its next one this much "farther"
 #: from the threshold (relative), so that the sample spreads over all three.
 STRATUM_PENALTY = 1.0
+#: A scan streams its output through :func:`choose_from_rows`, which keeps this many candidates per requested
+#: post on each side of the threshold (the closest ones) and ``n`` per score band, so memory stays bounded.
+CANDIDATES_PER_POST = 20
 _FOLD = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 
@@ -99,6 +114,19 @@ def _near_threshold(
     return chosen
 
 
+def _both_sides(
+    distance: np.ndarray, strata: Sequence[tuple[str, str, str]], candidates: np.ndarray, above: np.ndarray, n: int
+) -> list[int]:
+    """Half of the ``n`` from each side of the threshold (what a side lacks, the other gives), each half chosen
+    by :func:`_near_threshold`: a label teaches most where the model is unsure, and the posts just above the
+    threshold (is it a false alarm?) teach something other than those just below it (is it a miss?)."""
+    sides = [candidates[above[candidates]], candidates[~above[candidates]]]
+    share = [min(len(sides[0]), (n + 1) // 2), min(len(sides[1]), n // 2)]
+    share[0] = min(len(sides[0]), n - share[1])
+    share[1] = min(len(sides[1]), n - share[0])
+    return _near_threshold(distance, strata, sides[0], share[0]) + _near_threshold(distance, strata, sides[1], share[1])
+
+
 def choose_for_labelling(
     frame: pd.DataFrame,
     n: int,
@@ -123,7 +151,7 @@ def choose_for_labelling(
     distance = np.abs(_logit(scores) - math.log(threshold / (1 - threshold)))
     n = min(n, len(unique))
     n_explore = min(round(n * explore), n)
-    near = _near_threshold(distance, _strata(frame), unique, n - n_explore)
+    near = _both_sides(distance, _strata(frame), unique, scores >= threshold, n - n_explore)
     rest = np.setdiff1d(unique, near)
     explore_idx: list[int] = []
     if n_explore and len(rest):
@@ -158,7 +186,7 @@ def read_scan_output(paths: Sequence[str]) -> pd.DataFrame:
             elif name.endswith(".csv"):
                 frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(spreadsheet_text)
             else:
-                frame = pd.read_json(path, lines=True, dtype=False)
+                frame = pd.read_json(path, lines=True, dtype=False, precise_float=True)  # scores as written
         except (OSError, ValueError, ImportError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(f"cannot read scan output {path}: {first}") from exc
@@ -184,3 +212,96 @@ def write_label_sheet(chosen: pd.DataFrame, path: str) -> int:
             sheet[col] = values.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     sheet.map(spreadsheet_cell).to_csv(sys.stdout if path == "-" else path, index=False)
     return len(sheet)
+
+
+class _Candidates:
+    """The rows of a stream that :func:`choose_for_labelling` could pick, in bounded memory: the ``keep`` closest
+    to the threshold on each side and a seeded reservoir of ``n`` per score band (for its random share)."""
+
+    def __init__(self, n: int, threshold: float, seed: int) -> None:
+        self.keep = max(CANDIDATES_PER_POST * n, 1000)
+        self.n = n
+        self.threshold = threshold
+        self.cut = math.log(threshold / (1 - threshold))
+        self.sides: tuple[list[tuple[float, int, dict[str, Any]]], ...] = ([], [])
+        self.bands: list[list[tuple[int, dict[str, Any]]]] = [[] for _ in range(10)]
+        self.seen_in_band = [0] * 10
+        self.rng = np.random.default_rng(seed)
+        self.rows = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        score = _number(row.get("score"))
+        text = row.get("text")
+        if score is None or not isinstance(text, str) or not text.strip() or row.get("decision") == "skipped":
+            return
+        seq = self.rows
+        self.rows += 1
+        p = min(max(score, 1e-6), 1 - 1e-6)
+        distance = abs(math.log(p / (1 - p)) - self.cut)
+        side = self.sides[0 if score >= self.threshold else 1]
+        if len(side) < self.keep:
+            heapq.heappush(side, (-distance, seq, row))
+        elif -side[0][0] > distance:
+            heapq.heapreplace(side, (-distance, seq, row))
+        band = min(int(score * 10), 9)
+        self.seen_in_band[band] += 1
+        if len(self.bands[band]) < self.n:
+            self.bands[band].append((seq, row))
+        else:
+            slot = int(self.rng.integers(self.seen_in_band[band]))
+            if slot < self.n:
+                self.bands[band][slot] = (seq, row)
+
+    def frame(self) -> pd.DataFrame:
+        """The candidates in the order they came (so that a small output gives the picker every row, as is)."""
+        kept = {seq: row for side in self.sides for _, seq, row in side}
+        kept.update((seq, row) for band in self.bands for seq, row in band)
+        return pd.DataFrame([kept[seq] for seq in sorted(kept)])
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0.0 <= number <= 1.0 else None
+
+
+def choose_from_rows(
+    rows: Iterable[dict[str, Any]], n: int, threshold: float, *, seed: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """:func:`choose_for_labelling` over a stream of scan output rows (bounded memory; see :class:`_Candidates`):
+    the chosen rows and how many rows with text and a score there were. Skipped rows never count."""
+    if n < 1:
+        raise InputError(f"the number of posts to label must be at least 1, not {n}")
+    if not 0 < threshold < 1:
+        raise InputError(f"the threshold must lie between 0 and 1, not {threshold}")
+    candidates = _Candidates(n, threshold, seed)
+    for row in rows:
+        candidates.add(row)
+    if not candidates.rows:
+        return pd.DataFrame(columns=["text", "score", "why"]), 0
+    return choose_for_labelling(candidates.frame(), n, threshold, seed=seed), candidates.rows
+
+
+def write_scan_label_sample(
+    n: int, path: str | Path, output: str | Path, out_format: str, threshold: float, *, seed: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """``scan --label-sample N``: the sheet of :func:`write_label_sheet` for ``n`` posts of a finished scan's
+    ``output`` (a file, or the Dask engine's directory of parts), chosen as ``pillscan sample`` chooses them.
+    Written to a fresh temporary file renamed over ``path``. Returns the chosen rows and the rows considered."""
+    from pillscan.output_rows import iter_output_rows
+
+    chosen, seen = choose_from_rows(iter_output_rows(output, out_format), n, threshold, seed=seed)
+    target = Path(path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        write_label_sheet(chosen, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write the posts to label {path}: {exc.strerror or exc}") from exc
+    return chosen, seen

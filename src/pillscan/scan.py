@@ -73,6 +73,8 @@ def scan(
     keep_cols: Iterable[str] = (),
     group_by: str | None = None,
     accounts_path: str | Path | None = None,
+    label_sample: int = 0,
+    label_sample_path: str | Path | None = None,
 ) -> ScanSummary:
     """Score every post in ``paths`` and write one row per post to ``output`` (``"-"``: JSONL on stdout).
 
@@ -91,6 +93,10 @@ def scan(
     of detecting them and ``keep_cols`` copies further input columns (see :mod:`pillscan.context`).
     ``group_by`` (``author``, ``channel`` or ``source``) writes the accounts table (flagged posts per group) to
     ``accounts_path`` (default: ``OUT.accounts.csv``; ``.jsonl`` for JSON lines).
+
+    ``label_sample`` N chooses N posts of the output worth labelling, as ``pillscan sample`` does
+    (:func:`pillscan.sample.choose_for_labelling`), and writes them to ``label_sample_path`` (default:
+    ``OUT.to-label.csv``) as the CSV ``pillscan train --extra`` reads once its label column is filled in.
     """
     params = dict(locals())  # (the parameters, as passed: one list of them, the signature's)
     params["keep_cols"] = (keep_cols,) if isinstance(keep_cols, str) else tuple(keep_cols)

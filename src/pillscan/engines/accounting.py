@@ -229,10 +229,12 @@ def write_outputs(
     include_text: bool = True,
     group_by: str | None = None,
     accounts_path: str | Path | None = None,
+    label_sample: tuple[int, str | Path | None] = (0, None),
 ) -> None:
     """Write the summary JSON, the accounts table and the HTML report, where asked: the last step of a scan.
     The report and the table read the finished ``output`` back (every flagged post); the report falls back on
-    the ``top`` rows the scan kept when it cannot. ``group_by`` also names the report's accounts."""
+    the ``top`` rows the scan kept when it cannot. ``group_by`` also names the report's accounts. ``label_sample``
+    (N, path): N posts of the output chosen for labelling, as ``pillscan sample`` chooses them, written to path."""
     if summary_path is not None:
         try:
             write_json_atomic(Path(summary_path), summary.to_dict())
@@ -246,6 +248,8 @@ def write_outputs(
         n = write_scan_accounts(group_by, accounts_path, output, out_format)
         if not n and (summary.flagged or summary.review):
             log.warning("no flagged post says its %s: the accounts table %s is empty", group_by, accounts_path)
+    if label_sample[0] and label_sample[1] is not None:
+        _write_label_sample(summary, label_sample[0], label_sample[1], output, out_format)
     if report_path is not None:
         from pillscan.report import write_scan_report
 
@@ -258,3 +262,18 @@ def write_outputs(
             include_text=include_text,
             group_by=group_by,
         )
+
+
+def _write_label_sample(
+    summary: ScanSummary, n: int, path: str | Path, output: str | Path | None, out_format: str
+) -> None:
+    from pillscan.sample import write_scan_label_sample
+
+    if output is None:
+        raise OutputError("--label-sample needs the scan output in a local file or directory")
+    chosen, seen = write_scan_label_sample(n, path, output, out_format, float(summary.thresholds["offer"]))
+    near = int(chosen["why"].astype(str).str.startswith("near").sum()) if len(chosen) else 0
+    log.info(
+        "chose %d of %d posts to label (%d near the threshold, %d at random across score bands) -> %s",
+        len(chosen), seen, near, len(chosen) - near, path,
+    )  # fmt: skip

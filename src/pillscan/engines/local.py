@@ -272,7 +272,8 @@ class LocalScan:
         summary = Path(o.summary_path) if o.summary_path is not None else None
         report = Path(o.report_path) if o.report_path is not None else None
         accounts = Path(o.accounts_path) if o.accounts_path is not None else None
-        self.files = FileTargets(out, errors, summary, report, accounts)
+        to_label = Path(o.label_sample_path) if o.label_sample_path is not None else None
+        self.files = FileTargets(out, errors, summary, report, accounts, to_label)
         self.own_files = check_targets(o.inputs, self.files.targets())
         self.checkpoint = self._checkpoint() if self.checkpointing else None
         self.tally = Tally()
@@ -348,6 +349,7 @@ class LocalScan:
             include_text=self.opts.include_text,
             group_by=self.opts.group_by,
             accounts_path=self.opts.accounts_path,
+            label_sample=(self.opts.label_sample, self.opts.label_sample_path),
         )
         return summary
 

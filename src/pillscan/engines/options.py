@@ -22,6 +22,7 @@ __all__ = [
     "ScanOptions",
     "accounts_path_for",
     "as_paths",
+    "label_sample_path_for",
     "model_id",
     "model_name",
     "resolve_model",
@@ -40,6 +41,12 @@ def accounts_path_for(output: str | Path) -> Path:
     ``scan.accounts.csv``; a Dask output directory ``out/`` gives ``out.accounts.csv``)."""
     path = Path(output)
     return path.with_name(f"{path.stem if path.suffix else path.name}.accounts.csv")
+
+
+def label_sample_path_for(output: str | Path) -> Path:
+    """``--label-sample``'s default file: beside the output, ``OUT.to-label.csv``."""
+    path = Path(output)
+    return path.with_name(f"{path.stem if path.suffix else path.name}.to-label.csv")
 
 
 def as_paths(paths: str | Path | Iterable[str | Path]) -> tuple[str, ...]:
@@ -89,6 +96,8 @@ class ScanOptions:
     keep_cols: tuple[str, ...] = ()  # further input columns copied to the output (their input names)
     group_by: str | None = None  # the accounts table: author, channel or source (None: no table)
     accounts_path: str | Path | None = None  # where the accounts table goes (CSV, or JSONL by extension)
+    label_sample: int = 0  # posts to choose for labelling after the scan (0: none), written as a CSV to fill in
+    label_sample_path: str | Path | None = None  # that CSV (default: OUT.to-label.csv)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -106,6 +115,7 @@ class ScanOptions:
         object.__setattr__(self, "keep_cols", tuple(dict.fromkeys(self.keep_cols)))
         self.keep_names  # noqa: B018 (a name that cannot be an output column fails here)
         self._check_accounts()
+        self._check_label_sample()
 
     def _check_accounts(self) -> None:
         if self.accounts_path is not None and self.group_by is None:
@@ -118,6 +128,22 @@ class ScanOptions:
             raise InputError("--group-by needs the scan output in a file (not -o -): the table is made from it")
         if self.accounts_path is None:
             object.__setattr__(self, "accounts_path", accounts_path_for(self.output))
+
+    def _check_label_sample(self) -> None:
+        if self.label_sample is None:  # (the CLI's "not given")
+            object.__setattr__(self, "label_sample", 0)
+        if isinstance(self.label_sample, bool) or not isinstance(self.label_sample, int) or self.label_sample < 0:
+            raise InputError(f"--label-sample takes a number of posts (1 or more), not {self.label_sample!r}")
+        if self.label_sample_path is not None and not self.label_sample:
+            raise InputError("--label-sample-out needs --label-sample N (how many posts to choose)")
+        if not self.label_sample:
+            return
+        if self.to_stdout:
+            raise InputError("--label-sample needs the scan output in a file (not -o -): the posts are chosen from it")
+        if not self.include_text:
+            raise InputError("--label-sample needs the post texts in the output: drop --no-text")
+        if self.label_sample_path is None:
+            object.__setattr__(self, "label_sample_path", label_sample_path_for(self.output))
 
     @property
     def keep_names(self) -> tuple[str, ...]:

@@ -69,6 +69,7 @@ class FileTargets:
     summary: Path | None
     report: Path | None
     accounts: Path | None = None
+    label_sample: Path | None = None
 
     @property
     def partial(self) -> Path:
@@ -96,7 +97,7 @@ class FileTargets:
     def locks(self) -> list[tuple[Path, Path]]:
         """(lock, file) for every file this scan writes: two scans sharing an errors file, a summary or a report
         are refused like two scans of one output."""
-        files = (self.output, self.errors, self.summary, self.report, self.accounts)
+        files = (self.output, self.errors, self.summary, self.report, self.accounts, self.label_sample)
         return [(self.lock if f is self.output else side_path(f, ".lock"), f) for f in files if f is not None]
 
     def targets(self) -> list[Target]:
@@ -107,7 +108,13 @@ class FileTargets:
             out.append(Target("output", self.output, sides))
         if self.errors is not None and self.errors_partial is not None:
             out.append(Target("errors file", self.errors, (self.errors_partial, side_path(self.errors, ".lock"))))
-        for what, extra in (("summary", self.summary), ("report", self.report), ("accounts table", self.accounts)):
+        extras = (
+            ("summary", self.summary),
+            ("report", self.report),
+            ("accounts table", self.accounts),
+            ("posts to label", self.label_sample),
+        )
+        for what, extra in extras:
             if extra is not None:
                 out.append(Target(what, extra, (side_path(extra, ".tmp"), side_path(extra, ".lock"))))
         return out

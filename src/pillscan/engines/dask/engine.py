@@ -133,6 +133,7 @@ class DaskScan:
                 ("summary", o.summary_path),
                 ("report", o.report_path),
                 ("accounts table", o.accounts_path),
+                ("posts to label", o.label_sample_path),
             )
             if path is not None
         ]
@@ -174,6 +175,7 @@ class DaskScan:
             include_text=o.include_text,
             group_by=o.group_by,
             accounts_path=o.accounts_path,
+            label_sample=(o.label_sample, o.label_sample_path),
         )
         return summary
 
