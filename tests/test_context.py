@@ -63,3 +63,23 @@ def test_messenger_time_and_sender() -> None:
     assert (ctx["author"], ctx["created_at"], ctx["platform"], ctx["url"]) == (
         "Jay", "2024-02-15T12:30:00Z", "instagram", "",
     )  # fmt: skip
+
+
+def test_clean_rows_with_context_are_the_bytes_json_writes() -> None:
+    """The fast JSON line of a clean row with context columns is byte for byte the general encoder's."""
+    import json
+
+    from pillscan.records import Result
+    from pillscan.writers import encode_chunk, result_row
+
+    odd = ["", 'q"uote\\', "ünï 💊", "\x00\x1f\u2028", "\ud83d lone", "</script>"]
+    keep = ("likes", 'we"ird', "n")
+    recs = [(f"id{i}", f"text {v}", "src", i, (v, "c", "t", "u", "p", v, str(i), i)) for i, v in enumerate(odd)]
+    recs.append(("plain", "text", "src", 99))  # (no context: the row as before)
+    results = [Result(score=0.01 * i, decision="clean") for i in range(len(recs))]
+    payload, n = encode_chunk(recs, results, "jsonl", keep=keep)
+    want = [
+        json.dumps(result_row(r, res, keep=keep), ensure_ascii=False, separators=(",", ":"))
+        for r, res in zip(recs, results, strict=True)
+    ]
+    assert n == len(recs) and payload == ("\n".join(want) + "\n").encode("utf-8", "backslashreplace")

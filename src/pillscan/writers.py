@@ -115,16 +115,28 @@ def result_row(
 _quote = json.encoder.encode_basestring  # ensure_ascii=False string encoding (what _dumps uses)
 
 
-def _clean_line(rec: RecordTuple, score: float, include_text: bool) -> str:
-    """The JSON line of a clean result without evidence (most rows), byte for byte what ``_dumps`` writes."""
+def _clean_line(rec: RecordTuple, score: float, include_text: bool, keys: Sequence[str] = ()) -> str:
+    """The JSON line of a clean result without evidence (most rows), byte for byte what ``_dumps`` writes.
+
+    ``keys``: the JSON-quoted names of the context and kept columns (a record with context has one string each).
+    """
     ident, text, source, position = rec[:4]
-    if type(ident) is not str or type(source) is not str or type(position) is not int or type(score) is not float:
-        return _dumps(result_row(rec, Result(score=score, decision="clean"), include_text=include_text))
+    context = _context(rec)
+    if (
+        type(ident) is not str
+        or type(source) is not str
+        or type(position) is not int
+        or type(score) is not float
+        or (include_text and type(text) is not str)
+        or (context is not None and (len(context) != len(keys) or any(type(v) is not str for v in context)))
+    ):
+        keep = [json.loads(k) for k in keys[len(CONTEXT_COLUMNS) :]]
+        return _dumps(result_row(rec, Result(score=score, decision="clean"), include_text=include_text, keep=keep))
     head = f'{{"id":{_quote(ident)},"source":{_quote(source)},"position":{position!r},"score":{score!r},'
     tail = '"decision":"clean","drugs":[],"signals":[],"reasons":[]'
+    if context is not None:
+        tail += "".join([f",{k}:{_quote(v)}" for k, v in zip(keys, context, strict=True)])
     if include_text:
-        if type(text) is not str:
-            return _dumps(result_row(rec, Result(score=score, decision="clean"), include_text=include_text))
         return f'{head}{tail},"text":{_quote(text)}}}'
     return f"{head}{tail}}}"
 
@@ -164,13 +176,10 @@ def encode_chunk(
     if flagged_only:
         pairs = [p for p in pairs if p[1].decision != "clean"]
     if fmt == "jsonl":
+        keys = [_quote(name) for name in (*CONTEXT_COLUMNS, *keep)]
         lines = [
-            _clean_line(rec, res.score, include_text)
-            if res.decision == "clean"
-            and not res.signals
-            and not res.drugs
-            and not res.reasons
-            and _context(rec) is None
+            _clean_line(rec, res.score, include_text, keys)
+            if res.decision == "clean" and not (res.signals or res.drugs or res.reasons)
             else _dumps(result_row(rec, res, include_text=include_text, keep=keep))
             for rec, res in pairs
         ]
