@@ -298,3 +298,23 @@ def test_group_by_without_any_author_says_so(tmp_path: Path, caplog: Any) -> Non
     scan([src], output=tmp_path / "o.jsonl", model=FakeModel(), workers=1, group_by="author")
     assert (tmp_path / "o.accounts.csv").read_text().startswith("author,offers,review,posts,")
     assert "no flagged post says its author" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("accounts", "extra", "message"),
+    [
+        ("o.jsonl", [], "the output and the accounts table are the same file"),
+        ("INPUT", [], "is also an input"),
+        ("r.html", ["--report", "r.html"], "the report and the accounts table are the same file"),
+        ("nodir/a.csv", [], "directory nodir does not exist"),
+    ],
+)
+def test_accounts_file_targets_are_checked_before_reading(
+    tmp_path: Path, fake_model: FakeModel, capsys: Any, monkeypatch: pytest.MonkeyPatch, accounts: str,
+    extra: list[str], message: str
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    src = usernames_csv(tmp_path / "export.csv")
+    target = str(src) if accounts == "INPUT" else accounts
+    assert _cli(src, "-o", "o.jsonl", "--accounts", target, *extra) == 1
+    assert message in capsys.readouterr().err and not (tmp_path / "o.jsonl").exists()

@@ -54,6 +54,7 @@ _HOSTS = (
     ("facebook.com", "facebook"), ("instagram.com", "instagram"),
 )  # fmt: skip
 _X_TIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}")  # X's created_at
+_FIRST_SECOND, _YEAR_10000 = -62135596800, 253402300800  # Unix times of 0001-01-01 and 10000-01-01
 _PLATFORM_OF_HOST: dict[str, str] = {}  # (a cache: a scan's links come from few hosts)
 
 
@@ -69,6 +70,8 @@ def _clean(value: str) -> str:
 
 def _text(value: Any) -> str:
     """A name on one line: no control characters, runs of whitespace as one space, at most MAX_NAME_CHARS."""
+    if value is None:
+        return ""
     if type(value) is str:
         # (the common case, checked cheaply: printable excludes controls, line breaks and lone surrogates)
         if len(value) <= MAX_NAME_CHARS and value.isprintable() and "  " not in value:
@@ -102,10 +105,9 @@ def _when(value: Any) -> str:
             number = float(value)
             if number > 1e11:  # milliseconds (Messenger's timestamp_ms)
                 number /= 1000
-            t = time.gmtime(number)
-            if not 1 <= t.tm_year <= 9999:
+            if not _FIRST_SECOND <= number < _YEAR_10000:
                 return _text(value)
-            return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(number))
         except (OverflowError, OSError, ValueError):
             return _text(value)
     return _text(value)
