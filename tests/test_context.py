@@ -83,3 +83,9 @@ def test_clean_rows_with_context_are_the_bytes_json_writes() -> None:
         for r, res in zip(recs, results, strict=True)
     ]
     assert n == len(recs) and payload == ("\n".join(want) + "\n").encode("utf-8", "backslashreplace")
+
+
+def test_small_numbers_are_no_unix_times() -> None:
+    assert context_of({"time": "x", "created_at": 45293.5}, "1")["created_at"] == "45293.5"  # (an Excel serial day)
+    assert context_of({"created_at": "1700000000"}, "1")["created_at"] == "2023-11-14T22:13:20Z"
+    assert context_of({"created_at": -5}, "1")["created_at"] == "-5"

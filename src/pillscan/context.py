@@ -54,7 +54,7 @@ _HOSTS = (
     ("facebook.com", "facebook"), ("instagram.com", "instagram"),
 )  # fmt: skip
 _X_TIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}")  # X's created_at
-_FIRST_SECOND, _YEAR_10000 = -62135596800, 253402300800  # Unix times of 0001-01-01 and 10000-01-01
+_PLAUSIBLE, _YEAR_10000 = 1e8, 253402300800  # Unix times of 1973-03-03 and 10000-01-01: a post's time is between
 _PLATFORM_OF_HOST: dict[str, str] = {}  # (a cache: a scan's links come from few hosts)
 
 
@@ -90,8 +90,8 @@ def _text(value: Any) -> str:
 
 
 def _when(value: Any) -> str:
-    """ISO 8601 (UTC) for Unix times in seconds or milliseconds and X's ``Tue Sep 05 14:00:00 +0000 2023`` (so
-    that times sort as text); any other value as the export wrote it."""
+    """ISO 8601 (UTC) for Unix times in seconds or milliseconds (from 1973 on) and X's ``Tue Sep 05 14:00:00 +0000
+    2023`` (so that times sort as text); any other value as the export wrote it."""
     if isinstance(value, bool) or value in (None, ""):
         return ""
     if type(value) is str and _X_TIME.fullmatch(value):
@@ -105,7 +105,7 @@ def _when(value: Any) -> str:
             number = float(value)
             if number > 1e11:  # milliseconds (Messenger's timestamp_ms)
                 number /= 1000
-            if not _FIRST_SECOND <= number < _YEAR_10000:
+            if not _PLAUSIBLE <= number < _YEAR_10000:  # (an Excel serial day, a count: not a Unix time)
                 return _text(value)
             return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(number))
         except (OverflowError, OSError, ValueError):

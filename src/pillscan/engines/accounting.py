@@ -248,6 +248,8 @@ def write_outputs(
         n = write_scan_accounts(group_by, accounts_path, output, out_format)
         if not n and (summary.flagged or summary.review):
             log.warning("no flagged post says its %s: the accounts table %s is empty", group_by, accounts_path)
+        else:
+            log.info("accounts table %s: %d accounts (by %s) with flagged posts", accounts_path, n, group_by)
     if label_sample[0] and label_sample[1] is not None:
         _write_label_sample(summary, label_sample[0], label_sample[1], output, out_format)
     if report_path is not None:
