@@ -66,7 +66,7 @@ def test_extra_rows_spread_over_folds_and_leave_out_what_cannot_train(tmp_path: 
 @pytest.mark.slow
 def test_weight_moves_the_model_and_the_card_records_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pillscan.generate import generate_corpus
-    from pillscan.train import TrainConfig, train_and_save, train_model
+    from pillscan.train import TrainConfig, extra_row_weight, train_and_save, train_model
 
     corpus = generate_corpus(400, seed=3)
     labels = _labels(tmp_path / "mine.csv")
@@ -84,7 +84,9 @@ def test_weight_moves_the_model_and_the_card_records_the_files(tmp_path: Path, m
     assert path == tmp_path / "data" / "pillscan" / "models" / "pillscan-custom.joblib"
     card = json.loads(path.with_suffix(".json").read_text())
     (extra,) = card["training"]["extra"]
-    assert extra["file"] == "mine.csv" and extra["rows_used"] == 12 and extra["weight"] == 20.0
+    assert extra["file"] == "mine.csv" and extra["rows_used"] == 12
+    generated = card["training"]["rows"] - 12
+    assert extra["weight"] == extra_row_weight(generated, 12) == round(0.5 * generated / 12, 2)
     import hashlib
 
     assert extra["sha256"] == hashlib.sha256(labels.read_bytes()).hexdigest()
@@ -116,3 +118,31 @@ def test_feature_cache_is_built_once_read_back_and_rebuilt_when_damaged(
     # Another corpus is another key.
     other, _ = train_model(extra=[labels], config=TrainConfig(n=900, seed=4), progress=lambda _m: None)
     assert other.card["training"]["features"]["key"] != features["key"]
+
+
+def test_the_default_extra_weight_rule() -> None:
+    """Labelled rows together weigh half the generated rows, each between 1 and 100 generated rows."""
+    from pillscan.train import EXTRA_WEIGHT_CAP, extra_row_weight
+
+    assert extra_row_weight(29_508, 200) == 73.77  # 200 labels: 14,754 rows' worth, half of 29,508
+    assert extra_row_weight(29_508, 2_000) == 7.38
+    assert extra_row_weight(29_508, 10) == EXTRA_WEIGHT_CAP  # ten labels cannot outweigh a template family
+    assert extra_row_weight(29_508, 100_000) == 1.0  # never less than a generated row
+    assert extra_row_weight(29_508, 0) == 1.0
+
+
+def test_threshold_counts_the_labelled_rows_with_their_weight() -> None:
+    """The offer threshold is chosen on held-out rows where each row counts with its weight: heavy rows whose
+    best cut differs from the rest move it there."""
+    from pillscan.train import choose_thresholds
+
+    rng = np.random.default_rng(0)
+    # Generated rows: offers score high, the best cut is high. Labelled rows: offers score ~0.3.
+    gen_y = np.r_[np.ones(500), np.zeros(500)].astype(int)
+    gen_p = np.r_[rng.uniform(0.6, 1.0, 500), rng.uniform(0.0, 0.5, 500)]
+    own_y = np.r_[np.ones(50), np.zeros(50)].astype(int)
+    own_p = np.r_[rng.uniform(0.25, 0.35, 50), rng.uniform(0.0, 0.2, 50)]
+    y, p = np.r_[gen_y, own_y], np.r_[gen_p, own_p]
+    light = choose_thresholds(y, p, 0.75, 0.95, np.r_[np.ones(1000), np.ones(100)])["offer"]
+    heavy = choose_thresholds(y, p, 0.75, 0.95, np.r_[np.ones(1000), np.full(100, 80.0)])["offer"]
+    assert light > 0.45 and heavy < 0.3

@@ -175,7 +175,8 @@ def _echo_json(data: object) -> None:
     "--extra-weight",
     type=float,
     default=None,
-    help="How many generated rows each --extra row weighs [default: 20].",
+    help="How many generated rows each --extra row weighs [default: together half the generated rows' weight, "
+    "at most 100 each].",
 )
 @click.option("--text-col", help="Text column of the --extra files (default: text, post, content, body or message).")
 @click.option("--label-col", help="Label column of the --extra files (default: label).")
@@ -208,14 +209,14 @@ def train(
     With --extra, prints how the extra rows score before (the active model) and after (out of fold: each row
     scored by a fold model that did not see it).
     """
-    from pillscan.train import DEFAULT_EXTRA_WEIGHT, TrainConfig, train_and_save
+    from pillscan.train import TrainConfig, train_and_save
 
     config = TrainConfig(seed=seed) if n is None else TrainConfig(n=n, seed=seed)
     say = (lambda _msg: None) if ctx.obj.get("quiet") else (lambda msg: click.echo(msg, err=True))
     train_and_save(
         data,
         extra=extra,
-        extra_weight=DEFAULT_EXTRA_WEIGHT if extra_weight is None else extra_weight,
+        extra_weight=extra_weight,
         text_col=text_col,
         label_col=label_col,
         config=config,

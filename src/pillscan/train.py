@@ -30,9 +30,11 @@ from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
 __all__ = [
-    "DEFAULT_EXTRA_WEIGHT",
+    "EXTRA_SHARE",
+    "EXTRA_WEIGHT_CAP",
     "TrainConfig",
     "choose_thresholds",
+    "extra_row_weight",
     "heldout_splits",
     "load_extra",
     "train_and_save",
@@ -77,10 +79,17 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def choose_thresholds(labels: np.ndarray, probs: np.ndarray, offer_precision: float, review_recall: float) -> dict:
+def choose_thresholds(
+    labels: np.ndarray,
+    probs: np.ndarray,
+    offer_precision: float,
+    review_recall: float,
+    weights: np.ndarray | None = None,
+) -> dict:
     """Thresholds from held-out scores: ``offer`` maximises F1 among cuts whose precision reaches
-    ``offer_precision``; ``review`` is the highest cut that still catches ``review_recall`` of the offers."""
-    precision, recall, cuts = precision_recall_curve(labels, probs)
+    ``offer_precision``; ``review`` is the highest cut that still catches ``review_recall`` of the offers.
+    ``weights``: how much each row counts (a team's labelled rows count with their training weight)."""
+    precision, recall, cuts = precision_recall_curve(labels, probs, sample_weight=weights)
     precision, recall = precision[:-1], recall[:-1]  # the last point has no threshold
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
     ok = precision >= offer_precision
@@ -129,9 +138,20 @@ def heldout_splits(
     return splits, shifted
 
 
-#: Each extra (team-labelled) row weighs this many generated rows by default: a few hundred real labels should
-#: move a model trained on ~30,000 generated rows (measured in benchmarks/feedback.py).
-DEFAULT_EXTRA_WEIGHT = 20.0
+#: The default weight of a team's labelled ("extra") rows. The rule: together they weigh EXTRA_SHARE of what the
+#: generated rows weigh (one each), so that a few hundred real labels matter against ~30,000 generated rows however
+#: many there are (200 labels on 29,508 generated rows: 73.8 each; 2,000: 7.4), and no single row weighs more than
+#: EXTRA_WEIGHT_CAP generated rows (a handful of labels, or one wrong one, cannot outweigh a generated template
+#: family, ~200 rows) nor less than one. ``--extra-weight`` sets a fixed weight instead.
+EXTRA_SHARE = 0.5
+EXTRA_WEIGHT_CAP = 100.0
+
+
+def extra_row_weight(generated_rows: int, extra_rows: int) -> float:
+    """The default weight of each of ``extra_rows`` labelled rows added to ``generated_rows`` (see EXTRA_SHARE)."""
+    if extra_rows <= 0:
+        return 1.0
+    return round(min(EXTRA_WEIGHT_CAP, max(1.0, EXTRA_SHARE * generated_rows / extra_rows)), 2)
 
 
 def load_extra(
@@ -218,7 +238,7 @@ def train_model(
     extra: Sequence[str | Path] = (),
     config: TrainConfig = TrainConfig(),
     progress: Callable[[str], None] | None = None,
-    extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+    extra_weight: float | None = None,
     extra_text_col: str | None = None,
     extra_label_col: str | None = None,
     baseline: Any = None,
@@ -228,9 +248,11 @@ def train_model(
 
     ``data`` is a generated corpus (frame or file); ``None`` generates the default one. ``extra`` files are a
     team's own labelled rows (validated first, see :func:`load_extra`), each weighing ``extra_weight``
-    generated rows. Returns the fitted model (with its card) and the held-out metrics; with extra rows these
-    include ``extra_heldout``: the extra rows scored out of fold ("after": by the fold model that did not see
-    them) and, when a ``baseline`` model is given, by that model ("before").
+    generated rows (None: :func:`extra_row_weight`). Returns the fitted model (with its card) and the held-out
+    metrics; with extra rows these include ``extra_heldout``: the extra rows scored out of fold ("after": by the
+    fold model that did not see them) and, when a ``baseline`` model is given, by that model ("before"). The
+    offer threshold is chosen on the held-out generated rows and the extra rows' out-of-fold scores together,
+    each extra row counted with its weight.
 
     ``feature_cache`` (default: on when extra rows are added to the generated corpus) reads the generated
     corpus and its fitted features from the cache of :mod:`pillscan.featurecache` (building it the first time),
@@ -239,13 +261,13 @@ def train_model(
     say = progress or log.info
     source: dict[str, Any]
     started = time.perf_counter()
-    if extra_weight <= 0 or not math.isfinite(extra_weight):
+    if extra_weight is not None and (extra_weight <= 0 or not math.isfinite(extra_weight)):
         raise InputError(f"the extra rows' weight must be a positive number, not {extra_weight}")
     extra_frame, extra_files = load_extra(extra, folds=config.folds, text_col=extra_text_col, label_col=extra_label_col)
     for record in extra_files:
         say(
             f"extra rows from {record['file']}: using {record['rows_used']} of {record['rows']} "
-            f"({record['offers']} offers, {record['not_offers']} not offers), each weighing {extra_weight:g} rows"
+            f"({record['offers']} offers, {record['not_offers']} not offers)"
         )
     cached = None
     if data is None and (len(extra_frame) > 0 if feature_cache is None else feature_cache):
@@ -282,6 +304,11 @@ def train_model(
     corpus = corpus.reset_index(drop=True)
     frame = pd.concat([corpus, extra_frame], ignore_index=True) if len(extra_frame) else corpus
     is_extra = np.arange(len(frame)) >= len(corpus)
+    weight_rule = "given" if extra_weight is not None else f"default: together {EXTRA_SHARE:g} of the generated rows"
+    if extra_weight is None:
+        extra_weight = extra_row_weight(len(corpus), int(is_extra.sum()))
+    if is_extra.any():
+        say(f"each of your {int(is_extra.sum())} rows weighs {extra_weight:g} generated rows")
     weights = np.where(is_extra, extra_weight, 1.0) if is_extra.any() else None
     texts = frame["text"].astype(str).tolist()
     labels = frame["label"].to_numpy(dtype=int)
@@ -338,7 +365,16 @@ def train_model(
     # Thresholds from the rows held out twice over (their family and their platform/language style were both
     # unseen by the fold's model): real posts differ from the generator in both ways at once.
     pick = shifted if shifted.any() and len(set(labels[shifted])) == 2 else np.ones(len(frame), bool)
-    thresholds = choose_thresholds(labels[pick], probs[pick], config.offer_precision, config.review_recall)
+    # A team's labelled rows (scored out of fold) join them, each counted with its training weight: they are the
+    # best evidence there is about the posts the team scans.
+    cut_rows = pick | is_extra
+    thresholds = choose_thresholds(
+        labels[cut_rows],
+        probs[cut_rows],
+        config.offer_precision,
+        config.review_recall,
+        None if weights is None else weights[cut_rows],
+    )
 
     flagged = probs >= thresholds["offer"]
     heldout = binary_metrics(labels, flagged, probs).to_dict()
@@ -440,7 +476,7 @@ def train_model(
             "offers": int(labels.sum()),
             "template_families": n_groups,
             "extra_files": [Path(p).name for p in extra],
-            "extra": [{**record, "weight": extra_weight} for record in extra_files],
+            "extra": [{**record, "weight": extra_weight, "weight_rule": weight_rule} for record in extra_files],
             "sha256": _fingerprint(frame),
             "seconds": round(elapsed, 1),
             "config": {k: getattr(config, k) for k in config.__dataclass_fields__},
@@ -477,7 +513,7 @@ def train_and_save(
     data: str | Path | None = None,
     *,
     extra: Sequence[str | Path] = (),
-    extra_weight: float = DEFAULT_EXTRA_WEIGHT,
+    extra_weight: float | None = None,
     text_col: str | None = None,
     label_col: str | None = None,
     config: TrainConfig = TrainConfig(),
