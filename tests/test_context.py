@@ -89,3 +89,12 @@ def test_small_numbers_are_no_unix_times() -> None:
     assert context_of({"time": "x", "created_at": 45293.5}, "1")["created_at"] == "45293.5"  # (an Excel serial day)
     assert context_of({"created_at": "1700000000"}, "1")["created_at"] == "2023-11-14T22:13:20Z"
     assert context_of({"created_at": -5}, "1")["created_at"] == "-5"
+
+
+def test_reddit_links_from_ids_when_the_dump_has_no_permalink() -> None:
+    sub = context_of({"reddit_name": "t3_a2", "author": "[deleted]", "platform": "reddit"}, "t3_a2")
+    assert sub["url"] == "https://www.reddit.com/comments/a2/" and sub["author"] == ""
+    com = context_of({"reddit_name": "t1_c3", "link_id": "t3_a9", "platform": "reddit"}, "t1_c3")
+    assert com["url"] == "https://www.reddit.com/comments/a9/comment/c3/"
+    bad = context_of({"reddit_name": "t1_c3", "link_id": "t3_../../evil", "platform": "reddit"}, "x")
+    assert bad["url"] == ""

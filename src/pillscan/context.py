@@ -54,6 +54,7 @@ _HOSTS = (
     ("facebook.com", "facebook"), ("instagram.com", "instagram"),
 )  # fmt: skip
 _X_TIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}")  # X's created_at
+_REDDIT_ID = re.compile(r"t[13]_[a-z0-9]{1,16}")
 _PLAUSIBLE, _YEAR_10000 = 1e8, 253402300800  # Unix times of 1973-03-03 and 10000-01-01: a post's time is between
 _PLATFORM_OF_HOST: dict[str, str] = {}  # (a cache: a scan's links come from few hosts)
 
@@ -129,10 +130,18 @@ def _x_url(ident: str) -> str:
 
 
 def _reddit_url(meta: Mapping[str, Any]) -> str:
+    """The dump's permalink, else one made of the post's ids (``t3_`` submission, ``t1_`` comment of ``link_id``)."""
     link = meta.get("permalink")
     if isinstance(link, str) and link.startswith("/r/"):
         return _link("https://www.reddit.com" + link)
-    return _link(link)
+    if link:
+        return _link(link)
+    name, post = str(meta.get("reddit_name") or ""), str(meta.get("link_id") or "")
+    if _REDDIT_ID.fullmatch(name) and name.startswith("t3_"):
+        return f"https://www.reddit.com/comments/{name[3:]}/"
+    if _REDDIT_ID.fullmatch(name) and name.startswith("t1_") and _REDDIT_ID.fullmatch(post) and post.startswith("t3_"):
+        return f"https://www.reddit.com/comments/{post[3:]}/comment/{name[3:]}/"
+    return ""
 
 
 def _telegram_url(meta: Mapping[str, Any], ident: str) -> str:
@@ -196,6 +205,8 @@ def context_of(
     channel = _text(_first(meta, ("channel", "chat", "subreddit", "thread")))
     if platform == "telegram" and not author:
         author = channel
+    elif platform == "reddit" and author == "[deleted]":
+        author = ""  # (a deleted account is no account: grouping would lump them together)
     out: dict[str, Any] = {
         "author": author,
         "channel": channel,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
 from pillscan.readers._context import ObjectContext
@@ -45,8 +46,8 @@ def read_reddit(opened: Opened) -> Iterator[Item]:
             continue
         raw_id = obj.get(options.id_col) if options.id_col else (obj.get("name") or obj.get("id"))
         ident = None if raw_id is None else str(raw_id)
-        meta = {k: obj[k] for k in ("subreddit", "author", "created_utc", "permalink") if k in obj}
-        meta["platform"] = "reddit"
+        meta = {k: obj[k] for k in ("subreddit", "author", "created_utc", "permalink", "link_id") if k in obj}
+        meta.update(platform="reddit", reddit_name=_fullname(obj))
         meta = context.meta(obj, meta) or meta
         if picker is not None:
             value = picker.text(obj)
@@ -79,6 +80,15 @@ def read_reddit(opened: Opened) -> Iterator[Item]:
             continue
         text = f"{title}\n\n{selftext}" if title and selftext.strip() else (title or selftext)
         yield make_record(text, ident, source, lineno, options, meta)
+
+
+def _fullname(obj: dict[str, Any]) -> str:
+    """The post's fullname (``t3_…`` submission, ``t1_…`` comment), from ``name`` or its kind and ``id``."""
+    name = obj.get("name")
+    if isinstance(name, str):
+        return name
+    ident = obj.get("id")
+    return f"{'t1' if 'body' in obj else 't3'}_{ident}" if isinstance(ident, str) else ""
 
 
 #: Pushshift / Arctic Shift dump names: ``RS_2024-01``, ``RC_2023-01``, ``<subreddit>_comments``.
