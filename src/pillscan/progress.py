@@ -1,15 +1,17 @@
-"""A one-line progress display for long scans: records, posts/s and flags, redrawn in place on a terminal."""
+"""A one-line progress display for long scans: records, posts/s and flags, redrawn in place on a terminal; with
+the share of the input read and the time to go when the input's size is known (regular files)."""
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from pillscan.scan import ScanProgress
+from pillscan.engines.accounting import ScanProgress
 
 __all__ = ["Eta", "ProgressLine", "format_eta", "input_total_bytes"]
 
@@ -101,16 +103,23 @@ class Eta:
 
 
 class ProgressLine:
-    """Callable progress sink for :func:`pillscan.scan.scan`; redraws at most ``hz`` times a second."""
+    """Callable progress sink for :func:`pillscan.scan.scan`; redraws at most ``hz`` times a second.
 
-    def __init__(self, stream: TextIO, *, hz: float = 8.0) -> None:
+    ``  37%  ETA 2m05s       81,200 posts    4,051/s  12 flagged  3 review`` when the scan knows the size of its
+    input (regular files, compressed ones by their compressed bytes); counts only for stdin or a FIFO. The ETA
+    (see :class:`Eta`) appears once a couple of seconds and 1% of the input have gone by.
+    """
+
+    def __init__(self, stream: TextIO, *, hz: float = 4.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.interval = 1.0 / hz
-        self._last = 0.0
+        self.clock = clock
+        self._last = -math.inf
         self._shown = False
+        self._eta: Eta | None = None
 
     def __call__(self, p: ScanProgress) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if now - self._last < self.interval:
             return
         self._last = now
@@ -118,9 +127,18 @@ class ProgressLine:
         line = f"{p.read:>12,} posts  {rate:>9,.0f}/s  {p.flagged:,} flagged  {p.review:,} review"
         if p.skipped:
             line += f"  {p.skipped:,} skipped"
+        if p.bytes_total is not None:
+            line = self._share(p.bytes_read, p.bytes_total, now) + line
         self.stream.write("\r" + line + "\x1b[K")
         self.stream.flush()
         self._shown = True
+
+    def _share(self, done: int, total: int, now: float) -> str:
+        if self._eta is None or self._eta.total != total:
+            self._eta = Eta(total)
+        self._eta.update(done, now)
+        left = self._eta.seconds_left()
+        return f"{math.floor(100 * self._eta.fraction()):>3d}%  ETA {'--' if left is None else format_eta(left):>6}  "
 
     def close(self) -> None:
         """Erase the line so the summary starts on a clean line."""

@@ -31,7 +31,8 @@ SKIP_EXAMPLES = 3  # read errors quoted in the summary (all of them are in the e
 
 @dataclass(frozen=True)
 class ScanProgress:
-    """Where a running scan is: records read/scored/skipped so far, flags, and seconds since it started."""
+    """Where a running scan is: records read/scored/skipped so far, flags, and seconds since it started; bytes of
+    input read out of ``bytes_total`` when the input's size is known (regular files; None for stdin or a FIFO)."""
 
     read: int
     written: int
@@ -39,6 +40,8 @@ class ScanProgress:
     flagged: int
     review: int
     elapsed_s: float
+    bytes_read: int = 0
+    bytes_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,11 @@ class Tally:
         """The best offer/review rows (for the report), best first."""
         return [row for _, _, row in self.top]
 
-    def progress(self, elapsed: float) -> ScanProgress:
+    def progress(self, elapsed: float, bytes_read: int = 0, bytes_total: int | None = None) -> ScanProgress:
         """What a progress display shows now."""
-        return ScanProgress(self.read, self.scored, self.skipped, self.offer, self.review, elapsed)
+        return ScanProgress(
+            self.read, self.scored, self.skipped, self.offer, self.review, elapsed, bytes_read, bytes_total
+        )
 
     def to_state(self) -> dict[str, Any]:
         """The tally as a JSON-ready dict (for a checkpoint; json.dumps only reads it: no deep copy)."""

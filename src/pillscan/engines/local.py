@@ -44,7 +44,8 @@ from pillscan.engines.targets import (
 )
 from pillscan.errors import OutputError, PillscanError, ScanInterrupted
 from pillscan.lifetime import exit_with_parent
-from pillscan.readers import ReadOptions
+from pillscan.progress import input_total_bytes
+from pillscan.readers import InputMeter, ReadOptions, metering
 from pillscan.records import ReadError
 from pillscan.safefiles import fresh_no_follow, no_follow
 from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
@@ -143,8 +144,11 @@ class _Scorer:
     At most two chunks per worker are in flight, so memory stays bounded whatever the input's size.
     """
 
-    def __init__(self, model: Any, options: dict[str, Any], workers: int, read_options: ReadOptions) -> None:
+    def __init__(
+        self, model: Any, options: dict[str, Any], workers: int, read_options: ReadOptions, meter: InputMeter | None
+    ) -> None:
         self.model = model
+        self.meter = meter  # (a range a worker read counts on it once finished)
         self.options = options
         self.read_options = read_options
         self.carry: tuple[Any, ...] | None = None  # the field picker's state at the end of the last range
@@ -194,6 +198,8 @@ class _Scorer:
             # it taught otherwise (a file whose records change shape): read it again from what they taught.
             done, state = range_chunk(self.model, replace(rng, picker=self.carry), self.read_options, self.options)
         self.carry = state
+        if self.meter is not None:
+            self.meter.add(rng.end - rng.start)
         return done
 
     def close(self, *, wait: bool = True) -> None:
@@ -282,6 +288,9 @@ class LocalScan:
         self.resumed_at = self.session_start_read = 0
         self.last_ckpt, self.chunks_since_ckpt = time.monotonic(), 0
         self.stop = _Stop()
+        # Bytes of input read, for a progress display's % and ETA (only when there is a display to feed).
+        self.meter = InputMeter() if o.progress is not None else None
+        self.bytes_total = input_total_bytes(o.inputs) if o.progress is not None else None
 
     def _checkpoint(self) -> Checkpoint:
         o, files = self.opts, self.files
@@ -358,8 +367,9 @@ class LocalScan:
         scorer: _Scorer | None = None
         try:
             self._open_outputs(self._resume_state())
-            scorer = _Scorer(self.model, self.chunk_options, self.opts.n_workers, self._read_options())
-            self._score_all(scorer)
+            scorer = _Scorer(self.model, self.chunk_options, self.opts.n_workers, self._read_options(), self.meter)
+            with metering(self.meter):
+                self._score_all(scorer)
             self._finish_files()
             completed = True
         except _Interrupted as exc:
@@ -464,8 +474,9 @@ class LocalScan:
         self.tally.add(out, errors, n_items)
         self.tally.out_bytes = self.writer.bytes_written
         self.chunks_since_ckpt += 1
-        if self.opts.progress is not None:
-            self.opts.progress(self.tally.progress(time.perf_counter() - self.started))
+        if self.opts.progress is not None and self.meter is not None:
+            elapsed = time.perf_counter() - self.started
+            self.opts.progress(self.tally.progress(elapsed, self.meter.bytes_read(), self.bytes_total))
         if (
             self.checkpointing
             and self.fmt != "parquet"

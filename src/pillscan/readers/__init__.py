@@ -20,10 +20,12 @@ from pillscan.readers._fields import value_to_text
 from pillscan.readers._source import (
     COMPRESSED_SUFFIXES,
     CorruptStreamError,
+    InputMeter,
     ReadOptions,
     Source,
     TextKind,
     codec_name,
+    metering,
     open_binary,
     sniff,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "FORMATS",
     "CorruptStreamError",
     "Format",
+    "InputMeter",
     "Opened",
     "ReadOptions",
     "Source",
@@ -53,6 +56,7 @@ __all__ = [
     "format_named",
     "get_format",
     "iter_sources",
+    "metering",
     "open_binary",
     "read_records",
     "read_source",
@@ -396,7 +400,7 @@ def _special_kind(entry: os.DirEntry[str]) -> str | None:
 def read_source(source: Source, options: ReadOptions, format: str = "auto") -> Iterator[Item]:
     """Read one file (or stdin): records and read errors, in order. Raises InputError for unusable inputs."""
     try:
-        stream, codec = open_binary(source, options.decoder_memory)
+        stream, codec = open_binary(source, options.decoder_memory, watch=True)
     except InputError:
         if source.path is not None and source.path.is_dir():
             raise InputError(f"{source.name} is a directory") from None

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import contextlib
 import gzip
 import io
 import lzma
+import os
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +26,14 @@ __all__ = [
     "COMPRESSED_SUFFIXES",
     "DEFAULT_DECODER_MEMORY",
     "CorruptStreamError",
+    "InputMeter",
     "ReadOptions",
     "Source",
     "TextKind",
     "codec_name",
     "display_name",
     "iter_lines",
+    "metering",
     "open_binary",
     "sniff",
 ]
@@ -127,7 +132,65 @@ def _only_escapes(name: str) -> bool:
     return all(not "\ud800" <= ch <= "\udfff" or "\udc80" <= ch <= "\udcff" for ch in name)
 
 
-def _open_raw(source: Source) -> BinaryIO:
+class InputMeter:
+    """Bytes of input files read so far, for a progress display: each file counts as stored (a compressed file by
+    the compressed bytes its decompressor has consumed), measured from the open file's own position, and in full
+    once it is closed. Workers reading byte ranges report each finished range with :meth:`add`.
+
+    Files are held by weak reference: metering never keeps a file open. Reading the meter costs a ``tell()`` per
+    open file; nothing is done per record.
+    """
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self._open: list[tuple[weakref.ref[BinaryIO], int]] = []
+
+    def watch(self, fh: BinaryIO) -> None:
+        """Count ``fh`` (a regular file opened for reading) from now on."""
+        try:
+            size = os.fstat(fh.fileno()).st_size
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return
+        self._open.append((weakref.ref(fh), size))
+
+    def add(self, n: int) -> None:
+        """Count ``n`` bytes read elsewhere (a worker's finished byte range)."""
+        self.finished += n
+
+    def bytes_read(self) -> int:
+        """Bytes read so far (files closed or gone count in full)."""
+        reading = 0
+        still: list[tuple[weakref.ref[BinaryIO], int]] = []
+        for ref, size in self._open:
+            fh = ref()
+            if fh is None or fh.closed:
+                self.finished += size
+                continue
+            with contextlib.suppress(OSError, ValueError):
+                reading += min(fh.tell(), size)
+            still.append((ref, size))
+        self._open = still
+        return self.finished + reading
+
+
+#: The meter of the scan running in this process (see :func:`metering`); None: nothing is counted.
+_meter: list[InputMeter] = []
+
+
+@contextlib.contextmanager
+def metering(meter: InputMeter | None) -> Iterator[None]:
+    """Count the input files read in this block on ``meter`` (None: count nothing)."""
+    if meter is None:
+        yield
+        return
+    _meter.append(meter)
+    try:
+        yield
+    finally:
+        _meter.remove(meter)
+
+
+def _open_raw(source: Source, watch: bool = False) -> BinaryIO:
     if source.opener is not None:
         try:
             return source.opener()
@@ -138,17 +201,24 @@ def _open_raw(source: Source) -> BinaryIO:
     if source.path is None:
         return sys.stdin.buffer
     try:
-        return open(source.path, "rb")
+        fh = open(source.path, "rb")  # noqa: SIM115 (the caller closes it)
     except OSError as exc:
         raise InputError(f"cannot read {source.name}: {exc.strerror or exc}") from None
+    if watch and _meter:
+        _meter[-1].watch(fh)
+    return fh
 
 
-def open_binary(source: Source, decoder_memory: int = 0) -> tuple[io.BufferedReader, str | None]:
+def open_binary(
+    source: Source, decoder_memory: int = 0, *, watch: bool = False
+) -> tuple[io.BufferedReader, str | None]:
     """Open ``source`` for reading, decompressing by magic number; returns a peekable stream and the codec.
 
     ``decoder_memory`` (bytes, 0 = DEFAULT_DECODER_MEMORY) caps the zstd window and the xz dictionary.
+    ``watch``: the file's bytes count on the running scan's :class:`InputMeter` (a file being read for its
+    records, not one opened only to look at its first bytes).
     """
-    raw = _open_raw(source)
+    raw = _open_raw(source, watch)
     buffered: Any = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
     head = buffered.peek(8)[:8]
     limit = decoder_memory or DEFAULT_DECODER_MEMORY

@@ -27,8 +27,8 @@ _WORKBOOK_MARKERS = ("xl/workbook.xml", "word/document.xml", "ppt/presentation.x
 
 def is_archive(path: Path) -> bool:
     """True for a zip file that is not an Office document."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".docx", ".pptx"):
-        return False
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".docx", ".pptx") or not path.is_file():
+        return False  # (a pipe, ``<(zcat x.gz)``, is read once: looking at its first bytes here would lose them)
     try:
         with open(path, "rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
