@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,52 @@ def test_unwritable_extra_targets_are_refused_before_reading(
         locked.chmod(0o700)
     assert code == 1 and "not writable" in err
     assert read == [] and not (tmp_path / "o.jsonl").exists()
+
+
+def _scan_a_fifo_in_a_child(tmp_path: Path, option: str, target: Path, wrap: list[str]) -> tuple[int, str]:
+    """Scan a FIFO no one writes to, in a child process: reading any input would block it until the timeout."""
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"
+    out.mkdir()
+    output = str(target if option == "-o" else out / "o.jsonl")
+    args = ["scan", str(fifo), "-o", output, *([option, str(target)] if option != "-o" else [])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    try:
+        proc = subprocess.run(
+            [*wrap, sys.executable, "-m", "pillscan", *args], env=env, capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the scan opened its input before refusing the target (it blocked on the FIFO)")
+    assert list(out.iterdir()) == []
+    return proc.returncode, proc.stderr
+
+
+_TARGET_OPTIONS = ["-o", "--summary", "--report", "--errors"]
+
+
+@pytest.mark.parametrize("option", _TARGET_OPTIONS)
+def test_read_only_target_directory_is_refused_before_reading_even_as_root(tmp_path: Path, option: str) -> None:
+    # chmod does not stop root, a read-only file system does: the target's directory is a read-only tmpfs
+    # mounted in a mount namespace of the child's own (nothing outside the test sees it).
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1)")
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no permission to make a mount namespace (the chmod test covers non-root users)")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mount = ["unshare", "--mount", "--propagation", "private", "sh", "-c"]
+    mount += ['mount -t tmpfs -o ro,size=64k tmpfs "$1" && shift && exec "$@"', "sh", str(ro)]
+    code, err = _scan_a_fifo_in_a_child(tmp_path, option, ro / "x.jsonl", mount)
+    assert code == 1 and "not writable" in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("option", _TARGET_OPTIONS)
+def test_target_under_a_regular_file_is_refused_before_reading(tmp_path: Path, option: str) -> None:
+    (tmp_path / "afile").write_text("a file, not a directory\n")
+    code, err = _scan_a_fifo_in_a_child(tmp_path, option, tmp_path / "afile" / "x.jsonl", [])
+    assert code == 1 and "Not a directory" in err and len(err.strip().splitlines()) == 1, err
 
 
 @pytest.mark.parametrize("option", ["--summary", "--report"])
