@@ -287,6 +287,25 @@ def test_dask_forwards_the_encoding_option(tmp_path: Path, client: Client, model
     assert _rows(tmp_path / "d-cp1252")[0]["text"] == "vendo oxicodona Ã©nvios rÃ¡pidos"
 
 
+def test_dask_forwards_the_decoder_memory_option(tmp_path: Path, client: Client) -> None:
+    """An xz file whose dictionary (256 MiB) is over the default cap is one skip naming --decoder-memory under the
+    Dask engine too, as locally; with the cap lifted (``decoder_memory``) every record is read."""
+    import lzma
+
+    body = "".join(json.dumps({"id": str(i), "text": f"post {i}"}) + "\n" for i in range(100)).encode()
+    src = tmp_path / "big-dict.jsonl.xz"
+    filters = [{"id": lzma.FILTER_LZMA2, "dict_size": 256 * 1024 * 1024}]
+    src.write_bytes(lzma.compress(body, format=lzma.FORMAT_XZ, filters=filters))
+    opts: dict[str, Any] = {"model": FakeModel(), "scheduler": client, "out_format": "jsonl", "flagged_only": False}
+    capped = scan_dask([src], output=tmp_path / "capped", errors_path=tmp_path / "e.jsonl", **opts)
+    assert (capped.read, capped.written, capped.skipped) == (1, 0, 1)
+    errors = [json.loads(line) for line in (tmp_path / "e.jsonl").read_text().splitlines()]
+    assert len(errors) == 1 and "--decoder-memory" in errors[0]["reason"]
+    lifted = scan_dask([src], output=tmp_path / "lifted", decoder_memory=512 * 1024 * 1024, **opts)
+    assert (lifted.read, lifted.written, lifted.skipped) == (100, 100, 0)
+    assert [r["id"] for r in _rows(tmp_path / "lifted")] == [str(i) for i in range(100)]
+
+
 def test_dask_lone_surrogate_in_a_flagged_post(tmp_path: Path, client: Client, model: Model) -> None:
     src = tmp_path / "in.jsonl"
     offer = "selling oxy 30 m30 blues, cashapp, text me on telegram"
