@@ -54,8 +54,8 @@ def test_accounts_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert [k for k, _ in tally.ranked()] == ["a", "c"]  # b has nothing flagged
     assert write_accounts(tally, tmp_path / "acc.csv") == 2
     lines = (tmp_path / "acc.csv").read_text().splitlines()
-    assert lines[0].startswith("author,offers,review,posts,first_seen,last_seen,top_drugs,example_id")
-    assert lines[1] == "a,1,1,2,2024-01,2024-02,oxycodone (1),1,https://x.com/i/status/1,oxy 30s"
+    assert lines[0].startswith("author,offers,review,posts,first_seen,last_seen,platforms,top_drugs,example_id")
+    assert lines[1] == "a,1,1,2,2024-01,2024-02,,oxycodone (1),1,https://x.com/i/status/1,oxy 30s"
 
 
 def test_messenger_time_and_sender() -> None:
@@ -98,3 +98,14 @@ def test_reddit_links_from_ids_when_the_dump_has_no_permalink() -> None:
     assert com["url"] == "https://www.reddit.com/comments/a9/comment/c3/"
     bad = context_of({"reddit_name": "t1_c3", "link_id": "t3_../../evil", "platform": "reddit"}, "x")
     assert bad["url"] == ""
+
+
+def test_an_account_keeps_only_the_start_of_its_example_post() -> None:
+    from pillscan.accounts import EXAMPLE_CHARS
+
+    rows = [{"id": str(i), "decision": "offer", "score": i / 10, "author": f"a{i % 2}",
+             "platform": ["x", "reddit"][i % 2], "text": "oxy " * 100_000} for i in range(6)]  # fmt: skip
+    tally = AccountTally("author").add_all(rows)
+    best = tally.groups["a1"].best[1]
+    assert best is not None and len(best["text"]) == EXAMPLE_CHARS and best["id"] == "5"
+    assert list(tally.groups["a0"].platforms) == ["x"] and list(tally.groups["a1"].platforms) == ["reddit"]

@@ -19,6 +19,7 @@ from pillscan.errors import InputError, OutputError
 
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "EXAMPLE_CHARS",
     "GROUP_BY",
     "MAX_GROUPED",
     "Account",
@@ -30,18 +31,22 @@ __all__ = [
 
 GROUP_BY = ("author", "channel", "source")
 MAX_GROUPED = 100_000
+EXAMPLE_CHARS = 1_000  # of an account's example post kept in memory
 _FLAGGED = ("offer", "review")
 
 
 class Account:
     """One group's posts: counts, first/last time seen, drugs of its offers, its highest-scored post."""
 
-    __slots__ = ("best", "drugs", "first", "last", "offers", "posts", "review")
+    __slots__ = ("best", "drugs", "first", "last", "offers", "platforms", "posts", "review")
 
     def __init__(self) -> None:
         self.offers = self.review = self.posts = 0
         self.first = self.last = ""
         self.drugs: dict[str, int] = {}
+        self.platforms: dict[str, None] = {}  # (in the order first seen)
+        # the highest-scored flagged post: its id, link, decision and the start of its text (memory stays
+        # bounded whatever the posts: a group keeps EXAMPLE_CHARS of one post)
         self.best: tuple[float, Mapping[str, Any] | None] = (-1.0, None)
 
     def top_drugs(self, n: int = 3) -> list[tuple[str, int]]:
@@ -102,9 +107,15 @@ class AccountTally:
                 acc.first = when
             if when > acc.last:
                 acc.last = when
+        platform = row.get("platform")
+        if platform and len(acc.platforms) < 8:
+            acc.platforms[str(platform)] = None
         score = _score(row)
         if decision in _FLAGGED and score > acc.best[0]:
-            acc.best = (score, row)
+            text = row.get("text")
+            example = {k: row.get(k) for k in ("id", "url", "decision", "score")}
+            example["text"] = text[:EXAMPLE_CHARS] if isinstance(text, str) else None
+            acc.best = (score, example)
 
     def add_all(self, rows: Iterable[Mapping[str, Any]]) -> AccountTally:
         for row in rows:
@@ -124,8 +135,8 @@ def _example(acc: Account) -> tuple[str, str, str]:
 
 
 #: The accounts table's columns after the group's own (``author``, ``channel`` or ``source``).
-ACCOUNT_COLUMNS = ("offers", "review", "posts", "first_seen", "last_seen", "top_drugs", "example_id",
-                   "example_url", "example_text")  # fmt: skip
+ACCOUNT_COLUMNS = ("offers", "review", "posts", "first_seen", "last_seen", "platforms", "top_drugs",
+                   "example_id", "example_url", "example_text")  # fmt: skip
 
 
 def account_rows(tally: AccountTally) -> list[dict[str, Any]]:
@@ -136,8 +147,8 @@ def account_rows(tally: AccountTally) -> list[dict[str, Any]]:
         example_id, example_url, example_text = _example(acc)
         rows.append({
             column: key, "offers": acc.offers, "review": acc.review, "posts": acc.posts, "first_seen": acc.first,
-            "last_seen": acc.last, "top_drugs": dict(acc.top_drugs()), "example_id": example_id,
-            "example_url": example_url, "example_text": example_text,
+            "last_seen": acc.last, "platforms": list(acc.platforms), "top_drugs": dict(acc.top_drugs()),
+            "example_id": example_id, "example_url": example_url, "example_text": example_text,
         })  # fmt: skip
     return rows
 
@@ -150,7 +161,11 @@ def _csv_text(rows: list[dict[str, Any]], column: str) -> str:
     quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)  # (a CR in a cell: see writers)
     plain.writerow([column, *ACCOUNT_COLUMNS])
     for row in rows:
-        row = {**row, "top_drugs": "; ".join(f"{d} ({n})" for d, n in row["top_drugs"].items())}
+        row = {
+            **row,
+            "platforms": "; ".join(row["platforms"]),
+            "top_drugs": "; ".join(f"{d} ({n})" for d, n in row["top_drugs"].items()),
+        }
         cells = [csv_cell(row[column]), *(csv_cell(row[c]) for c in ACCOUNT_COLUMNS)]
         (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else plain).writerow(cells)
     return buf.getvalue()
