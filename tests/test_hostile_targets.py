@@ -66,5 +66,11 @@ def test_targets_leading_into_dev_or_proc_are_refused(tmp_path: Path, posts: Pat
             args = ["scan", str(posts), "-o", str(target)]
         code, _, err = run(capsys, *args)
         assert code == 1 and "system file" in err, err
+        assert len(err.strip().splitlines()) == 1
+        # ... and it says what to do instead: rows on stdout for the output, a regular file for the others.
+        if option == "-o":
+            assert "use -o - and redirect it (-o - > /dev/null" in err, err
+        else:
+            assert "to a regular file and read it from there" in err and "-o -" not in err, err
         assert target.is_symlink()
     assert Path("/dev/null").is_char_device()

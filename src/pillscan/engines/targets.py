@@ -143,10 +143,7 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
     owners: dict[str, str] = {}
     for t in targets:
         if (why := unsafe_target(t.path)) is not None:
-            raise OutputError(
-                f"{t.what} {t.path} is {why}: a scan builds its files under a temporary name and renames them "
-                "into place, which would replace it; write to a regular file (or -o - for stdout)"
-            )
+            raise OutputError(_special_target_message(t, why))
         if t.path.is_dir():
             raise OutputError(f"{t.what} {t.path} is a directory; give a file name")
         parent = t.path.parent
@@ -170,6 +167,18 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
         if os.path.isdir(real_input):
             _refuse_inputs_inside(p, real_input, targets)
     return frozenset(owners)
+
+
+def _special_target_message(t: Target, why: str) -> str:
+    """One line: why a FIFO, device or system file is refused as a target, and what to do instead."""
+    if t.what == "output":
+        instead = "for rows on stdout use -o - and redirect it (-o - > /dev/null, -o - | gzip > out.jsonl.gz)"
+    else:
+        instead = f"write the {t.what} to a regular file and read it from there (cat, tail -f)"
+    return (
+        f"{t.what} {t.path} is {why}: a scan builds its files under a temporary name and renames them into place "
+        f"(so that a failed scan never leaves half a file), which would replace it; {instead}"
+    )
 
 
 def _refuse_inputs_inside(given: str, real_dir: str, targets: Sequence[Target]) -> None:
