@@ -76,7 +76,9 @@ def test_the_file_is_cut_into_ranges_read_by_workers(tmp_path: Path) -> None:
     kinds = [kind for kind, _ in tasks]
     ranges = [t for kind, t in tasks if kind == "range"]
     assert len(ranges) >= 9 and kinds[: len(ranges)] == ["range"] * len(ranges)
-    assert set(kinds[len(ranges) :]) == {"chunk"}  # the CSV and the gzip file are read by the parent
+    assert set(kinds[len(ranges) :]) == {"chunk"}  # the gzip file is read by the parent
+    assert ranges[-1].format == "csv" and ranges[-1].picker == 2  # (its first row starts on line 2)
+    ranges = [r for r in ranges if r.format == "jsonl"]
     assert ranges[0].start == 0 and ranges[-1].end == src.stat().st_size
     assert all(a.end == b.start for a, b in itertools.pairwise(ranges))
     data = src.read_bytes()
@@ -145,9 +147,21 @@ def test_flagged_only_and_csv_output(tmp_path: Path) -> None:
     assert outs[0] == outs[1] and outs[0].count(b"\n") > 100
 
 
+def _hostile_csv(path: Path, n: int) -> Path:
+    """Quoted newlines, stray quotes (one closed by a later quote), a formula cell, CRLF and a byte-order mark."""
+    cells = ['"two\nlines: {}"', '"a"b {}', "=cmd() {}", '"stray {}', "after {}", '"closes, {}"', "{}"]
+    rows = [f"{i},{cells[i % 7].format(TEXTS[i % 5])}" for i in range(n)]
+    path.write_bytes(("\ufeffid,text\r\n" + "\r\n".join(rows) + "\r\n").encode())
+    return path
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
 @pytest.mark.parametrize(("first", "second"), [(2, 2), (2, 1), (1, 2)])
-def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first: int, second: int) -> None:
-    src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
+def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first: int, second: int, kind: str) -> None:
+    if kind == "jsonl":
+        src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
+    else:
+        src = _hostile_csv(tmp_path / "in.csv", 2000)
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     opts: dict[str, Any] = {"model": FakeModel(), "chunk_size": 100, "checkpoint_every": 3}
     scan([src], output=full, errors_path=tmp_path / "full-e.jsonl", workers=1, **opts)

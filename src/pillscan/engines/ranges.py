@@ -14,17 +14,28 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pillscan.errors import InputError
 from pillscan.readers import Opened, ReadOptions, Source
+from pillscan.readers.delimited import read_delimited_part
 from pillscan.readers.jsonl import first_state, read_jsonl_part
+from pillscan.readers.text import read_text
 from pillscan.records import ReadError, Record
 
-__all__ = ["LineRange", "ShiftedSource", "first_picker_state", "plan_ranges", "read_range", "stat_key", "stat_key_of"]
+__all__ = [
+    "LineRange",
+    "ShiftedSource",
+    "count_text_lines",
+    "first_picker_state",
+    "plan_ranges",
+    "read_range",
+    "stat_key",
+    "stat_key_of",
+]
 
 _PIECE = 64 * 1024
 
@@ -50,13 +61,20 @@ class LineRange:
     end: int
     lines: int
     stat: tuple[int, int]  # (size, mtime_ns) when planned: a file that changes after is refused
-    picker: tuple[Any, ...] | None  # the field picker's state this range starts from
+    picker: Any  # JSONL: the field picker's state this range starts from; CSV/TSV: the line its first row starts on
+    format: str = "jsonl"  # or "txt", "csv", "tsv"
+    layout: Any = None  # CSV/TSV: the header's Layout (pillscan.readers.delimited)
+    end_lines: int = 0  # the lines before ``end``
 
 
 def stat_key(path: Path) -> tuple[int, int]:
     """What tells a file changed: its size and modification time."""
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns
+
+
+def _count_newlines(piece: bytes) -> int:
+    return piece.count(b"\n")
 
 
 def first_picker_state(kind: Any, source: Source, options: ReadOptions) -> tuple[Any, ...] | None:
@@ -67,10 +85,21 @@ def first_picker_state(kind: Any, source: Source, options: ReadOptions) -> tuple
     return first_state(Opened(source, stream, kind, options))
 
 
-def plan_ranges(source: Source, kind: Any, size: int, picker: tuple[Any, ...] | None) -> Iterator[LineRange]:
+def plan_ranges(
+    source: Source,
+    kind: Any,
+    size: int,
+    picker: Any,
+    *,
+    format: str = "jsonl",
+    layout: Any = None,
+    count: Callable[[bytes], int] = _count_newlines,
+    hold: int = _PIECE,
+) -> Iterator[LineRange]:
     """The file's ranges in order, each about ``size`` bytes, ending after a newline (or at the end of the file).
 
-    Reads the file once in bounded pieces (a line longer than a piece is followed piece by piece).
+    Reads the file once in bounded pieces (a line longer than a piece is followed piece by piece); ``count``
+    gives the lines a reader numbers in whole lines (a line of ``hold`` bytes or more counts as one).
     """
     assert source.path is not None
     stat = stat_key(source.path)
@@ -80,18 +109,23 @@ def plan_ranges(source: Source, kind: Any, size: int, picker: tuple[Any, ...] | 
             piece = fh.read(size)
             if not piece:
                 return
-            end, n = start + len(piece), piece.count(b"\n")
-            while piece[-1:] != b"\n":
-                piece = fh.read(_PIECE)
-                if not piece:
+            end = start + len(piece)
+            body = piece.rfind(b"\n") + 1
+            n = count(piece[:body]) if body else 0
+            tail = piece[body:]  # the start of a line that goes on in the next piece (or the file's last line)
+            while tail:
+                more = fh.read(_PIECE)
+                if not more:
                     break
-                cut = piece.find(b"\n")
+                cut = more.find(b"\n")
                 if cut >= 0:
-                    end, n = end + cut + 1, n + 1
+                    end = end + cut + 1
                     fh.seek(end)
+                    n += count(tail + more[: cut + 1]) if len(tail) < hold else 1
                     break
-                end += len(piece)
-            yield LineRange(source, kind, start, end, lines, stat, picker)
+                end += len(more)
+                tail = tail + more if len(tail) < hold else tail  # (held up to ``hold`` bytes: then one line)
+            yield LineRange(source, kind, start, end, lines, stat, picker, format, layout, lines + n)
             start, lines = end, lines + n
 
 
@@ -118,8 +152,9 @@ class _RangeRaw(io.RawIOBase):
         return len(data)
 
 
-def read_range(rng: LineRange, options: ReadOptions) -> tuple[list[Record | ReadError], tuple[Any, ...] | None]:
-    """The records and read errors of one range, with file positions, and the field picker's state at its end.
+def read_range(rng: LineRange, options: ReadOptions) -> tuple[list[Record | ReadError], Any]:
+    """The records and read errors of one range, with file positions, and the state at its end (JSONL: the
+    field picker's; CSV/TSV: the line where the next row starts, which may lie past the range's end).
 
     A range after the first is read behind one empty line (so that nothing in it is taken for the file's
     byte-order mark), which its positions leave out. Raises InputError when the file changed since planning.
@@ -127,15 +162,42 @@ def read_range(rng: LineRange, options: ReadOptions) -> tuple[list[Record | Read
     assert rng.source.path is not None
     prefix = b"\n" if rng.start else b""
     shift = rng.lines - len(prefix)
-    source = ShiftedSource(rng.source.name, rng.source.path, shift=shift)
+    delimited = rng.format in ("csv", "tsv")
+    source = rng.source if delimited else ShiftedSource(rng.source.name, rng.source.path, shift=shift)
     with open(rng.source.path, "rb") as fh:
         if stat_key_of(fh) != rng.stat:
             raise InputError(f"{rng.source.name} changed while it was being scanned; scan it again")
-        stream: Any = io.BufferedReader(_RangeRaw(fh, rng.start, rng.end, prefix), 256 * 1024)
-        items, state = read_jsonl_part(Opened(source, stream, rng.kind, options), rng.picker if rng.start else None)
+        # (a row of a CSV range may go on past its end: the rest of the file is there to be read)
+        end = rng.stat[0] if delimited else rng.end
+        stream: Any = io.BufferedReader(_RangeRaw(fh, rng.start, end, prefix), 64 * 1024)
+        opened = Opened(source, stream, rng.kind, options)
+        if delimited:
+            stop = None if rng.end == rng.stat[0] else rng.end_lines + 1
+            return read_delimited_part(opened, rng.layout, rng.picker, stop, shift)
+        if rng.format == "txt":
+            items: list[Record | ReadError] = list(read_text(opened))
+            state = None
+        else:
+            items, state = read_jsonl_part(opened, rng.picker if rng.start else None)
     if shift:
         items = [replace(item, position=item.position + shift) for item in items]
     return items, state
+
+
+def count_text_lines(cap: int) -> Callable[[bytes], int]:
+    """What the text reader numbers in whole lines: each line, and each CR alone inside a line that is not
+    over ``cap`` bytes (an over-long line is one skip, whatever it holds)."""
+
+    def count(whole: bytes) -> int:
+        n = whole.count(b"\n")
+        if whole.count(b"\r") == whole.count(b"\r\n"):
+            return n
+        for line in whole.split(b"\n")[:-1]:
+            if len(line) + 1 <= cap:
+                n += line.count(b"\r") - line.endswith(b"\r")
+        return n
+
+    return count
 
 
 def stat_key_of(fh: Any) -> tuple[int, int]:

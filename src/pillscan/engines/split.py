@@ -1,5 +1,5 @@
-"""The local engine's work list when workers read their own input: byte ranges of plain JSONL files, and
-chunks of records read here from everything else (CSV, compressed files, documents, stdin, zip members).
+"""The local engine's work list when workers read their own input: byte ranges of plain JSONL, CSV/TSV and text
+files, and chunks of records read here from everything else (compressed files, documents, stdin, zip members).
 
 The items come in input order, as :func:`pillscan.readers.read_records` would give them, so that the output,
 ids, positions, the errors file and the checkpoint's count of items are the same whichever way a file is read.
@@ -11,9 +11,19 @@ from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pillscan.engines.ranges import LineRange, first_picker_state, plan_ranges
+from pillscan.engines.ranges import LineRange, count_text_lines, first_picker_state, plan_ranges
 from pillscan.errors import InputError
-from pillscan.readers import ReadOptions, Source, detect_format, iter_sources, open_binary, read_source, sniff
+from pillscan.readers import (
+    Opened,
+    ReadOptions,
+    Source,
+    detect_format,
+    iter_sources,
+    open_binary,
+    read_source,
+    sniff,
+)
+from pillscan.readers.delimited import Layout, delimited_layout
 from pillscan.records import ReadError, Record
 
 __all__ = ["MIN_RANGE_BYTES", "Task", "plan_tasks"]
@@ -59,7 +69,8 @@ def _read_here(source: Source, options: ReadOptions, format: str) -> Iterator[Ta
 
 
 def _ranges_of(source: Source, options: ReadOptions, format: str) -> Iterator[LineRange] | None:
-    """The ranges of a plain UTF-8 JSONL file whose first record names its text field; else None."""
+    """The ranges of a plain UTF-8 file in lines (JSONL whose first record names its text field, CSV/TSV whose
+    header names a text column, text); else None (the file is read here, as one stream)."""
     path = source.path
     if path is None or source.opener is not None or options.encoding is not None or not path.is_file():
         return None
@@ -71,10 +82,28 @@ def _ranges_of(source: Source, options: ReadOptions, format: str) -> Iterator[Li
     except Exception:  # (whatever is wrong with it, the reader reports it as it always does)
         return None
     head = kind.head
-    if codec is not None or kind.encoding not in ("utf-8", "utf-8-sig") or b"\n" not in head or fmt != "jsonl":
-        return None
-    state = first_picker_state(kind, source, options)
+    if codec is not None or kind.encoding not in ("utf-8", "utf-8-sig") or b"\n" not in head:
+        return None  # (a file of lone CRs, too: the readers' line numbers count those otherwise)
+    size = max(MIN_RANGE_BYTES, options.chunk_size * (len(head) // max(1, head.count(b"\n"))))
+    if fmt == "txt":
+        cap = options.line_cap
+        return plan_ranges(source, kind, size, None, format=fmt, count=count_text_lines(cap), hold=cap + 1)
+    if fmt in ("csv", "tsv"):
+        layout = _layout(source, kind, options, fmt)
+        if layout is None:
+            return None
+        return plan_ranges(source, kind, size, layout.first_row, format=fmt, layout=layout)
+    state = first_picker_state(kind, source, options) if fmt == "jsonl" else None
     if state is None:
         return None
-    per_line = len(head) // max(1, head.count(b"\n"))
-    return plan_ranges(source, kind, max(MIN_RANGE_BYTES, options.chunk_size * per_line), state)
+    return plan_ranges(source, kind, size, state)
+
+
+def _layout(source: Source, kind: Any, options: ReadOptions, fmt: str) -> Layout | None:
+    """A delimited file's header, read from its beginning (None when it has none: then the reader says why)."""
+    try:
+        stream, _ = open_binary(source, options.decoder_memory)
+        with stream:
+            return delimited_layout(Opened(source, stream, kind, options), "," if fmt == "csv" else "\t")
+    except InputError:
+        return None

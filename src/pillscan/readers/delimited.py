@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pillscan.errors import InputError
 from pillscan.readers._base import STRUCTURE, Head, Item, Opened
-from pillscan.readers._context import header_context, row_meta
+from pillscan.readers._context import RowContext, header_context, row_meta
 from pillscan.readers._fields import (
     ID_CANDIDATES,
     TEXT_CANDIDATES,
@@ -30,7 +31,16 @@ from pillscan.readers._fields import (
 from pillscan.readers._source import iter_lines
 from pillscan.records import ReadError
 
-__all__ = ["RUNAWAY_LINES", "read_csv", "read_tsv", "sniff_csv", "sniff_tsv"]
+__all__ = [
+    "RUNAWAY_LINES",
+    "Layout",
+    "delimited_layout",
+    "read_csv",
+    "read_delimited_part",
+    "read_tsv",
+    "sniff_csv",
+    "sniff_tsv",
+]
 
 _EOF_MARK = "\x00pillscan-eof\x00"  # NULs never reach the parser otherwise (they are removed below)
 _EOF_SENTINEL = _EOF_MARK + "\n"
@@ -48,18 +58,24 @@ class _Rows:
     """The CSV parser over numbered lines, keeping the lines of the row being parsed so that a row opened by a
     stray quote can be skipped and the lines after its first one parsed again."""
 
-    def __init__(self, lines: Iterator[tuple[int, str]], delimiter: str, byte_cap: int) -> None:
+    def __init__(self, lines: Iterator[tuple[int, str]], delimiter: str, byte_cap: int, fed: int = 0) -> None:
         self.lines, self.delimiter, self.byte_cap = lines, delimiter, byte_cap
         self.pending: list[tuple[int, str]] = []
         self.replay: list[tuple[int, str]] = []
         self.size = 0
+        self.fed = fed  # the number of the last line taken from ``lines``
         self.reader = self._new_reader()
 
     def _feed(self) -> Iterator[str]:
         while True:
-            item = self.replay.pop(0) if self.replay else next(self.lines, None)
-            if item is None:
-                return
+            if self.replay:
+                item = self.replay.pop(0)
+            else:
+                fresh = next(self.lines, None)
+                if fresh is None:
+                    return
+                item = fresh
+                self.fed = item[0]
             self.pending.append(item)
             self.size += len(item[1])
             if len(self.pending) > RUNAWAY_LINES or self.size > self.byte_cap:
@@ -78,6 +94,10 @@ class _Rows:
         if self.replay:
             return self.replay[0][0]
         return -1
+
+    def next_start(self) -> int:
+        """Between two rows: the line where the next row starts (the parser reads no line ahead of a row)."""
+        return self.replay[0][0] if self.replay else self.fed + 1
 
     def next_row(self) -> tuple[int, int, list[str]]:
         """The next row with its first line and the line after it (StopIteration at the end)."""
@@ -103,6 +123,20 @@ class _Rows:
         return first
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a delimited file's header row teaches (the delimiter, the columns to read), and the line where the
+    rows after it start: all that a reader of a part of the file needs from its beginning."""
+
+    delimiter: str
+    header_len: int
+    text_idx: int
+    id_idx: int | None
+    title_idx: int | None
+    context: RowContext
+    first_row: int
+
+
 def _raise_field_limit(limit: int) -> None:
     # csv.field_size_limit is process-wide; only ever raise it. C long may be 32-bit on Windows.
     current = csv.field_size_limit()
@@ -120,30 +154,46 @@ def read_tsv(opened: Opened) -> Iterator[Item]:
     return _read_delimited(opened, default_delimiter="\t")
 
 
+def _decoded(opened: Opened, bad: dict[int, str], shift: int = 0) -> Iterator[tuple[int, str]]:
+    """The file's lines as text with their numbers (+ ``shift``) and a final end mark; what is wrong with a line
+    goes to ``bad`` (the line is read as blank, or with the wrong bytes replaced)."""
+    cap = opened.options.line_cap
+    lineno = shift
+    for n, raw in iter_lines(opened.stream, opened.kind, cap):
+        lineno = n + shift
+        if raw is None:
+            bad[lineno] = f"line too long: more than {cap:,} bytes"
+            yield lineno, "\n"
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad[lineno] = f"invalid UTF-8 at byte {exc.start + 1} of line {lineno}"
+            text = raw.decode("utf-8", "replace")
+        if "\x00" in text:
+            bad[lineno] = f"NUL byte in line {lineno}"
+            text = text.replace("\x00", "")
+        yield lineno, text + "\n"
+    yield lineno + 1, _EOF_SENTINEL
+
+
 def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
+    bad: dict[int, str] = {}
+    rows, layout = _start(opened, default_delimiter, bad)
+    if layout is not None:
+        yield from _row_items(rows, layout, bad, opened, None)
+
+
+def delimited_layout(opened: Opened, default_delimiter: str) -> Layout | None:
+    """The layout of a delimited file, from its first lines (None: an empty file); InputError as its reader."""
+    return _start(opened, default_delimiter, {})[1]
+
+
+def _start(opened: Opened, default_delimiter: str, bad: dict[int, str]) -> tuple[_Rows, Layout | None]:
+    """The parser after the header row, and the layout that row gives (None: the file is empty)."""
     source, options = opened.source, opened.options
     name = source.name
-    bad: dict[int, str] = {}
-
-    def decoded() -> Iterator[tuple[int, str]]:
-        lineno = 0
-        for lineno, raw in iter_lines(opened.stream, opened.kind, options.line_cap):
-            if raw is None:
-                bad[lineno] = f"line too long: more than {options.line_cap:,} bytes"
-                yield lineno, "\n"
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                bad[lineno] = f"invalid UTF-8 at byte {exc.start + 1} of line {lineno}"
-                text = raw.decode("utf-8", "replace")
-            if "\x00" in text:
-                bad[lineno] = f"NUL byte in line {lineno}"
-                text = text.replace("\x00", "")
-            yield lineno, text + "\n"
-        yield lineno + 1, _EOF_SENTINEL
-
-    lines = decoded()
+    lines = _decoded(opened, bad)
     sample: list[tuple[int, str]] = []
     size = 0
     for item in lines:
@@ -160,13 +210,13 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
 
     rows = _Rows(replay(), delimiter, options.line_cap)
     try:
-        _, _, header = rows.next_row()
+        _, first_row, header = rows.next_row()
     except StopIteration:
-        return
+        return rows, None
     except (csv.Error, _Runaway) as exc:
         raise InputError(f"cannot read the CSV header of {name}: {exc or 'an unbalanced quote'}") from None
     if header == [_EOF_MARK]:
-        return  # empty file
+        return rows, None  # empty file
     header = [h.strip() for h in header]
     text_idx = pick_column(header, options.text_col, TEXT_CANDIDATES, "text", source)
     if text_idx is None:
@@ -176,8 +226,36 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
     title_idx = header.index(title) if title is not None else None
     taken = [i for i in (text_idx, id_idx, title_idx) if i is not None]
     context = header_context(header, options, source, taken)
+    return rows, Layout(delimiter, len(header), text_idx, id_idx, title_idx, context, first_row)
+
+
+def read_delimited_part(
+    opened: Opened, layout: Layout, first: int, stop: int | None, shift: int
+) -> tuple[list[Item], int]:
+    """The rows of a delimited file that start on lines ``first`` to ``stop - 1`` (``first``: where a row
+    starts; ``stop`` None: to the end), read from a stream that holds line ``shift + 1`` onwards; also the line
+    where the next row starts.
+
+    A row that starts before ``stop`` is read whole, over the lines after it: the items are those the reader
+    of the whole file gives there, and the line returned is where that reader's next row starts.
+    """
+    _raise_field_limit(opened.options.line_cap)
+    bad: dict[int, str] = {}
+    lines = (item for item in _decoded(opened, bad, shift) if item[0] >= first)
+    rows = _Rows(lines, layout.delimiter, opened.options.line_cap, fed=first - 1)
+    items = list(_row_items(rows, layout, bad, opened, stop))
+    return items, rows.next_start()
+
+
+def _row_items(rows: _Rows, layout: Layout, bad: dict[int, str], opened: Opened, stop: int | None) -> Iterator[Item]:
+    """The records and skips of the rows after the header (those starting before line ``stop``, if given)."""
+    source, options = opened.source, opened.options
+    name = source.name
+    text_idx, id_idx, title_idx = layout.text_idx, layout.id_idx, layout.title_idx
     ncols_needed = max(text_idx, id_idx if id_idx is not None else -1) + 1
     while True:
+        if stop is not None and rows.next_start() >= stop:
+            return
         try:
             row_start, end, row = rows.next_row()
         except StopIteration:
@@ -206,13 +284,13 @@ def _read_delimited(opened: Opened, default_delimiter: str) -> Iterator[Item]:
             yield ReadError(name, rows.skip_row_start(), _RUNAWAY_REASON)
             continue
         if len(row) < ncols_needed:
-            yield ReadError(name, row_start, f"row has {len(row)} fields, the header has {len(header)}")
+            yield ReadError(name, row_start, f"row has {len(row)} fields, the header has {layout.header_len}")
             continue
         ident = row[id_idx] if id_idx is not None and row[id_idx] != "" else None
         text = row[text_idx]
         if title_idx is not None and title_idx < len(row) and row[title_idx].strip():
             text = join_title(row[title_idx], text)
-        yield make_record(text, ident, source, row_start, options, row_meta(context, row))
+        yield make_record(text, ident, source, row_start, options, row_meta(layout.context, row))
 
 
 _RUNAWAY_REASON = (
