@@ -44,6 +44,17 @@ def test_prices_said_as_deals():
     assert cues("call me at 5 for dinner") == []  # "5 for dinner" is no price
 
 
+def test_pharmacy_spam_writes_supply_as_discounts_and_imperatives():
+    # issue 12: missed spam e-mails name the pill but sell it as "70% off" / "buy now", not as street talk
+    assert ("supply", "70% off") in cues("Vicodin 70% off this week")
+    assert ("supply", "50 % descuento") in cues("xanax 50 % descuento")
+    assert ("supply", "buy now") in cues("Buy now: Valium, Xanax")
+    assert cues("the stock went 70% up") == []
+    assert cues("100% off topic") == []  # three digits: no discount
+    # asking for a cheap one is still asking
+    assert ("demand", "i need") in cues("i need cheap xanax")
+
+
 def test_spanish_after_normalisation_folds_accents():
     assert ("supply", "envios") in cues("Envíos a toda la república")
     assert ("demand", "donde consigo") in cues("¿Dónde consigo?")

@@ -42,8 +42,12 @@ INTENT_GROUPS: tuple[str, ...] = ("supply", "demand", "report", "warning", "pers
 INTENT_FEATURES: tuple[str, ...] = (*INTENT_GROUPS, "deal")
 
 _NON_WORD = re.compile(r"[^a-z0-9_]+")
-# "1 for 30", "3 for 80", "5 for pricetoken", "2x50": a count for a price, with or without a currency.
-_DEAL = re.compile(r"(?<![a-z0-9.])\d{1,3} ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken)(?![a-z0-9])")
+# "1 for 30", "3 for 80", "5 for pricetoken", "2x50": a count for a price, with or without a currency; and a
+# discount ("70% off", "50 % descuento") as spam writes its offers.
+_DEAL = re.compile(
+    r"(?<![a-z0-9.])(?:\d{1,3} ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken)"
+    r"|\d{1,2} ?% ?(?:off|discount|descuento))(?![a-z0-9])"
+)
 _ASCII_DIGITS = frozenset("0123456789")
 
 

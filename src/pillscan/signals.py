@@ -67,6 +67,7 @@ __all__ = [
     "normalize_and_count",
     "signal_counts",
     "signal_feature_names",
+    "spam_spellings",
 ]
 
 #: Group prefixes of signal names (``group`` or ``group:name``).
@@ -156,6 +157,47 @@ def _l_for_i(key: str) -> list[str]:
     return out
 
 
+# Spellings made only of English words (/usr/share/dict/words; tests/test_spellings.py checks the list is complete).
+# fmt: off
+_NOT_SPELLINGS = frozenset((
+    "ac iq", "act iq", "ar vigil", "art vigil", "co zip", "de as", "de pas", "di stat", "diaz pam", "elva se",
+    "gab pin", "hal ion", "imo vane", "ion min", "kama ra", "levi ra", "lo tab", "met date", "meta ate", "meta date",
+    "mir az", "mo vigil", "neuron tin", "no co", "nor co", "norm son", "nu vigil", "op ana", "op na", "ox ir",
+    "pr oscar", "pr scar", "pr vigil", "prop cia", "pros ar", "rem ron", "reva io", "rita lin", "sub tex", "ta al",
+    "ta pal", "tap al", "ten ate", "tram al", "ty lox", "ty ox", "va release", "val release", "val um", "vi agra",
+    "vi odin", "via ra", "vic din", "vic odin",
+))
+# Pieces a split name may not have (``meth dose``, ``am bien``, ``mod alert`` are words, not a name cut in two).
+_WORD_PIECES = frozenset((
+    "all", "alert", "am", "an", "and", "are", "at", "bien", "car", "code", "con", "dose", "el", "en", "es", "esta",
+    "et", "for", "he", "her", "in", "is", "it", "la", "los", "me", "mod", "on", "or", "per", "phone", "pro", "rest",
+    "so", "tape", "the", "to", "un",
+))
+# fmt: on
+
+
+def spam_spellings(key: str) -> list[str]:
+    """How spam misspells a one-word name of 5+ letters on purpose, each a key for the word view: two
+    neighbouring letters swapped (``vicdoin``), a letter doubled (``vicodinn``), ``i`` typed for ``l`` (``VaIium``,
+    ``Va1ium``), a symbol or space inside (``xan*ax``, ``va|ium``: the word view reads them as a space), and for
+    6+ letters one inner letter dropped (``valum``). The first letter is kept; split pieces must not be words."""
+    n = len(key)
+    if n < 5 or not key.isalpha():
+        return []
+    out = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, n - 1)}
+    out.update(key[:i] + key[i] + key[i:] for i in range(n))
+    if n >= 6:
+        out.update(key[:i] + key[i + 1 :] for i in range(1, n - 1))
+    if "l" in key:
+        out.update((key.replace("l", "i", 1), key.replace("l", "i")))
+    for i in range(2, n - 1):
+        for cut in (key[:i] + " " + key[i:], key[:i] + " " + key[i + 1 :]):
+            if not any(part in _WORD_PIECES or len(part) < 2 for part in cut.split()):
+                out.add(cut)
+    out.discard(key)
+    return sorted(out)
+
+
 @cache
 def _automaton() -> ahocorasick.Automaton:
     """One automaton over every lexicon form, keyed `` form `` on the space-padded word view of a text."""
@@ -196,6 +238,13 @@ def _automaton() -> ahocorasick.Automaton:
                         add(variant, entry)
     for key, entry in _PLACEHOLDER_ENTRIES.items():
         add(key, entry)
+    # Deliberate misspellings of brand and generic names, where they clash with no form above.
+    for drug in lex.drugs:
+        strong = _Entry(f"drug:{drug.canonical}", "drug", drug.canonical, drug.in_scope)
+        for form in drug.brands + drug.generics:
+            for variant in spam_spellings(_form_key(form)):
+                if variant not in table and variant not in _NOT_SPELLINGS:
+                    table[variant] = [strong]
     automaton = ahocorasick.Automaton()
     for key, entries in table.items():
         padded = f" {key} "

@@ -38,6 +38,16 @@ _DRUG_WEIGHT = {
     "gabapentin": 2.0,
     "buprenorphine": 2.0,
     "codeine": 2.0,
+    # pharmacy-spam names that street sellers rarely use
+    "phentermine": 0.6,
+    "sibutramine": 0.3,
+    "butalbital": 0.4,
+    "phendimetrazine": 0.2,
+    "diethylpropion": 0.2,
+    "triazolam": 0.3,
+    "chlordiazepoxide": 0.2,
+    "meperidine": 0.3,
+    "propoxyphene": 0.3,
 }
 
 

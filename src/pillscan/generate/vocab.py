@@ -155,6 +155,8 @@ INDICATIONS = {
     "antihistamine": ("allergies", "nausea and vomiting", "motion sickness"),
     "antidepressant": ("major depressive disorder", "depression"),
     "antipsychotic": ("schizophrenia", "bipolar disorder", "bipolar depression"),
+    "anorectic": ("weight loss", "obesity", "short-term weight management"),
+    "barbiturate": ("tension headaches", "tension-type headache"),
     "lifestyle": ("erectile dysfunction",),
 }
 INDICATIONS_ES = {
@@ -167,6 +169,8 @@ INDICATIONS_ES = {
     "antihistamine": "alergias",
     "antidepressant": "depresión",
     "antipsychotic": "trastorno bipolar",
+    "anorectic": "obesidad",
+    "barbiturate": "dolor de cabeza tensional",
     "lifestyle": "disfunción eréctil",
 }
 
