@@ -31,7 +31,7 @@ from typing import Any
 
 from pillscan.accounts import AccountTally
 from pillscan.errors import InputError
-from pillscan.safefiles import exclusive_temp
+from pillscan.safefiles import write_target
 from pillscan.writers import OutputError
 
 __all__ = [
@@ -614,15 +614,9 @@ def write_report(
     """Write the HTML report for a scan: ``rows`` are scan output rows or a JSONL output file; returns the path."""
     page = render_report(rows, summary, max_rows=max_rows, review_sample=review_sample, group_by=group_by)
     path = Path(path)
-    tmp: Path | None = None
     try:
-        fh, tmp = exclusive_temp(path)  # (a random name, O_EXCL: a symlink planted at NAME.tmp is never followed)
-        with fh:
-            fh.write(page.encode("utf-8"))
-        tmp.replace(path)
+        write_target(path, page.encode("utf-8"), "report")
     except OSError as exc:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
     return path
 

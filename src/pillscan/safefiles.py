@@ -10,17 +10,35 @@ exclusive, no-follow semantics (``mkstemp``-style) and targets are checked for w
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 from typing import IO
 
-__all__ = ["exclusive_temp", "fresh_no_follow", "no_follow", "unsafe_target"]
+__all__ = [
+    "IN_PLACE_TARGETS",
+    "exclusive_temp",
+    "fresh_no_follow",
+    "in_place",
+    "no_follow",
+    "unsafe_target",
+    "write_target",
+]
+
+log = logging.getLogger(__name__)
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _SYSTEM_TREES = ("/dev/", "/proc/", "/sys/")
+#: Targets written once, at the end of a scan, that may be a stream: a character device or a FIFO (``/dev/null``,
+#: a terminal, a pipe) or an open descriptor (``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``) is written in
+#: place, appended to, never renamed over. The output and the errors file (built as the scan goes, resumable,
+#: removed after a failure) never are: ``-o -`` is their stream.
+IN_PLACE_TARGETS = ("summary", "report")
+_DESCRIPTOR = re.compile(r"/dev/std(?:out|err)|/dev/fd/\d+|/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+")
 
 
 def unsafe_target(path: Path) -> str | None:
@@ -45,6 +63,38 @@ def unsafe_target(path: Path) -> str | None:
         if test(mode):
             return name
     return None
+
+
+def in_place(path: Path) -> bool:
+    """Whether ``path`` is a stream to write in place: it leads to a character device or a FIFO, or names an open
+    descriptor (``/dev/stdout``, ``/proc/self/fd/1``) whatever it is open on (not a directory)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return True
+    return not stat.S_ISDIR(mode) and any(_DESCRIPTOR.fullmatch(hop) for hop in _link_chain(path))
+
+
+def write_target(path: Path, data: bytes, what: str) -> None:
+    """Write a finished file: in place when :func:`in_place` (appended, said once on stderr), else to a fresh
+    temporary next to it (:func:`exclusive_temp`) renamed over it, so that it appears complete or not at all."""
+    if in_place(path):
+        log.warning("writing the %s to %s in place (not a regular file: no temporary file, no lock)", what, path)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | _CLOEXEC)  # (never created, never truncated)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        return
+    fh, tmp = exclusive_temp(path)  # (a random name, O_EXCL: a symlink planted at NAME.tmp is never followed)
+    try:
+        with fh:
+            fh.write(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):  # a full disk must not leave a half-written temporary behind
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def _link_chain(path: Path) -> list[str]:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pillscan.engines.chunks import HIST_BINS, TOP_K, ChunkOut
-from pillscan.engines.targets import write_json_atomic
 from pillscan.errors import OutputError, PillscanError
 from pillscan.records import ReadError
+from pillscan.safefiles import write_target
 
 __all__ = ["SKIP_EXAMPLES", "ScanProgress", "ScanSummary", "Tally", "error_lines", "write_outputs"]
 
@@ -242,7 +242,8 @@ def write_outputs(
     (N, path): N posts of the output chosen for labelling, as ``pillscan sample`` chooses them, written to path."""
     if summary_path is not None:
         try:
-            write_json_atomic(Path(summary_path), summary.to_dict())
+            text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1)  # (as write_json_atomic wrote it)
+            write_target(Path(summary_path), text.encode("utf-8"), "summary")
         except OSError as exc:
             raise OutputError(f"cannot write the summary {summary_path}: {exc.strerror or exc}") from exc
     if accounts_path is not None and group_by is not None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pillscan.errors import OutputError
-from pillscan.safefiles import exclusive_temp, unsafe_target
+from pillscan.safefiles import IN_PLACE_TARGETS, exclusive_temp, in_place, unsafe_target
 
 __all__ = [
     "LOCK_FRESH_S",
@@ -98,7 +98,12 @@ class FileTargets:
         """(lock, file) for every file this scan writes: two scans sharing an errors file, a summary or a report
         are refused like two scans of one output."""
         files = (self.output, self.errors, self.summary, self.report, self.accounts, self.label_sample)
-        return [(self.lock if f is self.output else side_path(f, ".lock"), f) for f in files if f is not None]
+        streams = {f for f in (self.summary, self.report) if f is not None and in_place(f)}  # (no lock in /dev)
+        return [
+            (self.lock if f is self.output else side_path(f, ".lock"), f)
+            for f in files
+            if f is not None and f not in streams
+        ]
 
     def targets(self) -> list[Target]:
         """Everything this scan writes, for :func:`check_targets`."""
@@ -142,6 +147,9 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
     """
     owners: dict[str, str] = {}
     for t in targets:
+        if t.what in IN_PLACE_TARGETS and in_place(t.path):
+            _claim(owners, t.path, t.what)  # a stream (/dev/stdout, a FIFO): written in place at the end
+            continue
         if (why := unsafe_target(t.path)) is not None:
             raise OutputError(_special_target_message(t, why))
         if t.path.is_dir():
@@ -154,10 +162,7 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
         if not os.access(parent, os.W_OK | os.X_OK):
             raise OutputError(f"{t.what} directory {parent} is not writable")
         for f in (t.path, *t.sides):
-            real = os.path.realpath(f)
-            if real in owners:
-                raise OutputError(f"the {owners[real]} and the {t.what} are the same file ({f}); give different names")
-            owners[real] = t.what
+            _claim(owners, f, t.what)
     for p in inputs:
         if p == "-":
             continue
@@ -169,10 +174,19 @@ def check_targets(inputs: Sequence[str], targets: Sequence[Target]) -> frozenset
     return frozenset(owners)
 
 
+def _claim(owners: dict[str, str], f: Path, what: str) -> None:
+    real = os.path.realpath(f)
+    if real in owners:
+        raise OutputError(f"the {owners[real]} and the {what} are the same file ({f}); give different names")
+    owners[real] = what
+
+
 def _special_target_message(t: Target, why: str) -> str:
     """One line: why a FIFO, device or system file is refused as a target, and what to do instead."""
     if t.what == "output":
         instead = "for rows on stdout use -o - and redirect it (-o - > /dev/null, -o - | gzip > out.jsonl.gz)"
+    elif t.what in IN_PLACE_TARGETS:
+        instead = f"give a regular file, a FIFO, a terminal or /dev/stdout for the {t.what}"
     else:
         instead = f"write the {t.what} to a regular file and read it from there (cat, tail -f)"
     return (
