@@ -86,7 +86,7 @@ def test_hostile_csv_ranges_give_the_whole_files_items(tmp_path: Path, eol: byte
     padding = [f"{i},{TEXTS[i % 5]} {'pad ' * 100},x,y".encode() for i in range(200)]
     path = _csv(tmp_path / "h.csv", HOSTILE_ROWS * 8 + padding + [b"12,bad utf8 \xff\xfe,kim,u12"], eol, bom)
     items, n, rereads = _same(path)
-    assert n >= 20 and rereads >= 5  # cut inside quoted fields, read again from the row's start
+    assert n >= 20 and rereads > 0  # (a stray quote puts the quote-parity guess off: read again from the row start)
     reasons = {item.reason.split(":")[0] for item in items if hasattr(item, "reason")}
     assert {"unbalanced quote", "row has 1 fields, the header has 4", "invalid UTF-8 at byte 13 of line"} <= {
         r.rsplit(" ", 1)[0] if r.startswith("invalid UTF-8") else r for r in reasons
@@ -117,7 +117,17 @@ def test_tsv_with_a_title_column_and_kept_columns(tmp_path: Path) -> None:
     path = _csv(tmp_path / "t.tsv", rows, header=b"id\ttitle\ttext\tscore")
     options = replace(OPTIONS, keep_cols=("score",))
     items, _, rereads = _same(path, options)
-    assert rereads > 0 and items[0].text.startswith("Title 0") and items[5].meta == {"keep:score": "35"}
+    assert items[0].text.startswith("Title 0") and items[5].meta == {"keep:score": "35"}
+    assert rereads == 0  # (ranges end after an even number of quotes: outside the quoted newlines)
+
+
+def test_ranges_cut_inside_quoted_fields_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pillscan.engines import ranges
+
+    monkeypatch.setattr(ranges, "_settle", lambda fh, odd: (0, 0))  # (no quote-parity guess: cut anywhere)
+    rows = [f'{i},"{TEXTS[i % 5]}\nline two\nthree, ""quoted""",{i * 7}'.encode() for i in range(90)]
+    items, n, rereads = _same(_csv(tmp_path / "q.csv", rows, header=b"id,text,score"))
+    assert n > 20 and rereads > 10 and len(items) == 90 and items[89].position == 2 + 89 * 3
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -99,7 +99,9 @@ def plan_ranges(
     """The file's ranges in order, each about ``size`` bytes, ending after a newline (or at the end of the file).
 
     Reads the file once in bounded pieces (a line longer than a piece is followed piece by piece); ``count``
-    gives the lines a reader numbers in whole lines (a line of ``hold`` bytes or more counts as one).
+    gives the lines a reader numbers in whole lines (a line of ``hold`` bytes or more counts as one). A CSV/TSV
+    range ends, where it can, after an even number of double quotes from the file's start (outside a quoted
+    field, in a well-formed file): only a guess that spares reading a range again, which the reader checks.
     """
     assert source.path is not None
     stat = stat_key(source.path)
@@ -109,24 +111,59 @@ def plan_ranges(
             piece = fh.read(size)
             if not piece:
                 return
-            end = start + len(piece)
-            body = piece.rfind(b"\n") + 1
-            n = count(piece[:body]) if body else 0
-            tail = piece[body:]  # the start of a line that goes on in the next piece (or the file's last line)
-            while tail:
-                more = fh.read(_PIECE)
-                if not more:
-                    break
-                cut = more.find(b"\n")
-                if cut >= 0:
-                    end = end + cut + 1
-                    fh.seek(end)
-                    n += count(tail + more[: cut + 1]) if len(tail) < hold else 1
-                    break
-                end += len(more)
-                tail = tail + more if len(tail) < hold else tail  # (held up to ``hold`` bytes: then one line)
+            nbytes, n, quotes = _whole_lines(fh, piece, count, hold)
+            end = start + nbytes
+            if format in ("csv", "tsv"):
+                more, more_lines = _settle(fh, bool(quotes & 1))
+                end, n = end + more, n + more_lines
+                picker = picker if not start else lines + 1  # (where its first row starts, if the guess holds)
             yield LineRange(source, kind, start, end, lines, stat, picker, format, layout, lines + n)
             start, lines = end, lines + n
+
+
+def _whole_lines(fh: Any, piece: bytes, count: Callable[[bytes], int], hold: int) -> tuple[int, int, int]:
+    """``piece`` (just read from ``fh``) and what ``fh`` holds up to the end of its last line: its bytes, lines
+    and double quotes (``fh`` is left after them)."""
+    nbytes = len(piece)
+    body = piece.rfind(b"\n") + 1
+    n = count(piece[:body]) if body else 0
+    quotes = piece.count(b'"')
+    tail = piece[body:]  # the start of a line that goes on in the next piece (or the file's last line)
+    while tail:
+        more = fh.read(_PIECE)
+        if not more:
+            break
+        cut = more.find(b"\n")
+        if cut >= 0:
+            nbytes += cut + 1
+            fh.seek(fh.tell() - len(more) + cut + 1)
+            n += count(tail + more[: cut + 1]) if len(tail) < hold else 1
+            quotes += more.count(b'"', 0, cut + 1)
+            break
+        nbytes += len(more)
+        quotes += more.count(b'"')
+        tail = tail + more if len(tail) < hold else tail  # (held up to ``hold`` bytes: then one line)
+    return nbytes, n, quotes
+
+
+#: Lines a CSV range may go on for to end outside a quoted field, before its end is taken where it is.
+_SETTLE_LINES = 256
+
+
+def _settle(fh: Any, odd: bool) -> tuple[int, int]:
+    """Whole lines read on from ``fh`` while the double quotes so far are odd (at most ``_SETTLE_LINES``): their
+    bytes and lines. The next range counts its quotes from its start (still odd here: a stray quote, taken as
+    closed)."""
+    nbytes = n = 0
+    line = b"\n"
+    while (odd and n < _SETTLE_LINES) or line[-1:] != b"\n":
+        line = fh.readline(_PIECE)
+        if not line:
+            break
+        nbytes += len(line)
+        n += line[-1:] == b"\n"
+        odd ^= bool(line.count(b'"') & 1)
+    return nbytes, n
 
 
 class _RangeRaw(io.RawIOBase):
