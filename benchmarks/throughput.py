@@ -11,11 +11,13 @@ from its workers': the "parent cost" lines; default model unless ``--model``); a
 2-5 TF-IDF + LogisticRegression pipeline in one process and in two at once (each on every other line: the same two
 cores pillscan's two workers get); the keyword baseline (pillscan.baselines.pill_and_sale_cue); fastText
 (fasttext-wheel, dim 32, 2^18 buckets, word bigrams); and the floor (json.loads + json.dumps per line, no model),
-these three in one process. Every row reads the same JSONL and writes one JSONL row per post. posts/s is the median of
-``--repeat`` runs; peak RSS is the largest resident set of any one process of the run (ru_maxrss of the children); ``x
-pillscan`` is the row's posts/s divided by pillscan scan's with 2 workers. The memory row scans ``--memory-n`` posts
-(the input repeated with small edits) with 2 workers. Not a unit test: timings
-on a shared machine drift.
+these three in one process (and the floor with orjson, when it is installed). Every row reads the same JSONL (the CSV
+rows: the same posts written as an id,text CSV) and writes one JSONL row per post. posts/s is the median of ``--repeat``
+runs, each round running every row once (interleaved, so that the machine's drift falls on all rows alike);
+``--compare-src DIR`` adds scan rows run from another checkout's src/ (an A/B of two builds). Peak RSS is the largest
+resident set of any one process of the run; ``x pillscan`` is the row's posts/s divided by pillscan scan's with 2
+workers. The memory row scans ``--memory-n`` posts (the input repeated with small edits) with 2 workers. Not a unit
+test: timings on a shared machine drift.
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path, part:
     """Read ``input_path`` (lines ``part``, ``part + parts``, ...), score every post with ``row``'s method, write
     JSONL to ``output_path``."""
     score: Callable[[list[str]], list[float]]
+    if row == "floor-orjson":
+        _floor_orjson(input_path, output_path, part, parts)
+        return
     if row == "floor":
 
         def score(texts: list[str]) -> list[float]:
@@ -138,6 +143,16 @@ def _run_row(row: str, input_path: Path, output_path: Path, workdir: Path, part:
             )
 
 
+def _floor_orjson(input_path: Path, output_path: Path, part: int, parts: int) -> None:
+    """The floor with orjson: parse each line and write its row (no model), bytes in and out."""
+    import orjson
+
+    with input_path.open("rb") as handle, output_path.open("wb") as out:
+        for lineno, line in enumerate(handle):
+            if lineno % parts == part:
+                out.write(orjson.dumps({"id": orjson.loads(line)["id"], "score": 0.0}) + b"\n")
+
+
 # --- preparation --------------------------------------------------------------------------------------------
 
 
@@ -161,6 +176,18 @@ def _write_repeated(src: Path, dst: Path, n: int) -> None:
                 rec["id"] = f"{rec['id']}-{copy}"
                 rec["text"] = f"{rec['text']} {copy}"
             out.write(json.dumps(rec) + "\n")
+
+
+def _write_csv(src: Path, dst: Path) -> None:
+    """The posts of the JSONL file ``src`` as a CSV file (id,text; the csv module quotes what needs it)."""
+    import csv
+
+    with src.open(encoding="utf-8") as handle, dst.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "text"])
+        for line in handle:
+            rec = json.loads(line)
+            writer.writerow([rec["id"], rec["text"]])
 
 
 def _train(workdir: Path, n: int, seed: int) -> dict[str, float]:
@@ -293,22 +320,51 @@ def _measure(cmd: list[str], repeat: int, parents: list[float] | None = None) ->
     ``cmd`` starting with ``"pillscan"`` runs the CLI in the measuring process (see _SCAN_WRAPPER); then the
     parent's share of the CPU time, ``(parent, workers)`` seconds of each run, is appended to ``parents``.
     """
-    seconds: list[float] = []
-    rss = 0
+    runs = [_run_once(cmd, parents) for _ in range(repeat)]
+    error = next((r[2] for r in runs if r[2]), "")
+    return (0.0, 0, error) if error else (statistics.median(r[0] for r in runs), max(r[1] for r in runs), "")
+
+
+def _run_once(
+    cmd: list[str], parents: list[float] | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int, str]:
+    """Seconds and peak RSS (KB) of one run of ``cmd`` (see :func:`_measure`), or an error text."""
+    wrapper, args = (_SCAN_WRAPPER, cmd[1:]) if cmd[0] == "pillscan" else (_WRAPPER, cmd)
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        return 0.0, 0, f"no report ({done.stderr.strip()[-200:]})"
+    report = json.loads(lines[-1])
+    if report["rc"] != 0:
+        return 0.0, 0, f"exit {report['rc']}"
+    if parents is not None and "parent_cpu" in report:
+        parents.extend([report["parent_cpu"], report["workers_cpu"]])
+    return report["seconds"], report["rss_kb"], ""
+
+
+def _measure_interleaved(
+    rows: list[tuple[str, list[str] | None, str, dict[str, str]]], repeat: int, n: int, cpu: dict[str, list[float]]
+) -> list[tuple[str, float, int, str]]:
+    """Each row run once per round, ``repeat`` rounds (so that the machine's drift falls on every row alike);
+    per row: the posts/s of its median run, its largest peak RSS, or why it has none."""
+    runs: dict[str, list[tuple[float, int, str]]] = {name: [] for name, *_ in rows}
     for _ in range(repeat):
-        wrapper, args = (_SCAN_WRAPPER, cmd[1:]) if cmd[0] == "pillscan" else (_WRAPPER, cmd)
-        done = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
-        lines = done.stdout.strip().splitlines()
-        if not lines:
-            return 0.0, 0, f"no report ({done.stderr.strip()[-200:]})"
-        report = json.loads(lines[-1])
-        if report["rc"] != 0:
-            return 0.0, 0, f"exit {report['rc']}"
-        seconds.append(report["seconds"])
-        rss = max(rss, report["rss_kb"])
-        if parents is not None and "parent_cpu" in report:
-            parents.extend([report["parent_cpu"], report["workers_cpu"]])
-    return statistics.median(seconds), rss, ""
+        for name, cmd, _why, env in rows:
+            if cmd is not None and not any(r[2] for r in runs[name]):
+                runs[name].append(_run_once(cmd, cpu.setdefault(name, []), env))
+                done = runs[name][-1]
+                print(f"  measured {name}: {done[2] or f'{n / done[0]:,.0f} posts/s'}", file=sys.stderr, flush=True)
+    results = []
+    for name, cmd, why, _ in rows:
+        error = next((r[2] for r in runs[name] if r[2]), "") if cmd is not None else why
+        if error:
+            results.append((name, 0.0, 0, error))
+            continue
+        seconds = statistics.median(r[0] for r in runs[name])
+        results.append((name, n / seconds, max(r[1] for r in runs[name]), ""))
+    return results
 
 
 def main() -> None:
@@ -328,7 +384,12 @@ def main() -> None:
     )
     parser.add_argument("--f1-n", type=int, default=10_000, help="fresh synthetic rows for the F1 table (0: skip)")
     parser.add_argument("--f1-only", action="store_true", help="print only the F1 table")
-    parser.add_argument("--rows", default="scan,sklearn,keyword,fasttext,floor", help="which rows to time")
+    parser.add_argument("--rows", default="scan,csv,sklearn,keyword,fasttext,floor", help="which rows to time")
+    parser.add_argument(
+        "--compare-src",
+        default=None,
+        help="a checkout whose src/ is timed next to this one (scan rows with 1 and 2 workers, runs interleaved)",
+    )
     parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -379,31 +440,41 @@ def main() -> None:
         return [sys.executable, script, "--row", row, "--input", str(posts), "--output", str(out),
                 "--workdir", str(workdir), "--processes", str(processes)]  # fmt: skip
 
-    rows: list[tuple[str, list[str] | None, str]] = []
+    rows: list[tuple[str, list[str] | None, str, dict[str, str]]] = []
     note = "" if model.exists() else f"skipped: model {model} is missing (train it with `pillscan train`)"
-    rows += [(f"pillscan scan --workers {w}", None if note else scan_cmd(posts, w), note) for w in (1, 2)]
-    rows.append(("pillscan scan --workers 4 (oversubscribed)", None if note else scan_cmd(posts, 4), note))
-    rows.append(("scikit-learn word+char TF-IDF + LR, 1 proc", row_cmd("sklearn"), ""))
-    rows.append(("scikit-learn word+char TF-IDF + LR, 2 procs", row_cmd("sklearn", 2), ""))
-    rows.append(("keyword baseline (pill_and_sale_cue), 1 proc", row_cmd("keyword"), ""))
+    rows += [(f"pillscan scan --workers {w}", None if note else scan_cmd(posts, w), note, {}) for w in (1, 2)]
+    rows.append(("pillscan scan --workers 4 (oversubscribed)", None if note else scan_cmd(posts, 4), note, {}))
+    if "csv" in wanted:
+        posts_csv = posts.with_suffix(".csv")
+        if not posts_csv.exists():
+            _write_csv(posts, posts_csv)
+        rows += [(f"pillscan scan --workers {w}, CSV in", None if note else scan_cmd(posts_csv, w), note, {})
+                 for w in (1, 2)]  # fmt: skip
+    if args.compare_src:
+        env = {"PYTHONPATH": str(Path(args.compare_src).resolve() / "src")}
+        rows += [(f"pillscan scan --workers {w}, --compare-src", None if note else scan_cmd(posts, w), note, env)
+                 for w in (1, 2)]  # fmt: skip
+    rows.append(("scikit-learn word+char TF-IDF + LR, 1 proc", row_cmd("sklearn"), "", {}))
+    rows.append(("scikit-learn word+char TF-IDF + LR, 2 procs", row_cmd("sklearn", 2), "", {}))
+    rows.append(("keyword baseline (pill_and_sale_cue), 1 proc", row_cmd("keyword"), "", {}))
     has_ft = (workdir / "fasttext.bin").exists()
     rows.append(("fastText dim 32, 2^18 buckets, 1 proc", row_cmd("fasttext") if has_ft else None,
-                 "" if has_ft else "skipped: fasttext is not installed"))  # fmt: skip
-    rows.append(("floor: json.loads + json.dumps, 1 proc", row_cmd("floor"), ""))
+                 "" if has_ft else "skipped: fasttext is not installed", {}))  # fmt: skip
+    rows.append(("floor: json.loads + json.dumps, 1 proc", row_cmd("floor"), "", {}))
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        rows.append(("floor: orjson.loads + orjson.dumps, 1 proc", None, "skipped: orjson is not installed", {}))
+    else:
+        rows.append(("floor: orjson.loads + orjson.dumps, 1 proc", row_cmd("floor-orjson"), "", {}))
 
     kinds = {"pillscan": "scan", "scikit-learn": "sklearn", "keyword": "keyword", "fastText": "fasttext"}
-    rows = [r for r in rows if kinds.get(r[0].split()[0], "floor") in wanted]
-    results: list[tuple[str, float, int, str]] = []
+    rows = [r for r in rows if ("csv" if "CSV in" in r[0] else kinds.get(r[0].split()[0], "floor")) in wanted]
     cpu: dict[str, list[float]] = {}
-    for name, cmd, why in rows:
-        if cmd is None:
-            results.append((name, 0.0, 0, why))
-            continue
-        seconds, rss, error = _measure(cmd, args.repeat, cpu.setdefault(name, []))
-        results.append((name, args.n / seconds if seconds else 0.0, rss, error))
-        print(f"  measured {name}: {error or f'{args.n / seconds:,.0f} posts/s'}", file=sys.stderr, flush=True)
+    results = _measure_interleaved(rows, args.repeat, args.n, cpu)
     base = next((rate for name, rate, _, _ in results if name == "pillscan scan --workers 2"), 0.0)
-    print(f"\n{args.n:,} posts, JSONL in -> JSONL out, median of {args.repeat}, {os.cpu_count()} CPUs")
+    print(f"\n{args.n:,} posts, JSONL in -> JSONL out (CSV in: the same posts as id,text), median of {args.repeat} "
+          f"interleaved rounds, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"| {'pipeline':<46} | {'posts/s':>9} | {'peak RSS MB':>11} | {'x pillscan':>10} |")
     print(f"|{'-' * 48}|{'-' * 11}|{'-' * 13}|{'-' * 12}|")
     for name, rate, rss, why in results:
@@ -414,10 +485,12 @@ def main() -> None:
         print(f"| {name:<46} | {rate:>9,.0f} | {rss / 1024:>11,.0f} | {ratio:>10} |")
     tiny = workdir / "posts-1000.jsonl"
     _write_repeated(posts, tiny, 1000)
-    fixed = {name: [] for name in cpu}
-    for name, cmd, _ in rows:
+    _write_csv(tiny, tiny.with_suffix(".csv"))
+    fixed: dict[str, list[float]] = {name: [] for name in cpu}
+    for name, cmd, _, env in rows:
         if cpu.get(name) and cmd is not None:
-            _measure([*cmd[:2], str(tiny), *cmd[3:]], 1, fixed[name])
+            small = tiny.with_suffix(".csv") if cmd[2].endswith(".csv") else tiny
+            _run_once([*cmd[:2], str(small), *cmd[3:]], fixed[name], env)
     _print_parent_cost(cpu, fixed, args.n)
     if args.memory_n and model.exists():
         big = workdir / f"posts-{args.memory_n}.jsonl"
