@@ -48,30 +48,21 @@ def test_planted_side_file_symlinks_are_not_followed(tmp_path: Path, posts: Path
     assert (shared / "s.json").read_text().startswith("{") and "<html" in (shared / "r.html").read_text()
 
 
-def test_fifo_output_is_refused_not_renamed_over(tmp_path: Path, posts: Path, capsys: Any) -> None:
-    fifo = tmp_path / "out.jsonl"
-    os.mkfifo(fifo)
-    code, _, err = run(capsys, "scan", str(posts), "-o", str(fifo))
-    assert code == 1 and "FIFO" in err
-    assert fifo.is_fifo()
-
-
 @pytest.mark.parametrize("option", ["-o", "--errors"])
-def test_targets_leading_into_dev_or_proc_are_refused(tmp_path: Path, posts: Path, capsys: Any, option: str) -> None:
-    # A symlink made here (never /dev itself): renaming over it would only replace the symlink, and the
-    # check refuses it before anything is written.
-    link = tmp_path / "stdout-link"
-    link.symlink_to("/proc/self/fd/1")
-    null_link = tmp_path / "null-link"
-    null_link.symlink_to("/dev/null")
-    for target in (link, null_link):
+def test_system_files_that_are_no_stream_are_refused(tmp_path: Path, posts: Path, capsys: Any, option: str) -> None:
+    # A symlink made here into /proc (a file there, not an open descriptor): refused before anything is written,
+    # with what to do instead. The errors file (resumable, removed after a failure) is never written to a stream.
+    status = tmp_path / "status-link"
+    status.symlink_to("/proc/self/status")
+    targets = [status] if option == "-o" else [status, tmp_path / "null-link"]
+    if option == "--errors":
+        (tmp_path / "null-link").symlink_to("/dev/null")
+    for target in targets:
         args = ["scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(target)]
         if option == "-o":
             args = ["scan", str(posts), "-o", str(target)]
         code, _, err = run(capsys, *args)
-        assert code == 1 and "system file" in err, err
-        assert len(err.strip().splitlines()) == 1
-        # ... and it says what to do instead: rows on stdout for the output, a regular file for the others.
+        assert code == 1 and "system file" in err and len(err.strip().splitlines()) == 1, err
         if option == "-o":
             assert "use -o - and redirect it (-o - > /dev/null" in err, err
         else:
@@ -80,66 +71,81 @@ def test_targets_leading_into_dev_or_proc_are_refused(tmp_path: Path, posts: Pat
     assert Path("/dev/null").is_char_device()
 
 
-def _scan_with(tmp_path: Path, posts: Path, capsys: Any, option: str, target: Path) -> tuple[int, str]:
-    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(target))
-    return code, err
+def _args(tmp_path: Path, posts: Path, option: str, target: Path | str) -> list[str]:
+    if option == "-o":
+        return ["scan", str(posts), "-o", str(target)]
+    return ["scan", str(posts), "-o", str(tmp_path / "o.jsonl"), option, str(target)]
 
 
-def _no_side_files(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith((".lock", ".tmp", ".partial")))
+def _side_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith((".lock", ".tmp", ".partial", ".json")))
 
 
-@pytest.mark.parametrize("option", ["--summary", "--report"])
-def test_summary_and_report_to_a_fifo_are_written_in_place(
-    tmp_path: Path, posts: Path, capsys: Any, caplog: Any, option: str
-) -> None:
+def _check_written(option: str, data: bytes) -> None:
+    if option == "-o":
+        assert [json.loads(line)["position"] for line in data.splitlines()] == [1, 2]
+    elif option == "--summary":
+        assert json.loads(data)["read"] == 2
+    else:
+        assert b"<html" in data
+
+
+STREAMABLE = ["-o", "--summary", "--report"]
+
+
+@pytest.mark.parametrize("option", STREAMABLE)
+def test_a_fifo_target_is_written_in_place(tmp_path: Path, posts: Path, capsys: Any, caplog: Any, option: str) -> None:
+    # Renamed over, a FIFO became a regular file and its reader waited forever; now the reader gets the bytes.
     fifo = tmp_path / "stream"
     os.mkfifo(fifo)
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    code, err = _scan_with(tmp_path, posts, capsys, option, fifo)
+    code, _, err = run(capsys, *_args(tmp_path, posts, option, fifo))
     reader.join(10)
     assert code == 0 and fifo.is_fifo() and got, err
-    what = "summary" if option == "--summary" else "report"
-    said = [m for m in caplog.messages if m.startswith(f"writing the {what} to {fifo} in place")]
+    _check_written(option, got[0])
+    said = [m for m in caplog.messages if m.startswith("writing the ") and f"to {fifo} in place" in m]
     assert len(said) == 1  # said once, on stderr (a log warning)
-    if option == "--summary":
-        assert json.loads(got[0])["read"] == 2
-    else:
-        assert b"<html" in got[0]
-    assert _no_side_files(tmp_path) == []
+    assert _side_files(tmp_path) == []
 
 
-def test_summary_to_stdout_through_a_proc_link_is_written_in_place(tmp_path: Path, posts: Path, capfd: Any) -> None:
+@pytest.mark.parametrize("option", STREAMABLE)
+def test_stdout_through_a_proc_link_is_written_in_place(tmp_path: Path, posts: Path, capfd: Any, option: str) -> None:
     # A symlink to /proc/self/fd/1 (what /dev/stdout is): renamed over, it would have become a regular file.
     link = tmp_path / "stdout-link"
     link.symlink_to("/proc/self/fd/1")
-    code = main(["scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--summary", str(link)])
+    code = main(_args(tmp_path, posts, option, link))
     out, err = capfd.readouterr()
     assert code == 0 and link.is_symlink(), err
-    assert json.loads(out)["written"] == 2
-    assert _no_side_files(tmp_path) == []
+    _check_written(option, out.encode())
+    assert _side_files(tmp_path) == []
 
 
-def test_summary_and_report_to_dev_null_leave_it_a_character_device(tmp_path: Path, posts: Path, capsys: Any) -> None:
+def test_dev_null_stays_a_character_device(tmp_path: Path, posts: Path, capsys: Any) -> None:
     before = os.stat("/dev/null")
     dev = sorted(os.listdir("/dev"))
-    code, _, err = run(
-        capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--summary", "/dev/null", "--report", "/dev/null"
-    )
+    code, _, err = run(capsys, "scan", str(posts), "-o", "/dev/null", "--summary", "/dev/null", "--report", "/dev/null")
     assert code == 1 and "the summary and the report are the same file" in err  # (one stream, two files: refused)
-    code, _, err = run(capsys, "scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--summary", "/dev/null")
+    code, _, err = run(capsys, "scan", str(posts), "-o", "/dev/null", "--summary", "/dev/null")
     after = os.stat("/dev/null")
-    assert code == 0, err
+    assert code == 0 and "read 2 = written 2 + skipped 0" in err, err
     assert Path("/dev/null").is_char_device() and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
-    assert sorted(os.listdir("/dev")) == dev  # no lock or temporary made next to it
+    assert sorted(os.listdir("/dev")) == dev  # no lock, partial, checkpoint or temporary made next to it
 
 
-def test_summary_to_a_socket_is_still_refused(tmp_path: Path, posts: Path, capsys: Any) -> None:
+def test_a_stream_output_cannot_resume_or_be_parquet(tmp_path: Path, posts: Path, capsys: Any) -> None:
+    code, _, err = run(capsys, "scan", str(posts), "-o", "/dev/null", "--resume")
+    assert code == 1 and "--resume needs" in err
+    code, _, err = run(capsys, "scan", str(posts), "-o", "/dev/null", "--out-format", "parquet")
+    assert code == 1 and "Parquet cannot be written to /dev/null" in err
+
+
+@pytest.mark.parametrize("option", STREAMABLE)
+def test_a_socket_target_is_still_refused(tmp_path: Path, posts: Path, capsys: Any, option: str) -> None:
     path = tmp_path / "sock"
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(path))
-        code, err = _scan_with(tmp_path, posts, capsys, "--summary", path)
-    assert code == 1 and "a socket" in err and "a FIFO, a terminal or /dev/stdout" in err, err
+        code, _, err = run(capsys, *_args(tmp_path, posts, option, path))
+    assert code == 1 and "a socket" in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "o.jsonl").exists()

@@ -4,7 +4,8 @@ In a shared directory another user can plant ``out.jsonl.partial`` or ``s.json.t
 of yours: writing "the side file" would then overwrite that file. And a target that is not a regular file
 (``/dev/null``, a FIFO, a terminal, ``/dev/stdout``) must never be renamed over: as root that replaces
 ``/dev/null`` with a regular file, and a FIFO's reader waits forever. Temporaries here are created with
-exclusive, no-follow semantics (``mkstemp``-style) and targets are checked for what they are first.
+exclusive, no-follow semantics (``mkstemp``-style) and targets are checked for what they are first: a stream
+(:func:`in_place`) is written in place, anything else that is not a regular file is refused.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _SYSTEM_TREES = ("/dev/", "/proc/", "/sys/")
 #: Targets written once, at the end of a scan, that may be a stream: a character device or a FIFO (``/dev/null``,
 #: a terminal, a pipe) or an open descriptor (``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``) is written in
-#: place, appended to, never renamed over. The output and the errors file (built as the scan goes, resumable,
-#: removed after a failure) never are: ``-o -`` is their stream.
+#: place, appended to, never renamed over. (The output may be a stream too: it is then written like ``-o -``,
+#: see ``ScanOptions.to_stream``. The errors file, resumable and removed after a failure, may not.)
 IN_PLACE_TARGETS = ("summary", "report")
 _DESCRIPTOR = re.compile(r"/dev/std(?:out|err)|/dev/fd/\d+|/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+")
 
@@ -77,13 +78,17 @@ def in_place(path: Path) -> bool:
     return not stat.S_ISDIR(mode) and any(_DESCRIPTOR.fullmatch(hop) for hop in _link_chain(path))
 
 
+def open_in_place(path: Path) -> IO[bytes]:
+    """Open a stream target for writing: appended to, never created, truncated or renamed over."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | _CLOEXEC), "wb")
+
+
 def write_target(path: Path, data: bytes, what: str) -> None:
     """Write a finished file: in place when :func:`in_place` (appended, said once on stderr), else to a fresh
     temporary next to it (:func:`exclusive_temp`) renamed over it, so that it appears complete or not at all."""
     if in_place(path):
         log.warning("writing the %s to %s in place (not a regular file: no temporary file, no lock)", what, path)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | _CLOEXEC)  # (never created, never truncated)
-        with os.fdopen(fd, "wb") as stream:
+        with open_in_place(path) as stream:
             stream.write(data)
         return
     fh, tmp = exclusive_temp(path)  # (a random name, O_EXCL: a symlink planted at NAME.tmp is never followed)

@@ -47,7 +47,7 @@ from pillscan.lifetime import exit_with_parent
 from pillscan.progress import input_total_bytes
 from pillscan.readers import InputMeter, ReadOptions, metering
 from pillscan.records import ReadError
-from pillscan.safefiles import fresh_no_follow, no_follow
+from pillscan.safefiles import fresh_no_follow, no_follow, open_in_place
 from pillscan.writers import ChunkWriter, RecordTuple, open_writer, out_format_for
 
 __all__ = ["SCAN_GC_THRESHOLD", "LocalScan", "start_method"]
@@ -250,7 +250,10 @@ class _Interrupted(Exception):
 def _output_format(o: ScanOptions) -> str:
     if o.to_stdout and o.out_format not in (None, "jsonl"):
         raise OutputError("only JSONL can be written to stdout (-o -)")
-    return "jsonl" if o.to_stdout else out_format_for(o.output, o.out_format)
+    fmt = "jsonl" if o.to_stdout else out_format_for(o.output, o.out_format)
+    if fmt == "parquet" and o.to_stream:
+        raise OutputError(f"Parquet cannot be written to {o.output} (not a regular file); write JSONL or CSV there")
+    return fmt
 
 
 class LocalScan:
@@ -268,7 +271,8 @@ class LocalScan:
             "flagged_only": o.flagged_only,
             "keep": o.keep_names,
         }
-        out = None if o.to_stdout else Path(o.output)
+        out = None if o.to_stream else Path(o.output)  # (a stream is written like stdout: in place, as it comes)
+        self.stream: IO[bytes] | None = None
         if out is not None:
             check_output_file(out, o.inputs)
         self.checkpointing = out is not None and "-" not in o.inputs
@@ -353,7 +357,7 @@ class LocalScan:
             self.tally.top_rows(),
             self.opts.summary_path,
             self.opts.report_path,
-            output=None if self.opts.to_stdout else self.opts.output,
+            output=None if self.opts.to_stream else self.opts.output,
             out_format=self.fmt,
             include_text=self.opts.include_text,
             group_by=self.opts.group_by,
@@ -386,6 +390,9 @@ class LocalScan:
                 scorer.close()
             if not completed:
                 self._clean_up()
+            if self.stream is not None:
+                with contextlib.suppress(OSError):  # (flushed by the writer when complete)
+                    self.stream.close()
 
     def _resume_state(self) -> Tally | None:
         """The checkpoint's tally when resuming (checked against the partial files), else None."""
@@ -411,9 +418,7 @@ class LocalScan:
         files, o = self.files, self.opts
         try:
             if files.output is None:
-                self.writer = ChunkWriter(
-                    sys.stdout.buffer, self.fmt, o.include_text, owns_file=False, keep=o.keep_names
-                )
+                self.writer = ChunkWriter(self._stream(), self.fmt, o.include_text, owns_file=False, keep=o.keep_names)
             elif state is not None:
                 self.tally = state
                 self.resumed_at, self.session_start_read = state.consumed, state.read
@@ -433,6 +438,16 @@ class LocalScan:
                     self.err_fh = open(err, "wb", opener=fresh_no_follow)  # noqa: SIM115
         except OSError as exc:
             raise OutputError(f"cannot write {exc.filename or files.output}: {exc.strerror or exc}") from exc
+
+    def _stream(self) -> IO[bytes]:
+        """Where the rows go when the output is no regular file: stdout, or the stream named (said once)."""
+        if self.opts.to_stdout:
+            return sys.stdout.buffer
+        log.warning(
+            "writing the output to %s in place (not a regular file: no .partial, lock or --resume)", self.opts.output
+        )
+        self.stream = open_in_place(Path(self.opts.output))
+        return self.stream
 
     def _read_options(self) -> ReadOptions:
         return self.opts.read_options()

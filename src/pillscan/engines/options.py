@@ -13,6 +13,7 @@ from pillscan.context import CONTEXT_COLUMNS, keep_names
 from pillscan.engines.accounting import ScanProgress
 from pillscan.errors import InputError, PillscanError
 from pillscan.readers import ReadOptions
+from pillscan.safefiles import in_place
 from pillscan.writers import BASE_COLUMNS
 
 __all__ = [
@@ -124,8 +125,10 @@ class ScanOptions:
             return
         if self.group_by not in GROUP_BY:
             raise InputError(f"cannot group by {self.group_by!r}; choose one of {', '.join(GROUP_BY)}")
-        if self.to_stdout:
-            raise InputError("--group-by needs the scan output in a file (not -o -): the table is made from it")
+        if self.to_stream:
+            raise InputError(
+                "--group-by needs the scan output in a file (not -o - or a stream): the table is made from it"
+            )
         if self.accounts_path is None:
             object.__setattr__(self, "accounts_path", accounts_path_for(self.output))
 
@@ -138,8 +141,10 @@ class ScanOptions:
             raise InputError("--label-sample-out needs --label-sample N (how many posts to choose)")
         if not self.label_sample:
             return
-        if self.to_stdout:
-            raise InputError("--label-sample needs the scan output in a file (not -o -): the posts are chosen from it")
+        if self.to_stream:
+            raise InputError(
+                "--label-sample needs the scan output in a file (not -o - or a stream): the posts are chosen from it"
+            )
         if not self.include_text:
             raise InputError("--label-sample needs the post texts in the output: drop --no-text")
         if self.label_sample_path is None:
@@ -162,6 +167,12 @@ class ScanOptions:
     def to_stdout(self) -> bool:
         """Whether the output goes to stdout (``-o -``)."""
         return str(self.output) == "-"
+
+    @property
+    def to_stream(self) -> bool:
+        """Whether the output is a stream written in place as it comes: stdout (``-o -``), or a FIFO, a character
+        device or an open descriptor (``-o /dev/null``, ``-o /dev/stdout``): no ``.partial``, lock or resume."""
+        return self.to_stdout or in_place(Path(self.output))
 
     @property
     def n_workers(self) -> int:

@@ -3,9 +3,10 @@
 Every file a scan writes (output, errors file, summary, report) is built under a side name and renamed into
 place at the end, so a file at the final path is always complete: ``OUT.partial`` for the output,
 ``ERRORS.partial`` for the errors file, ``NAME.tmp`` for the summary, the report and the checkpoint.
-``OUT.lock`` keeps two scans from writing one output. :func:`check_targets` refuses unusable or clashing paths
-before anything is written and returns every path the scan writes, so that a directory walk never reads them
-back as posts.
+``OUT.lock`` keeps two scans from writing one output. (A stream, ``-o /dev/null`` or ``--summary /dev/stdout``,
+has none of these: it is written in place, see :func:`pillscan.safefiles.in_place`.) :func:`check_targets`
+refuses unusable or clashing paths before anything is written and returns every path the scan writes, so that a
+directory walk never reads them back as posts.
 """
 
 from __future__ import annotations
