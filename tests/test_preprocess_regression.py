@@ -3,7 +3,8 @@
 tests/data/preprocess_fixture.json.xz (made by tests/data/make_preprocess_fixture.py) holds 2,730 inputs
 (generated posts, benchmark mixes, hand-written oddities, random Unicode) with the normalised text
 (fingerprint), obfuscation flags, signal counts and signals recorded before any speed work. The signal
-matcher is rebuilt from the lexicons stored in the fixture, so later lexicon edits do not make this stale.
+matcher is rebuilt from the lexicons stored in the fixture, so later lexicon edits do not make this stale (nor
+does matching added later and switched on in the lexicon: spam spellings, tests/test_spellings.py).
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ def recorded_lexicon(recorded: dict[str, Any], monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(lexicon_module, "_read_json", lambda name: json.loads(recorded["lexicons"][name]))
     lex = lexicon_module.load_lexicon.__wrapped__()
     monkeypatch.setattr(signals_module, "load_lexicon", lambda: lex)
-    # Spam spellings (issue 12) are matching added after the recording, not a fast path: tests/test_spellings.py.
-    monkeypatch.setattr(signals_module, "spam_spellings", lambda key: [])
     signals_module._clear_caches()
     yield
     monkeypatch.undo()

@@ -43,6 +43,9 @@ class Lexicon:
 
     drugs: tuple[Drug, ...]
     cues: dict[str, dict[str, tuple[str, ...]]]
+    # Whether brand and generic names are also matched as spam misspells them (pillscan.signals.spam_spellings):
+    # ``"spam_spellings": true`` in drugs.json; lexicons without the key (older ones) match names as written.
+    spam_spellings: bool = False
 
     def drug(self, canonical: str) -> Drug:
         """The drug with this canonical name (KeyError if unknown)."""
@@ -64,7 +67,8 @@ def _read_json(name: str) -> dict:
 @cache
 def load_lexicon() -> Lexicon:
     """Load (once) and return the bundled lexicons."""
-    raw_drugs = _read_json("drugs.json")["drugs"]
+    raw = _read_json("drugs.json")
+    raw_drugs = raw["drugs"]
     drugs = tuple(
         Drug(
             canonical=d["canonical"],
@@ -94,4 +98,4 @@ def load_lexicon() -> Lexicon:
         for group, names in raw_cues.items()
         if not group.startswith("_")
     }
-    return Lexicon(drugs=drugs, cues=cues)
+    return Lexicon(drugs=drugs, cues=cues, spam_spellings=bool(raw.get("spam_spellings", False)))

@@ -239,7 +239,7 @@ def _automaton() -> ahocorasick.Automaton:
     for key, entry in _PLACEHOLDER_ENTRIES.items():
         add(key, entry)
     # Deliberate misspellings of brand and generic names, where they clash with no form above.
-    for drug in lex.drugs:
+    for drug in lex.drugs if lex.spam_spellings else ():
         strong = _Entry(f"drug:{drug.canonical}", "drug", drug.canonical, drug.in_scope)
         for form in drug.brands + drug.generics:
             for variant in spam_spellings(_form_key(form)):
