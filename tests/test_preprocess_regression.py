@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import pillscan.lexicon as lexicon_module
+import pillscan.normalize as normalize_module
 import pillscan.signals as signals_module
 from pillscan.normalize import normalize_many, normalize_text, normalize_with_flags, normalize_with_offsets
 from pillscan.signals import extract_signals, signal_counts
@@ -38,14 +39,20 @@ def recorded() -> dict[str, Any]:
 
 @pytest.fixture
 def recorded_lexicon(recorded: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make pillscan.signals match with the lexicons the fixture was recorded with."""
+    """Make pillscan.signals match, and pillscan.normalize undo leetspeak, with the lexicons the fixture was
+    recorded with."""
     monkeypatch.setattr(lexicon_module, "_read_json", lambda name: json.loads(recorded["lexicons"][name]))
     lex = lexicon_module.load_lexicon.__wrapped__()
     monkeypatch.setattr(signals_module, "load_lexicon", lambda: lex)
     signals_module._clear_caches()
+    # Leetspeak is undone only where it spells a lexicon word (pillscan.lexicon.leet_vocabulary).
+    lexicon_module.leet_vocabulary.cache_clear()
+    normalize_module._reset_vocabulary()
     yield
     monkeypatch.undo()
     signals_module._clear_caches()
+    lexicon_module.leet_vocabulary.cache_clear()
+    normalize_module._reset_vocabulary()
 
 
 def _first_mismatch(texts: list[str], got: list[Any], want: list[Any]) -> str:
@@ -55,20 +62,20 @@ def _first_mismatch(texts: list[str], got: list[Any], want: list[Any]) -> str:
     return ""
 
 
-def test_normalize_text_is_unchanged(recorded):
+def test_normalize_text_is_unchanged(recorded, recorded_lexicon):
     texts = recorded["texts"]
     got = [_digest(normalize_text(t)) for t in texts]
     assert got == recorded["normalized"], _first_mismatch(texts, got, recorded["normalized"])
     assert [_digest(t) for t in normalize_many(texts)] == recorded["normalized"]
 
 
-def test_normalize_flags_are_unchanged(recorded):
+def test_normalize_flags_are_unchanged(recorded, recorded_lexicon):
     texts = recorded["texts"]
     got = [normalize_with_flags(t)[1] for t in texts]
     assert got == recorded["flags"], _first_mismatch(texts, got, recorded["flags"])
 
 
-def test_offsets_path_agrees_with_the_fast_path(recorded):
+def test_offsets_path_agrees_with_the_fast_path(recorded, recorded_lexicon):
     texts = recorded["texts"][::7]
     got = [_digest(normalize_with_offsets(t).text) for t in texts]
     assert got == recorded["normalized"][::7]

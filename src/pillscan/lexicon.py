@@ -6,11 +6,12 @@ Lexicons are JSON package data under ``pillscan/lexicons/``; they load once and 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Drug", "Lexicon", "load_lexicon"]
+__all__ = ["Drug", "Lexicon", "leet_vocabulary", "load_lexicon"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,34 @@ def load_lexicon() -> Lexicon:
         if not group.startswith("_")
     }
     return Lexicon(drugs=drugs, cues=cues, spam_spellings=bool(raw.get("spam_spellings", False)))
+
+
+_LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if not str(key).startswith("_") for s in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@cache
+def leet_vocabulary() -> frozenset[str]:
+    """The words a leetspeak token may stand for (``x4n4x`` → ``xanax``, ``s3ll1ng`` → ``selling``): every
+    alphabetic word of 3+ letters in the drug, cue and intent lexicons, lower case. Leetspeak disguises a word
+    someone wants a filter to miss; a token that de-obfuscates to no such word is a code (a hash, an order
+    number, a base64 blob), not leetspeak (see ``pillscan.normalize``)."""
+    texts = _strings(_read_json("drugs.json")["drugs"]) + _strings(_read_json("cues.json"))
+    texts += _strings(_read_json("intent.json"))
+    words = set()
+    for token in re.findall(r"[a-z0-9@$]+", " ".join(texts).lower()):
+        letters = sum(c.isalpha() for c in token)
+        if letters > len(token) - letters:  # a lexicon form in leetspeak ("0xy", "v1agra") counts as its word
+            word = token.translate(_LEET_LETTERS)
+            if len(word) >= 3 and word.isalpha():
+                words.add(word)
+    return frozenset(words)

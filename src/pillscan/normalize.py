@@ -22,7 +22,10 @@
 7. Leetspeak inside words (``0→o 1→i 3→e 4→a 5→s 7→t @→a $→s``): only a lone digit/symbol in a token of
    >= 2 letters, and between two letters only when the token has >= 3 letters (``x4n4x`` → ``xanax``,
    ``0xyc0d0ne`` → ``oxycodone``, ``perc0`` → ``perco``); numbers with units and codes stay
-   (``2mg``, ``5mg``, ``30s``, ``m30``, ``10/325``, ``100x``, ``t3s``).
+   (``2mg``, ``5mg``, ``30s``, ``m30``, ``10/325``, ``100x``, ``t3s``). A token is undone only when the result
+   spells a lexicon word (``pillscan.lexicon.leet_vocabulary``: drug, cue and intent words, a word cut short to 5+
+   letters, with or without a plural ``s``): leetspeak disguises a word; hashes, base64, UUIDs, order and
+   tracking numbers keep their digits (``e5b37aed``, ``yKzfAb3gQ1Lb``).
 8. Repeated letters squeezed: a run of >= 3 equal letters becomes ONE letter (``cheaaap`` → ``cheap``,
    ``xaaanax`` → ``xanax``); runs of two are kept (``xannax``). One letter, not two, because elongation
    usually stretches a letter that the word has once; the signal matcher also indexes lexicon forms with
@@ -38,6 +41,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from pillscan.lexicon import leet_vocabulary
 
 __all__ = [
     "MAX_CHARS",
@@ -255,7 +260,50 @@ def _deleet_uncached(token: str) -> str:
         if before and after and letters < 3:
             continue  # "t3s", "m3x": too short to tell a code from a word
         chars[i] = _LEET[c]
-    return "".join(chars)
+    new = "".join(chars)
+    core = new[:protected_from]
+    if new != token and not _disguises_a_word(_NUMBER_TAIL.sub("", core)):
+        return token  # a code (hash, order number, base64), not a word in disguise
+    return new
+
+
+_DOUBLES = re.compile(r"([a-z])\1+")
+_LEET_ALL = str.maketrans(_LEET)
+_NUMBER_TAIL = re.compile(r"\d\d+$")  # "0xy30", "p3rc0c37": a strength or count after the word
+_vocabulary: list[frozenset[str]] = []
+
+
+def _leet_targets() -> frozenset[str]:
+    """The lexicon words (``pillscan.lexicon.leet_vocabulary``) with doubled letters collapsed, ``i`` for ``l``
+    and ``l`` for ``i`` (spam's ``va1ium``, ``f0calln``), and their prefixes of 5+ letters (``perc0`` → ``perco``)."""
+    if not _vocabulary:
+        out: set[str] = set()
+        for word in leet_vocabulary():
+            for form in {word, _DOUBLES.sub(r"\1", word), word.replace("l", "i"), word.replace("i", "l")}:
+                if len(form) >= 3:
+                    out.update(form[:k] for k in range(5, len(form)))
+                    out.add(form)
+        _vocabulary.append(frozenset(out))
+    return _vocabulary[0]
+
+
+def _reset_vocabulary() -> None:
+    """Forget the leet targets and the de-leeted tokens (tests swap the lexicons in)."""
+    _vocabulary.clear()
+    _token_cache.clear()
+
+
+def _disguises_a_word(core: str) -> bool:
+    """Whether a de-leeted token (its unit and a trailing number of 2+ digits cut off) is a lexicon word, one cut
+    short to 5+ letters, or either with or without a plural ``s``. Leetspeak hides words; any other letters are a
+    code, whatever digits they hold (``e5b37aed``, ``yKzfAb3gQ1Lb``)."""
+    core = core.translate(_LEET_ALL)  # as later passes will have it ("t0do" → "todo", "s0ma" → "soma")
+    if not core.isalpha():
+        return False
+    targets = _leet_targets()
+    squeezed = _DOUBLES.sub(r"\1", core)
+    forms = (core, squeezed if len(squeezed) >= 3 else "", core[:-1] if core.endswith("s") else "", core + "s")
+    return any(form in targets for form in forms)
 
 
 # A leet character next to a letter (the leet character first: far rarer than letters, so faster to find).

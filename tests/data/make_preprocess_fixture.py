@@ -108,7 +108,7 @@ def record(texts: list[str]) -> dict:
         "signals": [[[s.name, s.start, s.end] for s in extract_signals(t)] for t in texts],
         "lexicons": {
             name: resources.files("pillscan.lexicons").joinpath(name).read_text(encoding="utf-8")
-            for name in ("drugs.json", "cues.json")
+            for name in ("drugs.json", "cues.json", "intent.json")
         },
     }
 
