@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import TEXTS, FakeModel, interrupt_after, write_jsonl
+from pillscan import readers
 from pillscan.engines import local as local_engine
 from pillscan.engines import split
 from pillscan.engines.ranges import LineRange, read_range
@@ -147,6 +148,65 @@ def test_flagged_only_and_csv_output(tmp_path: Path) -> None:
     assert outs[0] == outs[1] and outs[0].count(b"\n") > 100
 
 
+def _parent_must_not_read(*args: Any, **kw: Any) -> Any:
+    def reading() -> Any:
+        raise AssertionError("the parent read the input itself")
+        yield
+
+    return reading()
+
+
+@pytest.mark.parametrize("stop_after", [2, 9, 17, 30])
+def test_a_split_scan_of_several_files_resumes_where_it_stopped(
+    tmp_path: Path, stop_after: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    # (files split into ranges and one read by the parent: a stop after any task; the files after it too)
+    d = tmp_path / "in"
+    d.mkdir()
+    _hostile_csv(d / "a.csv", 300)
+    (d / "b.jsonl.gz").write_bytes(gzip.compress(write_jsonl(tmp_path / "g.jsonl", 120, bad_every=11).read_bytes()))
+    _lines(d / "c.txt", [f"{TEXTS[i % 5]}\r{i}" if i % 7 else "" for i in range(200)])
+    write_jsonl(d / "d.jsonl", 400, bad_every=23)
+    full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
+    opts: dict[str, Any] = {"model": FakeModel(), "chunk_size": 20, "checkpoint_every": 1}
+    whole = scan([d], output=full, errors_path=tmp_path / "full-e.jsonl", workers=1, **opts)
+    with pytest.raises(ScanInterrupted):
+        scan([d], output=part, errors_path=tmp_path / "e.jsonl", progress=interrupt_after(stop_after), workers=2,
+             **opts)  # fmt: skip
+    caplog.set_level("INFO", logger="pillscan.engines.local")
+    resumed = scan([d], output=part, errors_path=tmp_path / "e.jsonl", resume=True, workers=2, **opts)
+    assert resumed.resumed_at > 0 and resumed.read == whole.read
+    if stop_after in (2, 30):  # (stopped in a.csv, and in d.jsonl: after a range)
+        assert "in ranges after byte" in caplog.text
+    assert part.read_bytes() == full.read_bytes()
+    assert (tmp_path / "e.jsonl").read_bytes() == (tmp_path / "full-e.jsonl").read_bytes()
+
+
+def test_stopped_again_with_one_worker_then_resumed_with_two(tmp_path: Path) -> None:
+    # (the one-worker scan reads in chunks: the checkpoint it leaves must not keep the first scan's cursor)
+    src = _hostile_csv(tmp_path / "in.csv", 900)
+    full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
+    opts: dict[str, Any] = {"model": FakeModel(), "chunk_size": 20, "checkpoint_every": 1}
+    scan([src], output=full, workers=1, **opts)
+    for workers, resume in ((2, False), (1, True)):
+        with pytest.raises(ScanInterrupted):
+            scan([src], output=part, progress=interrupt_after(6), workers=workers, resume=resume, **opts)
+    assert scan([src], output=part, resume=True, workers=2, **opts).resumed_at > 0
+    assert part.read_bytes() == full.read_bytes()
+
+
+def test_a_file_named_twice_resumes_by_skipping_items(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", 300, bad_every=17)
+    full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
+    opts: dict[str, Any] = {"model": FakeModel(), "chunk_size": 20, "checkpoint_every": 1}
+    scan([src, src], output=full, workers=1, **opts)
+    with pytest.raises(ScanInterrupted):
+        scan([src, src], output=part, progress=interrupt_after(20), workers=2, **opts)
+    caplog.set_level("INFO", logger="pillscan.engines.local")
+    assert scan([src, src], output=part, resume=True, workers=2, **opts).resumed_at > 300
+    assert part.read_bytes() == full.read_bytes() and "in ranges after byte" not in caplog.text
+
+
 def _hostile_csv(path: Path, n: int) -> Path:
     """Quoted newlines, stray quotes (one closed by a later quote), a formula cell, CRLF and a byte-order mark."""
     cells = ['"two\nlines: {}"', '"a"b {}', "=cmd() {}", '"stray {}', "after {}", '"closes, {}"', "{}"]
@@ -157,7 +217,9 @@ def _hostile_csv(path: Path, n: int) -> Path:
 
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
 @pytest.mark.parametrize(("first", "second"), [(2, 2), (2, 1), (1, 2)])
-def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first: int, second: int, kind: str) -> None:
+def test_interrupted_split_scan_resumes_to_identical_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int, second: int, kind: str
+) -> None:
     if kind == "jsonl":
         src = write_jsonl(tmp_path / "in.jsonl", 2000, bad_every=97)
     else:
@@ -167,6 +229,8 @@ def test_interrupted_split_scan_resumes_to_identical_bytes(tmp_path: Path, first
     scan([src], output=full, errors_path=tmp_path / "full-e.jsonl", workers=1, **opts)
     with pytest.raises(ScanInterrupted):
         scan([src], output=part, errors_path=tmp_path / "e.jsonl", progress=interrupt_after(7), workers=first, **opts)
+    if first == second == 2:  # a split scan resumes in ranges, from where it stopped: the parent reads nothing
+        monkeypatch.setattr(readers, "read_records", _parent_must_not_read)
     resumed = scan([src], output=part, errors_path=tmp_path / "e.jsonl", resume=True, workers=second, **opts)
     assert resumed.resumed_at > 0
     assert part.read_bytes() == full.read_bytes()

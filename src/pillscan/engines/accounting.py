@@ -110,6 +110,9 @@ class Tally:
     hist: list[int] = field(default_factory=lambda: [0] * HIST_BINS)
     top: list[list[Any]] = field(default_factory=list)
     skip_examples: list[list[Any]] = field(default_factory=list)
+    #: A split scan's place after its last finished range: [file, byte, lines before it, carried state]; None
+    #: after a chunk read in the parent (see pillscan.engines.split.resume_tasks).
+    cursor: list[Any] | None = None
 
     def add(self, out: ChunkOut, errors: list[ReadError], n_items: int) -> None:
         """Count one chunk: ``out`` from :func:`~pillscan.engines.chunks.process_chunk`, its read errors."""

@@ -33,7 +33,7 @@ from pillscan.engines.checkpoint import Checkpoint, fingerprint
 from pillscan.engines.chunks import ChunkOut, process_chunk, skip_items, split_items
 from pillscan.engines.options import ScanOptions, model_id, model_name
 from pillscan.engines.ranges import LineRange, read_range
-from pillscan.engines.split import Task, plan_tasks
+from pillscan.engines.split import Task, plan_tasks, resume_tasks
 from pillscan.engines.targets import (
     FileTargets,
     check_output_file,
@@ -207,6 +207,18 @@ class _Scorer:
         if self.pool is not None:
             self.pool.shutdown(wait=wait, cancel_futures=True)
             self.pool = None
+
+
+def _logged(tasks: Iterator[Task], in_flight: deque[Task]) -> Iterator[Task]:
+    """``tasks``, each noted in ``in_flight`` as it is handed out (the scorer finishes them in that order)."""
+    for task in tasks:
+        in_flight.append(task)
+        yield task
+
+
+def _tuples(value: Any) -> Any:
+    """``value`` with its lists made tuples again (a field picker's state after a JSON round trip)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 # --- signals ------------------------------------------------------------------------------------------------
@@ -461,19 +473,52 @@ class LocalScan:
         if self.resumed_at:
             chunks = skip_items(chunks, self.resumed_at)
         tasks: Iterator[Task] = (("chunk", chunk) for chunk in chunks)
-        if scorer.pool is not None and not self.resumed_at and self.fmt != "parquet":
-            # Workers read plain JSONL files themselves (a resumed scan reads what is left here: the count of
-            # items it skips is the same either way). Parquet output stays in chunks of chunk_size rows.
-            tasks = plan_tasks(list(o.inputs), scorer.read_options, o.format, self.own_files)
+        in_flight: deque[Task] | None = None  # the tasks handed out, when they are the split engine's
+        split = self._split_tasks(scorer) if scorer.pool is not None and self.fmt != "parquet" else None
+        if split is not None:
+            in_flight = deque()
+            tasks = _logged(split, in_flight)
+        else:
+            self.tally.cursor = None  # (a cursor this scan does not move on would be stale in its checkpoints)
         for task in tasks:
             if self.stop.signum:
                 break
             for done in scorer.submit(task, self.stop):
+                self._note_cursor(in_flight, scorer)
                 self._finish_chunk(*done)
         for done in scorer.drain(self.stop):
+            self._note_cursor(in_flight, scorer)
             self._finish_chunk(*done)
         if self.stop.signum:
             raise _Interrupted(self.stop.signum)
+
+    def _split_tasks(self, scorer: _Scorer) -> Iterator[Task] | None:
+        """Work for workers that read plain JSONL, CSV and text files themselves: all of it, or what a split scan
+        that stopped after a range has left (its checkpoint's cursor). None: a resumed scan whose checkpoint has
+        no cursor reads here and skips the items handled before (the same count however they were read).
+        Parquet output is never split: it keeps row groups of chunk_size rows."""
+        o = self.opts
+        args = (list(o.inputs), scorer.read_options, o.format, self.own_files)
+        if not self.resumed_at:
+            return plan_tasks(*args)
+        cursor = self.tally.cursor
+        if not (isinstance(cursor, list) and len(cursor) == 4 and isinstance(cursor[0], str)):
+            return None
+        name, end, lines, carry = cursor
+        if type(end) is not int or type(lines) is not int:
+            return None
+        tasks = resume_tasks(*args, (name, end, lines, carry))
+        if tasks is not None:
+            scorer.carry = _tuples(carry)  # (JSON gave back lists)
+            log.info("resuming %s in ranges after byte %d of %s", o.output, end, name)
+        return tasks
+
+    def _note_cursor(self, in_flight: deque[Task] | None, scorer: _Scorer) -> None:
+        """Where a split scan is, for its checkpoint: after the range just finished (None after a chunk read
+        here: a scan resumed from there skips the items handled)."""
+        if in_flight is not None:
+            kind, what = in_flight.popleft()
+            self.tally.cursor = [what.source.name, what.end, what.end_lines, scorer.carry] if kind == "range" else None
 
     def _finish_chunk(self, out: ChunkOut, errors: list[ReadError], n_items: int) -> None:
         """Write a scored chunk and its read errors, count it, report progress, checkpoint when due."""

@@ -95,6 +95,7 @@ def plan_ranges(
     layout: Any = None,
     count: Callable[[bytes], int] = _count_newlines,
     hold: int = _PIECE,
+    begin: tuple[int, int] = (0, 0),
 ) -> Iterator[LineRange]:
     """The file's ranges in order, each about ``size`` bytes, ending after a newline (or at the end of the file).
 
@@ -102,11 +103,13 @@ def plan_ranges(
     gives the lines a reader numbers in whole lines (a line of ``hold`` bytes or more counts as one). A CSV/TSV
     range ends, where it can, after an even number of double quotes from the file's start (outside a quoted
     field, in a well-formed file): only a guess that spares reading a range again, which the reader checks.
+    ``begin``: the byte offset and lines before it where the first range starts (a resumed scan's).
     """
     assert source.path is not None
     stat = stat_key(source.path)
-    start = lines = 0
+    start, lines = begin
     with open(source.path, "rb") as fh:
+        fh.seek(start)
         while True:
             piece = fh.read(size)
             if not piece:

@@ -26,7 +26,7 @@ from pillscan.readers import (
 from pillscan.readers.delimited import Layout, delimited_layout
 from pillscan.records import ReadError, Record
 
-__all__ = ["MIN_RANGE_BYTES", "Task", "plan_tasks"]
+__all__ = ["MIN_RANGE_BYTES", "Cursor", "Task", "plan_tasks", "resume_tasks"]
 
 #: A range holds about a chunk of lines (estimated from the file's first bytes), and at least this many bytes.
 MIN_RANGE_BYTES = 64 * 1024
@@ -39,7 +39,11 @@ def plan_tasks(
     paths: Sequence[str | Path], options: ReadOptions, format: str, exclude: Collection[str | Path]
 ) -> Iterator[Task]:
     """The scan's work, in input order."""
-    for source in iter_sources(paths, exclude=exclude):
+    return _tasks_of(iter_sources(paths, exclude=exclude), options, format)
+
+
+def _tasks_of(sources: Iterator[Source | ReadError], options: ReadOptions, format: str) -> Iterator[Task]:
+    for source in sources:
         if isinstance(source, ReadError):
             yield "chunk", [source]
             continue
@@ -49,6 +53,36 @@ def plan_tasks(
                 yield "range", rng
             continue
         yield from _read_here(source, options, format)
+
+
+#: Where a split scan stopped: after the range of file ``name`` ending at byte ``end`` (``lines`` before it),
+#: and the state carried to the next range (see :func:`pillscan.engines.ranges.read_range`).
+Cursor = tuple[str, int, int, Any]
+
+
+def resume_tasks(
+    paths: Sequence[str | Path], options: ReadOptions, format: str, exclude: Collection[str | Path], cursor: Cursor
+) -> Iterator[Task] | None:
+    """The work left after ``cursor`` (the files before its file were read whole, its file up to its byte): the
+    rest of that file in ranges, then the files after it; None when the file cannot be split now (then the
+    caller skips the items read before, as for any resumed scan)."""
+    name, end, lines, _ = cursor
+    sources = list(iter_sources(paths, exclude=exclude))
+    places = [i for i, s in enumerate(sources) if not isinstance(s, ReadError) and s.name == name]
+    if len(places) != 1:  # (a file named twice: which one was meant is not said)
+        return None
+    source = sources[places[0]]
+    assert isinstance(source, Source)
+    ranges = _ranges_of(source, options, format, (end, lines))
+    return None if ranges is None else _then(ranges, iter(sources[places[0] + 1 :]), options, format)
+
+
+def _then(
+    ranges: Iterator[LineRange], sources: Iterator[Source | ReadError], options: ReadOptions, format: str
+) -> Iterator[Task]:
+    for rng in ranges:
+        yield "range", rng
+    yield from _tasks_of(sources, options, format)
 
 
 def _read_here(source: Source, options: ReadOptions, format: str) -> Iterator[Task]:
@@ -68,7 +102,9 @@ def _read_here(source: Source, options: ReadOptions, format: str) -> Iterator[Ta
         yield "chunk", chunk
 
 
-def _ranges_of(source: Source, options: ReadOptions, format: str) -> Iterator[LineRange] | None:
+def _ranges_of(
+    source: Source, options: ReadOptions, format: str, begin: tuple[int, int] = (0, 0)
+) -> Iterator[LineRange] | None:
     """The ranges of a plain UTF-8 file in lines (JSONL whose first record names its text field, CSV/TSV whose
     header names a text column, text); else None (the file is read here, as one stream)."""
     path = source.path
@@ -87,16 +123,16 @@ def _ranges_of(source: Source, options: ReadOptions, format: str) -> Iterator[Li
     size = max(MIN_RANGE_BYTES, options.chunk_size * (len(head) // max(1, head.count(b"\n"))))
     if fmt == "txt":
         cap = options.line_cap
-        return plan_ranges(source, kind, size, None, format=fmt, count=count_text_lines(cap), hold=cap + 1)
+        return plan_ranges(source, kind, size, None, format=fmt, count=count_text_lines(cap), hold=cap + 1, begin=begin)
     if fmt in ("csv", "tsv"):
         layout = _layout(source, kind, options, fmt)
         if layout is None:
             return None
-        return plan_ranges(source, kind, size, layout.first_row, format=fmt, layout=layout)
+        return plan_ranges(source, kind, size, layout.first_row, format=fmt, layout=layout, begin=begin)
     state = first_picker_state(kind, source, options) if fmt == "jsonl" else None
     if state is None:
         return None
-    return plan_ranges(source, kind, size, state)
+    return plan_ranges(source, kind, size, state, begin=begin)
 
 
 def _layout(source: Source, kind: Any, options: ReadOptions, fmt: str) -> Layout | None:
