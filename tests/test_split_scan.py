@@ -1,4 +1,4 @@
-"""Workers that read their own input: byte ranges of plain JSONL files give the bytes one process gives."""
+"""Workers that read their own input: byte ranges of plain JSONL (and CSV) files give the bytes one process gives."""
 
 from __future__ import annotations
 

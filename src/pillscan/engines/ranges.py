@@ -1,13 +1,15 @@
-"""Newline-aligned byte ranges of a plain JSONL file, read by the process that scores them.
+"""Newline-aligned byte ranges of a plain JSONL, CSV/TSV or text file, read by the process that scores them.
 
 Shared by the engines: the local engine's workers each open the file and read one range (:func:`read_range`);
 the Dask engine's blocks make generated ids with file positions the same way (:class:`ShiftedSource`).
 
 A range holds whole lines: the planner (:func:`plan_ranges`, in the parent) reads the file once in bounded
 pieces, ends each range just after a newline and counts the lines before it, so that positions and generated
-ids are file line numbers. The field picker's state (which key holds the text and the id) is carried from one
-range to the next: each range starts from a guess (what the file's first record teaches) and reports what it
-used and where it ended, so the caller can check the guess and read a range again when it was wrong.
+ids are file line numbers. What a range starts from is carried from one range to the next and checked: the
+JSONL field picker's state (which key holds the text and the id), or the line where a CSV/TSV row starts (a
+CSV range reads each row that starts in it to its end, past the range's end if need be). Each range starts
+from a guess and reports what it used and where it ended, so the caller can check the guess and read a range
+again when it was wrong.
 """
 
 from __future__ import annotations
