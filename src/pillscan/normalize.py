@@ -14,7 +14,10 @@
    ``t.me``/``wa.me`` links still name their app); phone numbers → ``phonetoken``; money amounts (``$20``,
    ``$ 20``, ``20$``, ``20 usd``, ``20 dollars``, ``20 pesos``) → ``pricetoken`` (the amount itself is dropped:
    it is noise for the classifier, and ``price`` signals keep the original span); ``$name`` cashtags →
-   ``cashtag``. Each placeholder must start and end at a token edge, which keeps them stable on a second pass.
+   ``cashtag``; codes (hashes, base64, UUIDs, order and tracking numbers, wallets, keys: a run of 8+ letters,
+   digits and ``+/=-`` with a piece of 8+ letters and digits, two or more of each, that is no dose, no name with a
+   number and no leetspeak word) → ``codetoken``. Each placeholder must start and end at a token edge, which keeps
+   them stable on a second pass.
 5. Whitespace collapsed.
 6. Spaced or dotted letters joined: a run of >= 3 single letters/digits with the same separator
    (space, ``.``, ``-``, ``*``, ``~``, ``|``, ``•``, ``·``), at least half of them letters:
@@ -168,6 +171,18 @@ _MONEY = re.compile(
 )
 
 
+# Codes: a run of letters, digits and + / = - (base64, hex, UUIDs, order and tracking numbers, wallets, keys) of
+# 8+ characters holding a piece of 8+ letters and digits with at least two of each that is no number with a unit,
+# no name with a number ("iphone15", "gg249") and no word in leetspeak. Replaced as a whole by "codetoken".
+_CODE_HINT = re.compile(r"[0-9][a-z]|[a-z][0-9]")
+_CODE = re.compile(
+    rf"(?<![{_EDGE}/=-])(?=[a-z+/=-]*[0-9][a-z+/=-]*[0-9])(?=[0-9+/=-]*[a-z][0-9+/=-]*[a-z])"
+    rf"(?P<code>[a-z0-9+/=-]{{8,}})(?![{_EDGE}/=-])"
+)  # (the lookaheads: two digits and two letters, so that few runs reach the Python check)
+_CODE_PIECE = re.compile(r"[a-z0-9]{8,}")
+_LEADING_LETTERS = re.compile(r"[a-z]+")
+
+
 def _placeholder_steps(text: str) -> list[re.Pattern[str]]:
     """The placeholder regexes worth running on ``text`` (a cheap necessary condition for each)."""
     steps = []
@@ -177,7 +192,38 @@ def _placeholder_steps(text: str) -> list[re.Pattern[str]]:
         steps.append(_URL)
     if _MONEY_HINT.search(text):
         steps.append(_MONEY)
+    if _CODE_HINT.search(text):
+        steps.append(_CODE)
     return steps
+
+
+def _is_code(chunk: str) -> bool:
+    """Whether a run matched by ``_CODE`` is a code rather than words, numbers, doses or imprints."""
+    for piece in _CODE_PIECE.findall(chunk):
+        digits = sum(c.isdigit() for c in piece)
+        if digits < 2 or len(piece) - digits < 2:
+            continue
+        unit = _UNIT_SUFFIX.search(piece)
+        if unit is not None and (unit.start() == 0 or not any(c.isdigit() for c in piece[: unit.start()])):
+            continue  # "100mg", "xanax2mg"
+        if _TRAILING_NUMBER.fullmatch(piece) or _deleet_token(piece) != piece or _spells_a_word(piece):
+            continue  # "iphone15", "gg249"; "0xyc0d0ne"; "8upren0rph1ne", "0xyc0d0nehcl"
+        return True
+    return False
+
+
+def _spells_a_word(piece: str) -> bool:
+    """Whether a letters-and-digits piece read as heavy leetspeak is, or starts like, a lexicon word, or its
+    leading letters are one ("oxy30x10", "percs10x")."""
+    targets = _leet_targets()
+    lead = _LEADING_LETTERS.match(piece)
+    if lead is not None and len(lead.group()) >= 3 and lead.group() in targets:
+        return True
+    for table in _HEAVY_LEET:
+        word = piece.translate(table)
+        if word.isalpha() and (word in targets or word[:5] in targets or word[:-1] in targets):
+            return True
+    return False
 
 
 _URL_HOST = re.compile(r"^(?:https?://)?(?:www\.)*([a-z0-9.-]*)")
@@ -195,6 +241,7 @@ def _placeholder(match: re.Match[str]) -> str:
         "phone": " phonetoken ",
         "price": " pricetoken ",
         "cashtag": " cashtag ",
+        "code": " codetoken " if _is_code(match.group()) else match.group(),
     }[kind or "price"]
 
 
@@ -210,6 +257,11 @@ def _join_spaced(match: re.Match[str]) -> str:
 
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Heavier leetspeak than the normaliser undoes (8 for b, 9 for g, 1 for l), only to tell a word from a code.
+_HEAVY_LEET = (
+    str.maketrans({**_LEET, "8": "b", "9": "g"}),
+    str.maketrans({**_LEET, "1": "l", "8": "b", "9": "g"}),
+)
 # Tokens holding at least one letter and one leet character.
 _LEET_TOKEN = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])[a-z0-9@$]*[013457@$][a-z0-9@$]*(?![a-z0-9@$])")
 _UNIT_SUFFIX = re.compile(
@@ -485,7 +537,7 @@ def _one_pass(text: str) -> tuple[str, int]:
     printable = text.isprintable()  # every ASCII control character is unprintable; of whitespace, only " " prints
     if not printable:
         text = _ASCII_CONTROL.sub(" ", text)
-    # Decide all three placeholder steps on the same text, as _placeholder_steps does.
+    # Decide all four placeholder steps on the same text, as _placeholder_steps does.
     at = "@" in text
     url = ("/" in text or "www." in text) and _URL_HINT.search(text) is not None
     # \d also matches non-ASCII digits; [0-9] is a plain bitmap the engine checks faster.
@@ -495,12 +547,15 @@ def _one_pass(text: str) -> tuple[str, int]:
         money = _money_hint_ascii(text.encode("ascii"))
     else:
         money = _MONEY_HINT_ASCII.search(text) is not None
+    code = _CODE_HINT.search(text) is not None
     if at:
         text = _AT.sub(_placeholder, text)
     if url:
         text = _URL.sub(_placeholder, text)
     if money:
         text = _MONEY.sub(_placeholder, text)
+    if code:
+        text = _CODE.sub(_placeholder, text)
     # Collapse whitespace, unless the only whitespace is single inner spaces already (placeholders add only " "s).
     if not printable or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
