@@ -4,8 +4,8 @@ hashes, pasted keys, links with ids, base64 blobs (issue 12, precision).
 Real exports are full of them, and a model that never saw one in a negative learns that any odd mixed
 letters-and-digits run looks like an offer. The negatives here carry them in everyday contexts, on their own
 and inside sentences; a share of real offers carries them too (an order number in a spam pharmacy mail, a
-referral code or a wallet in a dealer's post), so that a token decides nothing either way. The pair family
-writes one core (the tokens, a pill, a price) as an offer and as a warning or a pharmacy's notice.
+referral code or a wallet in a dealer's post), so that a token decides nothing either way. (A pair family that
+wrote the same pill and tokens as a warning lowered held-out PR-AUC and the offer threshold on two seeds.)
 Sentences live in ``pools/tokens.json``; each token is drawn at random from the post's stream.
 """
 
@@ -158,21 +158,13 @@ def _pill(ctx: Ctx) -> str:
     return ctx.product(d, rich=0.6)
 
 
-@family(
-    "pharmacy_spam",
-    1,
-    _SOCIAL,
-    langs=("en",),
-    weight=0.6,
-    frames=(("supply", "pharmacy_spam", 1), ("warning", "harm_reduction", 0)),
-)
-def tokens_pair(ctx: Ctx) -> Draft:
-    """An offer carrying order numbers, codes, wallets or links, and the same pill and tokens in a warning about
-    such offers or a pharmacy's pickup notice."""
+@family("pharmacy_spam", 1, _SOCIAL, langs=("en",), weight=0.6)
+def tokens_offer(ctx: Ctx) -> Draft:
+    """Offers carrying order and tracking numbers, promo and referral codes, wallets or links."""
     slots = token_slots(ctx)
     slots["pill"] = _pill(ctx)
     slots["price"] = ctx.price(5, 60)
-    return Draft([_line(ctx, "warning_en" if ctx.frame == "warning" else "offer_en", slots)], keep={0})
+    return Draft([_line(ctx, "offer_en", slots)], keep={0})
 
 
 @family("legal_goods_sale", 0, _SOCIAL, langs=("en",), weight=0.6)
