@@ -186,15 +186,15 @@ def test_there_are_enough_pairs_in_both_languages():
 #: Pairs the bundled default model gets wrong today (issue 12: 53 of 62 right). Strict: when a retrained model
 #: gets one right, the test fails until its number is taken off this list.
 KNOWN_MISSES = {
-    24: "the demand twin ('trying to buy hydros, 10 for 150') scores 0.47, over the offer threshold 0.39",
-    26: "a dose and a drug name outweigh the question and the vet (0.61 vs the offer threshold 0.39)",
-    27: "'anyone selling?' reads as supply (0.52)",
-    28: "the offer scores 0.20: 'ready' is no supply cue and 'i deliver' weighs too little",
-    29: "the offer scores 0.20 (see 28)",
-    50: "the Spanish offer scores 0.15: 'por' prices and 'entrego hoy' weigh too little",
-    51: "the Spanish offer scores 0.15 (see 50)",
-    58: "the Spanish offer scores 0.32: 'se venden' and '10 por 150' weigh too little",
-    59: "the Spanish offer scores 0.32 (see 58)",
+    24: "the demand twin ('trying to buy hydros, 10 for 150') scores 0.46, over the offer threshold 0.41",
+    27: "'anyone selling?' reads as supply (0.47)",
+    28: "the offer scores 0.01: 'ready' is no supply cue and 'i deliver' weighs too little",
+    29: "the offer scores 0.01 (see 28)",
+    50: "the Spanish offer scores 0.21: 'por' prices and 'entrego hoy' weigh too little",
+    51: "the Spanish offer scores 0.21 (see 50)",
+    56: "the Spanish demand twin ('alguien tiene perkys? 💊 manda dm') scores 0.43, over the offer threshold 0.41",
+    58: "the Spanish offer scores 0.26: 'se venden' and '10 por 150' weigh too little",
+    59: "the Spanish offer scores 0.26 (see 58)",
 }
 
 

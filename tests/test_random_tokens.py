@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
+from pillscan.model import load_model
 from pillscan.normalize import normalize_text
 from pillscan.signals import extract_signals
 
@@ -122,3 +123,20 @@ def test_what_is_no_code_stays():
     assert normalize_text("order 1Z999AA10123456784, ref 70f6cb42-cd3a-60d4-4dd8-b0dbdec71f62.") == (
         "order codetoken , ref codetoken ."
     )
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.mark.parametrize("make", [_tokens, _in_sentences], ids=["alone", "in sentences"])
+def test_random_tokens_are_no_offers_and_rarely_review(model, make):
+    texts = make(12, 2000)
+    results = model.score(texts)
+    decisions = Counter(r.decision for r in results)
+    offers = [t for t, r in zip(texts, results, strict=True) if r.decision == "offer"]
+    assert not offers, offers[:5]
+    assert decisions["review"] < 20, [
+        (r.score, t) for t, r in zip(texts, results, strict=True) if r.decision != "clean"
+    ][:5]
