@@ -153,18 +153,18 @@ def tokens_in_spam(ctx: Ctx) -> Draft:
     return Draft([_line(ctx, "spam_en", token_slots(ctx))], keep={0})
 
 
-def _pill(ctx: Ctx) -> str:
-    d = ctx.drug()
-    return ctx.product(d, rich=0.6)
+def _offer(ctx: Ctx, pool: str) -> Draft:
+    """One offer line of ``pool`` with its tokens, a pill and a price."""
+    slots = token_slots(ctx)
+    slots["pill"] = ctx.product(ctx.drug(), rich=0.6)
+    slots["price"] = ctx.price(5, 60)
+    return Draft([_line(ctx, pool, slots)], keep={0})
 
 
 @family("pharmacy_spam", 1, _SOCIAL, langs=("en",), weight=0.6)
 def tokens_offer(ctx: Ctx) -> Draft:
     """Offers carrying order and tracking numbers, promo and referral codes, wallets or links."""
-    slots = token_slots(ctx)
-    slots["pill"] = _pill(ctx)
-    slots["price"] = ctx.price(5, 60)
-    return Draft([_line(ctx, "offer_en", slots)], keep={0})
+    return _offer(ctx, "offer_en")
 
 
 @family("legal_goods_sale", 0, _SOCIAL, langs=("en",), weight=0.6)
@@ -176,7 +176,4 @@ def tokens_legal_sale(ctx: Ctx) -> Draft:
 @family("casual_supply", 1, _SOCIAL, langs=("es",), weight=0.4)
 def tokens_offer_es(ctx: Ctx) -> Draft:
     """Spanish offers with a wallet, order or tracking number, or a referral code."""
-    slots = token_slots(ctx)
-    slots["pill"] = _pill(ctx)
-    slots["price"] = ctx.price(5, 60)
-    return Draft([_line(ctx, "offer_es", slots)], keep={0})
+    return _offer(ctx, "offer_es")
