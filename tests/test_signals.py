@@ -142,3 +142,22 @@ def test_dose_and_quantity_patterns_equal_their_plain_forms(text):
 
     for fast, plain in ((_DOSE, _PLAIN_DOSE), (_QUANTITY, _PLAIN_QUANTITY)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi @PublicistUSA and @ab",  # a handle exactly as long as " handletoken " (13 characters)
+        "call 555-555-5555 now",  # a phone number as long as " phonetoken " (12 characters)
+        "only $1234567.890 today",  # a price as long as " pricetoken " (12 characters)
+    ]
+    + [f"ping @{'h' * n} please" for n in range(1, 20)],
+)
+def test_placeholder_spans_cover_the_whole_handle_phone_or_price(text):
+    """Regression: a placeholder as long as what it replaced kept per-character origins (as leetspeak does),
+    so after whitespace collapsing its span slid one character right ("@PublicistUSA" -> "PublicistUS")."""
+    import re
+
+    wanted = re.search(r"@\w+|\d{3}-\d{3}-\d{4}|\$[\d.]+", text).group()
+    spans = [text[s.start : s.end] for s in extract_signals(text) if s.name in {"handle", "price"}]
+    assert wanted in spans, spans

@@ -638,7 +638,12 @@ def _traced_sub(
     starts: Offsets,
     ends: Offsets,
     changed: list[tuple[int, int]] | None = None,
+    per_char: bool = True,
 ) -> tuple[str, Offsets, Offsets]:
+    """``pattern.sub`` that carries the offsets along. With ``per_char`` a replacement as long as its match
+    (leetspeak: one character for one) keeps each character's origin; any other replacement, and every one
+    when ``per_char`` is off (placeholders, which may be as long as the match by chance), stands for the whole
+    match."""
     pieces: list[str] = []
     new_starts: Offsets = []
     new_ends: Offsets = []
@@ -658,7 +663,7 @@ def _traced_sub(
         pieces.append(text[pos:a])
         new_starts += starts[pos:a]
         new_ends += ends[pos:a]
-        if len(out) == b - a:  # same length (leetspeak): characters keep their own origins
+        if per_char and len(out) == b - a:  # one character for one (leetspeak): each keeps its own origin
             new_starts += starts[a:b]
             new_ends += ends[a:b]
         else:  # every replacement character stands for the whole match
@@ -703,7 +708,7 @@ def _traced_pass(text: str) -> TracedText:
         text = "".join(pieces)
     text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
     for pattern in _placeholder_steps(text):
-        text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends)
+        text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends, per_char=False)
     if " ".join(text.split()) != text:  # else every whitespace run is already one inner space
         text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)
     if text.startswith(" "):
