@@ -336,27 +336,32 @@ def info(model_path: str | None, trust_model: bool) -> None:
 @click.option("-n", "n", type=click.IntRange(min=1), default=200, show_default=True, help="Posts to choose.")
 @click.option("-o", "--output", required=True, help="The CSV to fill in (label column), or - for stdout.")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Default: the model's.")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model whose threshold to use.")
+@model_options
 @click.option("--seed", type=int, default=0, show_default=True)
 def sample(
-    outputs: tuple[str, ...], n: int, output: str, threshold: float | None, model_path: str | None, seed: int
+    outputs: tuple[str, ...],
+    n: int,
+    output: str,
+    threshold: float | None,
+    model_path: str | None,
+    trust_model: bool,
+    seed: int,
 ) -> None:
     """Choose posts of a scan output worth labelling: near the threshold, spread over drugs, sources and
     accounts, near-duplicates collapsed, a share at random from every score band. Fill in the label column and
-    give the file to `pillscan train --extra`."""
-    from pillscan.sample import choose_for_labelling, read_scan_output, write_label_sheet
+    give the file to `pillscan train --extra`. The model (--model) gives the threshold unless --threshold does."""
+    from pillscan.sample import sample_scan_outputs
 
-    rows = read_scan_output(outputs)
     if threshold is None:
         from pillscan.model import load_model
 
-        threshold = float(load_model(model_path).thresholds["offer"])
-    chosen = choose_for_labelling(rows, n, threshold, seed=seed)
-    written = write_label_sheet(chosen, output)
+        threshold = float(load_model(model_path, trust=trust_model).thresholds["offer"])
+    chosen, seen, left_out = sample_scan_outputs(outputs, n, threshold, output, seed=seed)
     near = int(chosen["why"].str.startswith("near").sum()) if len(chosen) else 0
+    skipped = f"; {left_out:,} left out for want of text or a score" if left_out else ""
     click.echo(
-        f"pillscan: chose {written} of {len(rows):,} posts ({near} near the threshold {threshold:.3f}, "
-        f"{written - near} at random across score bands) -> {output}",
+        f"pillscan: chose {len(chosen)} of {seen:,} posts ({near} near the threshold {threshold:.3f}, "
+        f"{len(chosen) - near} at random across score bands{skipped}) -> {output}",
         err=True,
     )
 

@@ -140,7 +140,11 @@ def _pick(columns: Sequence[str], wanted: str | None, defaults: Sequence[str], w
         if wanted not in columns:
             raise InputError(f"{path}: no column {wanted!r} ({what}); it has: {', '.join(map(str, columns))}")
         return wanted
-    lower = {str(c).lower(): str(c) for c in columns}
+    lower: dict[str, str] = {}
+    for c in columns:  # (an exact name wins over another spelled in other case: "label" over "Label")
+        lower.setdefault(str(c).lower(), str(c))
+        if str(c) == str(c).lower():
+            lower[str(c)] = str(c)
     for name in defaults:
         if name in lower:
             return lower[name]
@@ -167,6 +171,8 @@ def read_labels(
         raise InputError(f"labels file not found: {path}")
     frame = _read_frame(path)
     columns = [str(c) for c in frame.columns]
+    unmarked = [str(spreadsheet_text(c)) for c in columns]  # (a label sheet marks formula-looking names too)
+    columns = unmarked if len(set(unmarked)) == len(unmarked) else columns
     frame.columns = columns
     tcol = _pick(columns, text_col, TEXT_COLUMNS, "text", path)
     lcol = _pick(columns, label_col, LABEL_COLUMNS if label_col is None else (), "label", path)

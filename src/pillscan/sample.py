@@ -19,27 +19,36 @@ known, ``drugs``, ``source``, ``account``/``author``; a scan output has all of t
 from __future__ import annotations
 
 import heapq
+import io
+import json
 import math
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pillscan.context import CONTEXT_COLUMNS
 from pillscan.errors import InputError, OutputError
+from pillscan.labels import LABEL_COLUMNS, TEXT_COLUMNS
 from pillscan.textsafe import spreadsheet_cell, spreadsheet_text
 
 __all__ = [
     "EXPLORE_SHARE",
+    "SHEET_POST",
+    "SHEET_SCAN",
     "choose_for_labelling",
     "choose_from_rows",
+    "iter_scan_rows",
+    "label_sheet",
     "near_duplicate_key",
     "read_scan_output",
+    "sample_scan_outputs",
     "write_label_sheet",
     "write_scan_label_sample",
 ]
@@ -175,42 +184,133 @@ def choose_for_labelling(
     return out.reset_index(drop=True)
 
 
-def read_scan_output(paths: Sequence[str]) -> pd.DataFrame:
-    """Rows of one or more scan outputs (JSONL, CSV or Parquet, as ``pillscan scan`` writes them)."""
-    frames = []
-    for path in paths:
-        name = str(path).lower()
+#: Compressed scan outputs are read as they are (by their magic number); the suffix is left off to tell the format.
+_COMPRESSED = (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd")
+
+
+def _output_format(path: str) -> str:
+    name = path.lower()
+    for suffix in _COMPRESSED:
+        name = name.removesuffix(suffix)
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    return "csv" if name.endswith(".csv") else "jsonl"
+
+
+def _jsonl_rows(path: str) -> Iterator[dict[str, Any]]:
+    from pillscan.readers import Source, open_binary
+
+    fh, _ = open_binary(Source(path, Path(path)))
+    with io.TextIOWrapper(fh, encoding="utf-8") as text:
+        for number, line in enumerate(text, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{path}: line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}: line {number} is no scan output row (a JSON object)")
+            yield row
+
+
+def _csv_rows(path: str) -> Iterator[dict[str, Any]]:
+    # (cells come back as the posts said them: the writer's spreadsheet marker is dropped)
+    with pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=10_000) as chunks:
+        for chunk in chunks:
+            for row in chunk.map(spreadsheet_text).to_dict(orient="records"):
+                yield {str(k): v for k, v in row.items()}
+
+
+def iter_scan_rows(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """The rows of one or more scan outputs (JSONL, CSV or Parquet as ``pillscan scan`` writes them, compressed
+    too), streamed. A file that cannot be read, or whose first row has no ``text`` and ``score`` (a scan with
+    ``--no-text``, or no scan output at all), is a one-line :class:`InputError`."""
+    from pillscan.output_rows import iter_output_rows
+
+    for path in map(str, paths):
+        fmt = _output_format(path)
+        rows = {"parquet": lambda p: iter_output_rows(p, "parquet"), "csv": _csv_rows}.get(fmt, _jsonl_rows)(path)
         try:
-            if name.endswith((".parquet", ".pq")):
-                frame = pd.read_parquet(path)
-            elif name.endswith(".csv"):
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(spreadsheet_text)
-            else:
-                frame = pd.read_json(path, lines=True, dtype=False, precise_float=True)  # scores as written
-        except (OSError, ValueError, ImportError) as exc:
+            for number, row in enumerate(rows):
+                if number == 0 and not {"text", "score"} <= set(row):
+                    raise InputError(
+                        f"{path} has no text and score columns: scan without --no-text to choose posts to label"
+                    )
+                yield row
+        except (OSError, ValueError, EOFError, ImportError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(f"cannot read scan output {path}: {first}") from exc
-        if "text" not in frame or "score" not in frame:
-            raise InputError(f"{path} has no text and score columns: scan without --no-text to choose posts to label")
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["text", "score"])
+            raise InputError(f"cannot read scan output {path}: {first}") from None
+
+
+def read_scan_output(paths: Sequence[str]) -> pd.DataFrame:
+    """Rows of one or more scan outputs (see :func:`iter_scan_rows`) as one frame, with numeric scores."""
+    out = pd.DataFrame(list(iter_scan_rows(paths)))
+    if out.empty:
+        return pd.DataFrame(columns=["text", "score"])
     scores = pd.to_numeric(out["score"], errors="coerce")
     if scores.isna().any():
-        raise InputError(f"{int(scores.isna().sum())} rows have no numeric score")
+        raise InputError(f"{int(scores.isna().sum())} rows of {', '.join(map(str, paths))} have no numeric score")
     return out.assign(score=scores)
+
+
+#: What a label sheet carries after ``text`` and ``label``, where the chosen rows have it: the post's id and file,
+#: who posted it, where and when, and its link (so that an analyst can open the post); then the columns the scan
+#: kept (``--keep-col``); then what the scan said of it and why it was chosen.
+SHEET_POST = ("id", "source", *CONTEXT_COLUMNS)
+SHEET_SCAN = ("score", "decision", "drugs", "why")
+#: Scan output columns a sheet leaves out (the evidence is the report's to show).
+SHEET_LEFT_OUT = ("position", "signals", "reasons")
+
+
+def _cell(value: Any) -> Any:
+    """One sheet cell: lists joined with ``;``, objects as JSON, missing values empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ";".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A kept column's name on the sheet: ``input_<name>`` while it is (case aside) a sheet column already or a
+    name the labels reader would take for the text or label column."""
+    while name.lower() in taken:
+        name = f"input_{name}"
+    return name
+
+
+def label_sheet(chosen: pd.DataFrame) -> pd.DataFrame:
+    """The sheet of :func:`write_label_sheet` as a frame (cells not yet made inert for spreadsheets): ``text``,
+    an empty ``label``, then SHEET_POST (``id`` and ``source`` when the rows have them, the context columns
+    when any chosen row has a value), every other column of ``chosen`` (a scan's kept ones), SHEET_SCAN."""
+    sheet = pd.DataFrame({"text": chosen["text"].astype(str), "label": ""}, index=chosen.index)
+    cells = {col: chosen[col].map(_cell) for col in chosen.columns if col not in ("text", "label")}
+    for col in SHEET_POST:
+        if col in cells and (col in ("id", "source") or (cells[col].astype(str) != "").any()):
+            sheet[col] = cells[col]
+    known = {"text", "label", *SHEET_POST, *SHEET_SCAN, *SHEET_LEFT_OUT}
+    taken = {*known, *TEXT_COLUMNS, *LABEL_COLUMNS}
+    for col in (c for c in cells if c not in known):
+        name = _sheet_name(str(col), taken)
+        taken.add(name.lower())
+        sheet[name] = cells[col]
+    for col in SHEET_SCAN:
+        if col in cells:
+            sheet[col] = pd.to_numeric(chosen["score"]).round(4) if col == "score" else cells[col]
+    return sheet.reset_index(drop=True)
 
 
 def write_label_sheet(chosen: pd.DataFrame, path: str) -> int:
     """The chosen posts as a CSV to fill in (label: offer / not_offer / skip, or 1/0) and give to
-    ``pillscan train --extra`` or ``pillscan evaluate``; an empty label counts as not decided. Cells are made
-    inert for spreadsheets (:func:`pillscan.textsafe.spreadsheet_cell`); the labels reader undoes it."""
-    sheet = pd.DataFrame({"text": chosen["text"].astype(str), "label": ""})
-    chosen = chosen.assign(score=chosen["score"].astype(float).round(4))
-    for col in ("id", "source", "author", "url", "score", "decision", "drugs", "why"):
-        if col in chosen:
-            values = chosen[col]
-            sheet[col] = values.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    sheet.map(spreadsheet_cell).to_csv(sys.stdout if path == "-" else path, index=False)
+    ``pillscan train --extra`` or ``pillscan evaluate`` (:func:`label_sheet` says which columns); an empty label
+    counts as not decided. Every cell and column name is made inert for spreadsheets
+    (:func:`pillscan.textsafe.spreadsheet_cell`); the labels reader undoes it."""
+    sheet = label_sheet(chosen).map(spreadsheet_cell)
+    sheet.columns = [spreadsheet_cell(c) for c in sheet.columns]
+    sheet.to_csv(sys.stdout if path == "-" else path, index=False)
     return len(sheet)
 
 
@@ -228,11 +328,13 @@ class _Candidates:
         self.seen_in_band = [0] * 10
         self.rng = np.random.default_rng(seed)
         self.rows = 0
+        self.left_out = 0  # rows without text or a score in [0, 1], and skipped records: never chosen
 
     def add(self, row: dict[str, Any]) -> None:
         score = _number(row.get("score"))
         text = row.get("text")
         if score is None or not isinstance(text, str) or not text.strip() or row.get("decision") == "skipped":
+            self.left_out += 1
             return
         seq = self.rows
         self.rows += 1
@@ -268,10 +370,11 @@ def _number(value: Any) -> float | None:
 
 
 def choose_from_rows(
-    rows: Iterable[dict[str, Any]], n: int, threshold: float, *, seed: int = 0
+    rows: Iterable[dict[str, Any]], n: int, threshold: float, *, seed: int = 0, tally: dict[str, int] | None = None
 ) -> tuple[pd.DataFrame, int]:
     """:func:`choose_for_labelling` over a stream of scan output rows (bounded memory; see :class:`_Candidates`):
-    the chosen rows and how many rows with text and a score there were. Skipped rows never count."""
+    the chosen rows and how many rows with text and a score there were. Rows without text or a score in [0, 1]
+    and skipped records are never chosen; ``tally["left_out"]`` counts them."""
     if n < 1:
         raise InputError(f"the number of posts to label must be at least 1, not {n}")
     if not 0 < threshold < 1:
@@ -279,20 +382,18 @@ def choose_from_rows(
     candidates = _Candidates(n, threshold, seed)
     for row in rows:
         candidates.add(row)
+    if tally is not None:
+        tally["left_out"] = candidates.left_out
     if not candidates.rows:
         return pd.DataFrame(columns=["text", "score", "why"]), 0
     return choose_for_labelling(candidates.frame(), n, threshold, seed=seed), candidates.rows
 
 
-def write_scan_label_sample(
-    n: int, path: str | Path, output: str | Path, out_format: str, threshold: float, *, seed: int = 0
-) -> tuple[pd.DataFrame, int]:
-    """``scan --label-sample N``: the sheet of :func:`write_label_sheet` for ``n`` posts of a finished scan's
-    ``output`` (a file, or the Dask engine's directory of parts), chosen as ``pillscan sample`` chooses them.
-    Written to a fresh temporary file renamed over ``path``. Returns the chosen rows and the rows considered."""
-    from pillscan.output_rows import iter_output_rows
-
-    chosen, seen = choose_from_rows(iter_output_rows(output, out_format), n, threshold, seed=seed)
+def _write_sheet_file(chosen: pd.DataFrame, path: str | Path) -> None:
+    """:func:`write_label_sheet` to a fresh temporary file renamed over ``path`` (``-``: stdout)."""
+    if str(path) == "-":
+        write_label_sheet(chosen, "-")
+        return
     target = Path(path)
     tmp = None
     try:
@@ -304,4 +405,31 @@ def write_scan_label_sample(
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write the posts to label {path}: {exc.strerror or exc}") from exc
+
+
+def sample_scan_outputs(
+    paths: Sequence[str], n: int, threshold: float, output: str | Path, *, seed: int = 0
+) -> tuple[pd.DataFrame, int, int]:
+    """``pillscan sample``: ``n`` posts of scan outputs worth labelling, streamed (:func:`iter_scan_rows`) and
+    chosen as ``scan --label-sample`` chooses them, written as a label sheet to ``output``. Returns the chosen
+    rows, the rows considered and the rows left out (no text or score, skipped records)."""
+    tally: dict[str, int] = {}
+    chosen, seen = choose_from_rows(iter_scan_rows(paths), n, threshold, seed=seed, tally=tally)
+    if not seen:
+        left = f": {tally['left_out']:,} left out for want of text or a score" if tally.get("left_out") else ""
+        raise InputError(f"no posts to choose from in {', '.join(map(str, paths))}{left}")
+    _write_sheet_file(chosen, output)
+    return chosen, seen, tally["left_out"]
+
+
+def write_scan_label_sample(
+    n: int, path: str | Path, output: str | Path, out_format: str, threshold: float, *, seed: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """``scan --label-sample N``: the sheet of :func:`write_label_sheet` for ``n`` posts of a finished scan's
+    ``output`` (a file, or the Dask engine's directory of parts), chosen as ``pillscan sample`` chooses them.
+    Written to a fresh temporary file renamed over ``path``. Returns the chosen rows and the rows considered."""
+    from pillscan.output_rows import iter_output_rows
+
+    chosen, seen = choose_from_rows(iter_output_rows(output, out_format), n, threshold, seed=seed)
+    _write_sheet_file(chosen, path)
     return chosen, seen
