@@ -6,9 +6,12 @@
 2. Every non-ASCII character is folded on its own, through a cache built lazily per character: NFKC
    (fullwidth ``ｘ`` → ``x``, ligatures, math letters), lower case, diacritics stripped (``envío`` → ``envio``),
    zero-width/format characters, variation selectors, skin tones and lone surrogates dropped, Cyrillic/Greek
-   homoglyphs mapped to Latin (``хanax`` → ``xanax``), other whitespace/control characters to a space, and
-   pictographs to word tokens (``💊`` → `` emoji_pill ``). Folding per character (not whole-string NFKC) is
-   what makes the result a fixed point: every folded character folds to itself.
+   homoglyphs mapped to Latin (``хanax`` → ``xanax``), small capitals (``ᴘᴇʀᴄs`` → ``percs``) and parenthesized
+   letters (``⒳⒜⒩⒜⒳``) to their letter, other whitespace/control characters to a space, and pictographs to word
+   tokens (``💊`` → `` emoji_pill ``). Negative circled/squared letters (``🅰``, ``🅿️``) are emoji when alone or
+   repeated (🅿️ is Percocet's emoji code) and letters when two or more different ones stand in a row
+   (``🆇🅰🅽🅰🆇`` → ``xanax``). Folding per character (not whole-string NFKC) is what makes the result a fixed
+   point: every folded character folds to itself.
 3. ASCII lower case.
 4. Placeholders: e-mail and ``@handle`` → ``handletoken``; URLs → ``urltoken HOST`` (the host is kept so that
    ``t.me``/``wa.me`` links still name their app); phone numbers → ``phonetoken``; money amounts (``$20``,
@@ -53,6 +56,7 @@ __all__ = [
     "TracedText",
     "as_text",
     "fold_char",
+    "fold_chars",
     "normalize_many",
     "normalize_text",
     "normalize_with_flags",
@@ -78,6 +82,17 @@ _HOMOGLYPHS = {
     "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ϲ": "c", "ϳ": "j",
     "օ": "o", "ս": "u", "հ": "h", "ց": "g", "ա": "w",
 }  # fmt: skip
+# Small capitals ("LATIN LETTER SMALL CAPITAL X", which NFKC leaves as they are; their modifier forms NFKC to them).
+_SMALL_CAPITALS = {
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+}  # fmt: skip
+# Letters in a box or a circle that NFKC does not decompose: negative circled 🅐-🅩 and negative squared 🅰-🆉
+# (U+1F150-1F169, U+1F170-1F189). Alone they are emoji (🅿️ is Percocet's code, 🅰️/🅱️ blood types) and keep their
+# emoji token; two or more different ones in a row spell a word (🆇🅰🅽🅰🆇) and fold to letters.
+_NEGATIVE_CIRCLED = 0x1F150
+_NEGATIVE_SQUARED = 0x1F170
 _DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cs", "Co", "Cn"})
 _SPACE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc"})
 _EMOJI_MIN_CODEPOINT = 0x2190  # So below this (©, °, ¦) are kept as they are
@@ -97,6 +112,8 @@ def _fold_once(text: str) -> str:
             out.append(" ")
         elif ch in _HOMOGLYPHS:
             out.append(_HOMOGLYPHS[ch])
+        elif ch in _SMALL_CAPITALS:
+            out.append(_SMALL_CAPITALS[ch])
         elif category == "So" and ord(ch) >= _EMOJI_MIN_CODEPOINT:
             name = re.sub(r"[^a-z0-9]+", "_", unicodedata.name(ch, "symbol").lower()).strip("_")
             if len(name) > _MAX_NAME:  # cut at a word edge: "emoji_negative_squared_latin_capital_letter_p"
@@ -115,6 +132,11 @@ def fold_char(ch: str) -> str:
     cached = _fold_cache.get(ch)
     if cached is not None:
         return cached
+    code = ord(ch)
+    if 0x249C <= code <= 0x24B5 or 0x1F110 <= code <= 0x1F129:  # parenthesized ⒜ 🄐: NFKC would give "(a)"
+        result = chr(ord("a") + (code - 0x249C if code <= 0x24B5 else code - 0x1F110))
+        _fold_cache[ch] = result
+        return result
     result = ch
     for _ in range(6):  # NFKC/lower/NFD interplay settles in one or two rounds; six is a safe ceiling
         folded = _fold_once(result)
@@ -131,11 +153,45 @@ _run_cache: dict[str, str] = {}
 _RUN_CACHE_LIMIT = 200_000
 
 
+def _enclosed_letter(ch: str) -> str:
+    """The letter of a negative circled or negative squared capital (``🅰`` → ``a``), else ``""``."""
+    code = ord(ch)
+    for first in (_NEGATIVE_CIRCLED, _NEGATIVE_SQUARED):
+        if first <= code < first + 26:
+            return chr(ord("a") + code - first)
+    return ""
+
+
+def fold_chars(run: str) -> list[str]:
+    """The folded form of each character of a run of non-ASCII characters (step 2): :func:`fold_char`, except
+    that two or more different negative circled/squared letters in a row (variation selectors between them
+    allowed) are letters (``🆇🅰🅽🅰🆇`` → ``xanax``), not emoji."""
+    pieces = [fold_char(c) for c in run]
+    if run.isascii() or max(run) < "\U0001f150":
+        return pieces
+    letters = [_enclosed_letter(c) for c in run]
+    i, n = 0, len(run)
+    while i < n:
+        if not letters[i]:
+            i += 1
+            continue
+        j, seen = i, []
+        while j < n and (letters[j] or run[j] == "\ufe0f"):
+            if letters[j]:
+                seen.append(j)
+            j += 1
+        if len({letters[k] for k in seen}) >= 2:
+            for k in seen:
+                pieces[k] = letters[k]
+        i = j
+    return pieces
+
+
 def _fold_run(match: re.Match[str]) -> str:
     run = match.group()
     folded = _run_cache.get(run)
     if folded is None:
-        folded = "".join([fold_char(c) for c in run])
+        folded = "".join(fold_chars(run))
         if len(_run_cache) < _RUN_CACHE_LIMIT:
             _run_cache[run] = folded
     return folded
@@ -696,8 +752,7 @@ def _traced_pass(text: str) -> TracedText:
             pieces.append(text[pos:a])
             starts += range(pos, a)
             ends += range(pos + 1, a + 1)
-            for i in range(a, b):
-                folded = fold_char(text[i])
+            for i, folded in enumerate(fold_chars(text[a:b]), a):
                 pieces.append(folded)
                 starts += [i] * len(folded)
                 ends += [i + 1] * len(folded)

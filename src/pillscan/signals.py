@@ -26,7 +26,8 @@ signal name                    fires on
 ``emoji:<name>``               group ``emoji_code`` (``emoji:plug`` for 🔌, ``emoji:pill`` for 💊, …)
 ``obfuscation:<kind>``         ``leetspeak``, ``spacing`` (``x a n a x``), ``homoglyph`` (Cyrillic/Greek letters in
                                a Latin word), ``zero_width`` (an invisible character inside a word), ``fullwidth``
-                               (fullwidth or mathematical letters)
+                               (fullwidth or mathematical letters, or 2+ small-capital, circled, parenthesized or
+                               squared letters in a row: ``ᴘᴇʀᴄs``, ``🆇🅰🅽🅰🆇``)
 =============================  ==================================================================================
 
 How spans are found: the text is normalised by :func:`pillscan.normalize.normalize_with_offsets`, which keeps
@@ -269,15 +270,23 @@ _DISCOUNT = re.compile(r"(?<![a-z0-9.])\d{1,2} ?% ?-? ?(?:off|discount|descuento
 # an invisible character run between two word characters,
 _ZW = "\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff"
 _ZERO_WIDTH = re.compile(rf"[{_ZW}](?<=\w[{_ZW}])[{_ZW}]*(?=\w)")
-# fullwidth or mathematical letters and digits,
-_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff]+")
+# fullwidth or mathematical letters and digits, or two or more styled letters in a row (small capitals, circled,
+# parenthesized, squared; one ASCII letter may sit between two: ``ᴏxʏ``, since small capital x does not exist;
+# a lone Ⓜ or 🅿️ is an emoji),
+_WIDE = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff"
+_STYLED = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ\u249c-\u24e9\U0001f110-\U0001f149"
+_NEGATIVE = "\U0001f150-\U0001f169\U0001f170-\U0001f189"  # 🅐 🅰: two different ones in a row (as normalize reads them)
+_FULLWIDTH = re.compile(
+    rf"[{_WIDE}]+|[{_STYLED}]\ufe0f?(?:[a-zA-Z]?[{_STYLED}]\ufe0f?)+"
+    rf"|(?P<neg>[{_NEGATIVE}])\ufe0f?(?:(?P=neg)\ufe0f?)*(?!(?P=neg))[{_NEGATIVE}]"
+)
 _HOMOGLYPH_CHARS = "авеёкмнорстухіїјѕһԁӏԛԝαβεηικνορτυχγωϲօսհ"
 _HG = _HOMOGLYPH_CHARS + _HOMOGLYPH_CHARS.upper()
 # a Cyrillic/Greek/Armenian look-alike right after or right before a Latin letter.
 _HOMOGLYPH = re.compile(rf"[{_HG}](?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")
 _RAW_KINDS = (("zero_width", _ZERO_WIDTH), ("fullwidth", _FULLWIDTH), ("homoglyph", _HOMOGLYPH))
 # Every one of them needs one of these characters: one search tells most non-ASCII posts they have none.
-_RAW_ANY = re.compile(rf"[{_ZW}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff{_HG}]")
+_RAW_ANY = re.compile(rf"[{_ZW}{_WIDE}{_STYLED}{_NEGATIVE}{_HG}]")
 # Substrings that every match of _DOSE (a unit or a slash) and of _QUANTITY (x, qty or a unit word) holds.
 _DOSE_NEEDS = ("mg", "ml", "ug", "mcg", "/")
 _QUANTITY_NEEDS = (
