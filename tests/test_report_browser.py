@@ -283,3 +283,70 @@ def test_accounts_tab_and_links_back_to_the_posts(
     rows = _visible_rows(driver)
     assert len(rows) == 2 and all("plug_one" in r.text for r in rows)
     assert _severe_logs(driver) == []
+
+
+def _report_rows(report: Path) -> list[dict[str, Any]]:
+    """The flagged rows of the scan behind ``report`` (its output, out.jsonl, beside it)."""
+    import json
+
+    lines = (report.parent / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    return [r for r in map(json.loads, lines) if r["decision"] in ("offer", "review")]
+
+
+def _scores(driver: Any) -> list[float]:
+    from selenium.webdriver.common.by import By
+
+    return [float(r.find_elements(By.CSS_SELECTOR, "td.num")[1].text.split()[0]) for r in _visible_rows(driver)]
+
+
+def test_sort_signal_and_source_filters_and_the_other_keys(browser: Any, report: Path) -> None:
+    """What test_filter_label_reload_export leaves out: sorting by score both ways, the signal and source
+    filters, and the keys s (skip), k (back), x (clear) and / (search)."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(report.as_uri())
+    driver.execute_script("window.localStorage.clear()")
+    driver.refresh()
+    first = _scores(driver)
+    assert first == sorted(first, reverse=True) and len(set(first)) > 1  # highest first by default
+    header = driver.find_element(By.CSS_SELECTOR, "#posts th.sort[data-key=score]")
+    header.click()
+    assert _scores(driver) == sorted(first) and "asc" in (header.get_attribute("class") or "")
+    header.click()
+    assert _scores(driver) == first
+
+    signals = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#f-signal option")][1:]
+    data = _report_rows(report)
+    for signal in signals[:4]:  # the filter keeps exactly the rows whose evidence has the signal
+        _select(driver, "f-signal", signal)
+        expected = sum(signal in [s["name"] for s in r.get("signals") or []] for r in data)
+        assert 0 < len(_visible_rows(driver)) == expected, signal
+    _select(driver, "f-signal", "")
+    sources = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#f-source option")][1:]
+    assert len(sources) >= 2
+    counts = []
+    for source in sources:
+        _select(driver, "f-source", source)
+        rows = _visible_rows(driver)
+        counts.append(len(rows))
+        assert all(Path(source).name in r.find_element(By.CSS_SELECTOR, "td.where").text for r in rows)
+    assert sum(counts) == 14
+    _select(driver, "f-source", "")
+
+    body = driver.find_element(By.TAG_NAME, "body")
+    rows = _visible_rows(driver)
+    rows[0].find_element(By.CSS_SELECTOR, "button[data-label=offer]").click()  # row 1 current, labelled offer
+    driver.execute_script("document.activeElement.blur()")
+    body.send_keys("j")
+    body.send_keys("s")  # row 2 skipped, row 3 current
+    assert "1 offer, 0 not an offer, 1 skipped" in driver.find_element(By.ID, "label-counts").text
+    body.send_keys("k")  # back to row 2
+    body.send_keys("x")  # its label cleared
+    assert "1 offer, 0 not an offer, 0 skipped" in driver.find_element(By.ID, "label-counts").text
+    body.send_keys("k")  # row 1
+    body.send_keys("x")
+    assert "0 offer, 0 not an offer, 0 skipped" in driver.find_element(By.ID, "label-counts").text
+    body.send_keys("/")
+    assert driver.switch_to.active_element.get_attribute("id") == "f-search"
+    assert _severe_logs(driver) == []

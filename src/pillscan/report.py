@@ -38,8 +38,10 @@ __all__ = [
     "MAX_ROWS",
     "REVIEW_SAMPLE",
     "ReportRows",
+    "bar_figure",
     "collect_rows",
     "highlight",
+    "hist_figure",
     "render_report",
     "write_report",
     "write_scan_report",
@@ -239,7 +241,12 @@ def _png(fig: Any) -> str:
 
 
 def _hist_plot(hist: list[int], thresholds: Mapping[str, float]) -> str:
-    """Posts per score bin, coloured by the decision of the bin; log counts when they span orders of magnitude."""
+    return _png(hist_figure(hist, thresholds))
+
+
+def hist_figure(hist: list[int], thresholds: Mapping[str, float]) -> Any:
+    """Posts per score bin, coloured by the decision of the bin; log counts when they span orders of magnitude;
+    the legend above the axes, off the bars (a matplotlib Figure)."""
     from matplotlib.figure import Figure  # a bare Figure renders with Agg and touches no global pyplot state
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -277,11 +284,15 @@ def _hist_plot(hist: list[int], thresholds: Mapping[str, float]) -> str:
     ax.set_xlim(0, 1)
     ax.set_xlabel("score")
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return fig
 
 
 def _bar_plot(counts: Mapping[str, Any], *, top: int = 12, stacked: bool = False) -> str:
-    """Horizontal bars (largest on top) with the count written at the end of each bar."""
+    return _png(bar_figure(counts, top=top, stacked=stacked))
+
+
+def bar_figure(counts: Mapping[str, Any], *, top: int = 12, stacked: bool = False) -> Any:
+    """Horizontal bars (largest on top) with the count written at the end of each bar (a matplotlib Figure)."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -291,7 +302,7 @@ def _bar_plot(counts: Mapping[str, Any], *, top: int = 12, stacked: bool = False
     if not items:
         ax.text(0.5, 0.5, "nothing flagged", ha="center", va="center", color="#5b6473")
         ax.set_axis_off()
-        return _png(fig)
+        return fig
     labels = [_short(k, 34).replace("$", r"\$") for k, _ in items]  # "$" would start matplotlib mathtext
     if stacked:
         offer = [int(v.get("flagged", 0)) for _, v in items]
@@ -309,7 +320,7 @@ def _bar_plot(counts: Mapping[str, Any], *, top: int = 12, stacked: bool = False
     ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return fig
 
 
 def _short(s: str, n: int) -> str:
