@@ -6,12 +6,11 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
 from click.testing import CliRunner
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pillscan.cli import cli
-
 from pillscan.normalize import fold_char, normalize_text, normalize_with_offsets
 from pillscan.signals import drugs_named, extract_signals
 

@@ -224,3 +224,70 @@ def test_evaluate_errors_out_is_inert_in_a_spreadsheet(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = pd.read_csv(errors, dtype=str, keep_default_na=False)
     assert set(listed["text"]) == {"'" + FORMULAS[0], "'-ready"}
+
+
+# --- hostile labels files: one line each, from evaluate and from train --extra, before any work -----------------
+
+
+def _cut_gzip(rows: bytes) -> bytes:
+    import gzip
+
+    data = gzip.compress(rows * 200)
+    return data[: len(data) // 2]
+
+
+HOSTILE_LABELS = {
+    "zero.csv": (b"", "No columns to parse"),
+    "header.csv": (b"text,label\n", "has no rows"),
+    "columns.csv": (b"post_body,verdict\nxanax,offer\n", "needs a text column"),
+    "excel-1252.csv": ("text,label\ncaf\xe9 xanax bars,offer\nna\xefve,clean\n".encode("cp1252"), "is not UTF-8"),
+    "array.jsonl": (b'{"text":"a","label":"offer"}\n[1,2]\n', "line 2 is no labelled row"),
+    "broken.jsonl": (b'{"text":"a","label":"offer"}\n{"text": oops\n', "line 2 is not JSON"),
+    "fake.parquet": (b"PAR1 not really parquet", "could not read labels file"),
+    "binary.csv": (bytes(range(256)) * 64, "is not text"),
+    "cut.csv.gz": (_cut_gzip(b"text,label\nxanax bars 2mg,offer\n"), "cut.csv.gz"),
+    "unknown.csv": (b"text,label\nxanax,offer\n=1+1,definitely\n", "first at line 3"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_LABELS))
+def test_hostile_labels_files_are_one_line_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    import pillscan.generate
+    import pillscan.model
+
+    body, message = HOSTILE_LABELS[name]
+    path = tmp_path / name
+    path.write_bytes(body)
+    with pytest.raises(InputError, match=message):
+        read_labels(path)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("work started before the labels were validated")
+
+    monkeypatch.setattr(pillscan.generate, "generate_corpus", boom)
+    monkeypatch.setattr(pillscan.model, "load_model", boom)
+    for command in (["train", "--extra", str(path), "-o", str(tmp_path / "m.joblib")], ["evaluate", str(path)]):
+        assert main(command) == 1, command
+        err = capsys.readouterr().err
+        assert err.startswith("pillscan: error:") and err.count("\n") == 1 and "Traceback" not in err, err
+        assert name in err and not (tmp_path / "m.joblib").exists()
+
+
+def test_labels_as_spreadsheets_save_them_read_back(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" (a BOM), its "Unicode text" (UTF-16, tabs, .txt), a gzipped CSV, and a 2 MB post."""
+    import gzip
+
+    rows = "text\tlabel\r\ncafé xanax bars 2mg\toffer\r\nnaïve question\tnot_offer\r\n"
+    (tmp_path / "unicode.txt").write_bytes(rows.encode("utf-16"))
+    (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + rows.replace("\t", ",").encode("utf-8"))
+    (tmp_path / "l.csv.gz").write_bytes(gzip.compress(rows.replace("\t", ",").encode("utf-8")))
+    for name in ("unicode.txt", "bom.csv", "l.csv.gz"):
+        labels = read_labels(tmp_path / name, require_both=True)
+        assert list(labels.frame["text"]) == ["café xanax bars 2mg", "naïve question"], name
+        assert list(labels.frame["label"]) == [1, 0] and labels.text_col == "text"
+    assert "read as utf-16" in read_labels(tmp_path / "unicode.txt").describe()
+    huge = "oxy 30s " + "a" * 2_000_000
+    _csv(tmp_path / "huge.csv", [(huge, "offer"), ("hello", "clean")])
+    assert read_labels(tmp_path / "huge.csv").frame["text"][0] == huge

@@ -6,13 +6,15 @@ may be ``1``/``0``/``-1`` or words: ``offer`` (1); ``not_offer``, ``not an offer
 (not decided: counted and left out). The report's "Export labels" CSV and a reviewed scan output (a ``label``
 column added, or ``--label-col decision`` after editing the decisions) read as they are. In CSV/TSV files a
 cell pillscan marked for spreadsheets (``'=...``: see :func:`pillscan.textsafe.spreadsheet_cell`) reads back as
-its original text.
+its original text. Text files are UTF-8 (a BOM allowed) or UTF-16/32 with a BOM; a legacy encoding is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import io
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ import pandas as pd
 from pillscan.errors import InputError
 from pillscan.textsafe import spreadsheet_text
 
-__all__ = ["LABEL_WORDS", "LabelSet", "parse_label", "read_labels"]
+__all__ = ["LABEL_WORDS", "LabelSet", "json_lines", "open_text", "parse_label", "read_labels"]
 
 OFFER, NOT_OFFER, OUT_OF_SCOPE = 1, 0, -1
 #: Every accepted spelling (lower case, after trimming; spaces and hyphens count as underscores) -> label,
@@ -107,7 +109,8 @@ class LabelSet:
         if self.empty_text:
             left.append(f"{self.empty_text} with empty text")
         tail = f"; left out: {', '.join(left)}" if left else ""
-        return f"{self.path}: {self.rows_in_file} rows, used {', '.join(parts)}{tail}"
+        notes = f" ({'; '.join(self.notes)})" if self.notes else ""
+        return f"{self.path}: {self.rows_in_file} rows, used {', '.join(parts)}{tail}{notes}"
 
 
 def _sha256(path: Path) -> str:
@@ -118,19 +121,72 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
+def open_text(path: str | Path) -> tuple[io.TextIOWrapper, str]:
+    """``path`` opened as text: compressed or not (by magic number), in UTF-8 (with or without a BOM) or UTF-16/32
+    (Excel's "Unicode text"). Returns the stream and the encoding. A binary file, a corrupt compressed one or
+    one in a legacy encoding (Excel's Windows-1252 "CSV") is a one-line InputError saying what to do."""
+    from pillscan.readers import Source, open_binary, sniff
+
+    fh, _codec = open_binary(Source(str(path), Path(path)))
+    try:
+        kind = sniff(fh)
+    except Exception as exc:  # readers.CorruptStreamError, and whatever a decompressor raises
+        fh.close()
+        raise InputError(f"cannot read {path}: {exc}") from None
+    if kind.encoding is None:
+        fh.close()
+        raise InputError(f"{path} is not text (CSV, TSV, JSON lines or Parquet are read)")
+    if not kind.encoding.startswith("utf"):
+        # A legacy encoding is a guess (charset detection on a few rows is often wrong), and labels become
+        # training data: better to ask for the file in UTF-8 than to learn from garbled posts.
+        fh.close()
+        raise InputError(
+            f"{path} is not UTF-8: save it as UTF-8 (Excel: 'CSV UTF-8'), or convert it (Excel's plain 'CSV' on "
+            "Windows: iconv -f cp1252 -t utf-8)"
+        )
+    return io.TextIOWrapper(fh, encoding=kind.encoding, newline=""), kind.encoding
+
+
+def json_lines(path: str | Path, what: str = "row") -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSON-lines file (see :func:`open_text`), blank lines passed over; a line that is no
+    JSON object is a one-line InputError naming its line (``what`` says what a line should hold)."""
+    text, _ = open_text(path)
+    with text:
+        for number, line in enumerate(text, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{path}: line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}: line {number} is no {what} (a JSON object)")
+            yield row
+
+
+def _read_frame(path: Path) -> tuple[pd.DataFrame, str]:
     name = path.name.lower()
-    for suffix in (".gz", ".bz2", ".xz", ".zst"):
+    for suffix in (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"):
         name = name.removesuffix(suffix)
     try:
         if name.endswith((".parquet", ".pq")):
-            return pd.read_parquet(path)
+            return pd.read_parquet(path), "parquet"
         if name.endswith((".jsonl", ".ndjson", ".jsonlines")):
-            return pd.read_json(path, lines=True, dtype=False)
-        sep = "\t" if name.endswith((".tsv", ".tab")) else ","
+            return pd.DataFrame(list(json_lines(path, "labelled row"))), "utf-8"
+        stream, encoding = open_text(path)
+        with stream:
+            content = stream.read()  # (a labels file is small; a compressed stream cannot seek back)
+        header = content.split("\n", 1)[0]
+        tabs = name.endswith((".tsv", ".tab")) or ("\t" in header and "," not in header)  # Excel's "Unicode text"
+        frame = pd.read_csv(io.StringIO(content), sep="\t" if tabs else ",", dtype=str, keep_default_na=False)
         # A cell pillscan marked for spreadsheets ('=...) reads back as its original text.
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False).map(spreadsheet_text)
-    except (ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
+        return frame.map(spreadsheet_text), encoding
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        ImportError,
+    ) as exc:  # (UnicodeDecodeError, pandas' parser errors, a cut file)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"could not read labels file {path}: {first}") from exc
 
@@ -169,7 +225,7 @@ def read_labels(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"labels file not found: {path}")
-    frame = _read_frame(path)
+    frame, encoding = _read_frame(path)
     columns = [str(c) for c in frame.columns]
     unmarked = [str(spreadsheet_text(c)) for c in columns]  # (a label sheet marks formula-looking names too)
     columns = unmarked if len(set(unmarked)) == len(unmarked) else columns
@@ -210,6 +266,7 @@ def read_labels(
         sha256=_sha256(path),
         text_col=tcol,
         label_col=lcol,
+        notes=[] if encoding in ("utf-8", "utf-8-sig", "parquet") else [f"read as {encoding}"],
     )
     if result.frame.empty:
         raise InputError(f"{path}: no usable labelled rows ({result.describe()})")

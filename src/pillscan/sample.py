@@ -19,7 +19,6 @@ known, ``drugs``, ``source``, ``account``/``author``; a scan output has all of t
 from __future__ import annotations
 
 import heapq
-import io
 import json
 import math
 import os
@@ -35,7 +34,7 @@ import pandas as pd
 
 from pillscan.context import CONTEXT_COLUMNS
 from pillscan.errors import InputError, OutputError
-from pillscan.labels import LABEL_COLUMNS, TEXT_COLUMNS
+from pillscan.labels import LABEL_COLUMNS, TEXT_COLUMNS, json_lines
 from pillscan.textsafe import spreadsheet_cell, spreadsheet_text
 
 __all__ = [
@@ -198,20 +197,7 @@ def _output_format(path: str) -> str:
 
 
 def _jsonl_rows(path: str) -> Iterator[dict[str, Any]]:
-    from pillscan.readers import Source, open_binary
-
-    fh, _ = open_binary(Source(path, Path(path)))
-    with io.TextIOWrapper(fh, encoding="utf-8") as text:
-        for number, line in enumerate(text, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"{path}: line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path}: line {number} is no scan output row (a JSON object)")
-            yield row
+    return json_lines(path, "scan output row")
 
 
 def _csv_rows(path: str) -> Iterator[dict[str, Any]]:
