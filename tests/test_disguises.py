@@ -24,7 +24,7 @@ def _assert_spans_point_at_the_post(text):
         assert text[sig.start : sig.end] == sig.text, sig
 
 
-# --- styled letters ------------------------------------------------------------------------------------------------
+# --- styled letters -----------------------------------------------------------------------------------------------
 def test_every_small_capital_letter_folds_to_its_ascii_letter():
     found = 0
     for code in range(0x80, sys.maxunicode + 1):
@@ -104,7 +104,7 @@ def test_property_styled_letters_are_a_fixed_point_with_true_offsets(text):
     assert all(0 <= s < e <= len(text) for s, e in zip(traced.starts, traced.ends, strict=True))
 
 
-# --- explain names the drug of a disguised post ------------------------------------------------------------------------
+# --- explain names the drug of a disguised post -------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "drug", "kind"),
     [
