@@ -291,3 +291,41 @@ def test_labels_as_spreadsheets_save_them_read_back(tmp_path: Path) -> None:
     huge = "oxy 30s " + "a" * 2_000_000
     _csv(tmp_path / "huge.csv", [(huge, "offer"), ("hello", "clean")])
     assert read_labels(tmp_path / "huge.csv").frame["text"][0] == huge
+
+
+def test_evaluate_lists_missed_offers_too(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", POSTS)
+    errors = tmp_path / "errors.csv"
+    args = ["evaluate", str(path), "--model", str(DEFAULT_MODEL), "--threshold", "1.0", "--errors-out", str(errors)]
+    result = CliRunner().invoke(cli, args)  # threshold 1: nothing is flagged, so every offer is missed
+    assert result.exit_code == 0, result.output
+    listed = pd.read_csv(errors)
+    assert list(listed["error"]) == ["false_negative"] * 2
+    assert set(listed["text"]) == {t for t, lab in POSTS if lab in ("offer", "1")}
+    assert "missed offers (label 1): 2" in result.output and "false positives (flagged" not in result.output
+
+
+def test_every_model_command_loads_the_model_pillscan_model_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """PILLSCAN_MODEL naming a missing file: every command that loads a model says so (none falls back to the
+    bundled default), in one line."""
+    posts = tmp_path / "posts.txt"
+    posts.write_text("xanax bars 2mg, snap me\n")
+    labelled = _csv(tmp_path / "l.csv", POSTS)
+    scanned = tmp_path / "scan.jsonl"
+    scanned.write_text(json.dumps({"text": "xanax bars", "score": 0.5}) + "\n")
+    monkeypatch.setenv("PILLSCAN_MODEL", str(tmp_path / "missing.joblib"))
+    commands = [
+        ["info"],
+        ["explain", "xanax bars"],
+        ["score", str(posts)],
+        ["scan", str(posts), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"],
+        ["evaluate", str(labelled)],
+        ["sample", str(scanned), "-n", "1", "-o", str(tmp_path / "s.csv")],
+    ]
+    for command in commands:
+        assert main(["-q", *command]) == 1, command
+        err = capsys.readouterr().err
+        assert "missing.joblib (named by the PILLSCAN_MODEL environment variable)" in err, (command, err)
+        assert err.count("\n") == 1, err

@@ -146,3 +146,23 @@ def test_threshold_counts_the_labelled_rows_with_their_weight() -> None:
     light = choose_thresholds(y, p, 0.75, 0.95, np.r_[np.ones(1000), np.ones(100)])["offer"]
     heavy = choose_thresholds(y, p, 0.75, 0.95, np.r_[np.ones(1000), np.full(100, 80.0)])["offer"]
     assert light > 0.45 and heavy < 0.3
+
+
+def test_train_says_how_many_rows_of_each_file_it_uses_before_it_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pillscan.generate
+    from pillscan.train import TrainConfig, train_model
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise Stop
+
+    monkeypatch.setattr(pillscan.generate, "generate_corpus", stop)
+    said: list[str] = []
+    labels = _labels(tmp_path / "mine.csv", [("weed carts", "-1"), ("hmm", "skip")])
+    with pytest.raises(Stop):
+        train_model(extra=[labels], config=TrainConfig(n=400), progress=said.append, feature_cache=False)
+    assert said[0] == "extra rows from mine.csv: using 12 of 14 (6 offers, 6 not offers)"
