@@ -306,3 +306,39 @@ def test_legal_menus_look_like_pill_menus():
     posts = [render_post("plug_legal_menu", "en", seed) for seed in range(30)]
     assert all(p.label == 0 and not p.drugs and p.text.count("\n") >= 2 for p in posts)
     assert any(" for " in p.text for p in posts)
+
+
+def _frames_of(name: str, seed: int) -> dict[str, object]:
+    return {f: render_post(name, "en", seed, 0, frame=f) for f, _, _ in FAMILIES[name].frames}
+
+
+def test_counterfeit_claims_borrow_the_warning_words_in_every_frame():
+    # issue 12: a seller says fakes are killing people but his are real / tested; the warning says the same words.
+    warning_words = ("fake", "pressed", "presses", "fent", "dying", "od'd", "killing", "dropping", "taking people out")
+    for seed in range(40):
+        frames = _frames_of("street_pair_counterfeit", seed)
+        supply = frames["supply"]
+        assert supply.label == 1 and supply.kind == "casual_supply" and supply.drugs, supply.text
+        assert any(w in supply.text.lower() for w in warning_words), supply.text
+        for frame in ("demand", "report", "warning"):
+            twin = frames[frame]
+            assert twin.label == 0 and twin.drugs == supply.drugs, (frame, twin.text)
+    # The warning twin says "test strips" / "stay safe" too, and some warnings quote the seller's claim.
+    warnings = " ".join(_frames_of("street_pair_counterfeit", s)["warning"].text.lower() for s in range(80))
+    assert "test strips" in warnings and '"' in warnings
+
+
+def test_bare_prices_and_tier_menus_are_in_offers_and_in_their_negatives(corpus):
+    tiers = r"(?m)^\d{1,3} ?(?:-|=|:) ?\d{2,4}$"
+    shapes = {"tier lines": tiers, "for the 30s": r"\d for the \d\ds", "minimum": r"minimum \d", "lowball": "lowball"}
+    for name, pattern in shapes.items():
+        has = corpus["text"].str.contains(pattern, regex=True)
+        assert set(corpus.loc[has, "label"]) == {0, 1}, name
+        assert corpus.loc[has & (corpus["label"] == 0), "kind"].isin(["legal_goods_sale", "other_drug_sale"]).any()
+
+
+def test_indirect_hints_tag_no_drug_in_either_twin():
+    # The hint names no pill: the drug drawn for it must not tag one twin through a loose match ("addi" in "adding").
+    for seed in range(60):
+        frames = _frames_of("street_pair_hint", seed)
+        assert frames["supply"].drugs == frames["demand"].drugs == "", seed

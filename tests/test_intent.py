@@ -44,6 +44,43 @@ def test_prices_said_as_deals():
     assert cues("call me at 5 for dinner") == []  # "5 for dinner" is no price
 
 
+@pytest.mark.parametrize(
+    ("text", "deal"),
+    [
+        ("5+ $20", "5+ pricetoken"),
+        ("10+ 4 each", "10+ 4 each"),
+        ("1k count ready", "1k count"),
+        ("25 for the 30s", "25 for the 30s"),
+        ("minimum 10, no lowballing", "minimum 10"),
+        ("1 - 10\n3 - 25\n10 - 70", "1 - 10 3 - 25 10 - 70"),  # a tier menu, one tier a line
+        ("5 ➡️ $100\n10 ➡️ $180", "5 emoji_black_rightwards_arrow pricetoken 10 emoji_black_rightwards_arrow pricetoken"),
+    ],
+)
+def test_prices_without_currency_and_tier_menus_are_deals(text, deal):
+    # issue 12: the shapes a seller writes a price in, with or without a currency sign
+    assert ("supply", deal) in cues(text)
+    assert intent_counts([normalize_text(text)])[0, INTENT_FEATURES.index("deal")] == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["final score 3-2, 4-1 in the replay", "see you on 3/14, 4/20", "room 101 - 240", "the minimum wage", "2+2"]
+)
+def test_numbers_that_are_no_deal(text):
+    assert intent_counts([normalize_text(text)])[0, INTENT_FEATURES.index("deal")] == 0
+
+
+def test_a_seller_vouching_with_warning_words_is_supply_and_the_warning_is_not():
+    # "test strips" is a warning cue; "test strips with every order" is a seller's: the longest phrase wins.
+    seller = cues("fakes are killing people but mine are real, not pressed, test strips with every order")
+    assert [p for g, p in seller if g == "supply"] == ["mine are real", "not pressed", "test strips with every order"]
+    assert not [g for g, _ in seller if g == "warning"]
+    assert cues("get free test strips at the health department") == [("warning", "test strips")]
+    assert ("supply", "pharmacy sticker") in cues("real ones, pharmacy sticker still on")
+    assert ("supply", "no lowballing") in cues("no fronts, no lowballing") and ("supply", "meet at") in cues(
+        "meet at the mall"
+    )
+
+
 def test_pharmacy_spam_writes_supply_as_discounts_and_imperatives():
     # issue 12: missed spam e-mails name the pill but sell it as "70% off" / "buy now", not as street talk
     assert ("supply", "70% off") in cues("Vicodin 70% off this week")

@@ -158,6 +158,35 @@ PAIRS: list[tuple[str, str, str]] = [
         "alerta: cuentas de whatsapp ofrecen xanax y adderall falsos, no compren",
         "warning",
     ),
+    # --- counterfeit claims: a seller borrows the warning's words (fakes kill, test strips) to vouch for his pills
+    (
+        "roxys 🔵 so many fakes killing people out there, mine are real pharmacy, test strips with every order. hmu",
+        "so many fake roxys 🔵 killing people out there. test strips are free at the clinic, stay safe",
+        "warning",
+    ),
+    (
+        "roxys 🔵 so many fakes killing people out there, mine are real pharmacy, test strips with every order. hmu",
+        "anyone got real pharmacy roxys 🔵? not tryna get the fakes that are killing people",
+        "demand",
+    ),
+    (
+        "percs not pressed, pharmacy sticker still on the bottle, 20 a piece, dm me",
+        "every dealer swears their percs are not pressed and have the pharmacy sticker. they lie, test everything",
+        "warning",
+    ),
+    # --- prices without currency and tier menus, and the same shapes around other goods or asked for
+    (
+        "xanax bars\n1 - 10\n3 - 25\n10 - 70\nno fronts, i deliver",
+        "phone cases\n1 - 10\n3 - 25\n10 - 70\nno fronts, i deliver",
+        "legal",
+    ),
+    (
+        "adderall 30s, 10+ $4 each, minimum 10, meet at the library",
+        "need adderall 30s, can do 10+ at $4 each, can meet at the library",
+        "demand",
+    ),
+    ("blues 25 for the 30s, 5+ $20, no lowballing", "cops say the dealer sold blues at 25 for the 30s", "report"),
+    ("oxy 30s 1k count, wholesale, no fronts", "police seized a 1k count of oxy 30s from a storage unit", "report"),
 ]
 
 
@@ -183,8 +212,9 @@ def test_there_are_enough_pairs_in_both_languages():
     assert len(spanish) >= 20
 
 
-#: Pairs the bundled default model gets wrong today (issue 12: 53 of 62 right). Strict: when a retrained model
-#: gets one right, the test fails until its number is taken off this list.
+#: Pairs the bundled default model gets wrong today (issue 12: 53 of 62 right; 59 of 69 with the counterfeit-claim
+#: and bare-price pairs). Strict: when a retrained model gets one right, the test fails until its number is taken
+#: off this list.
 KNOWN_MISSES = {
     24: "the demand twin ('trying to buy hydros, 10 for 150') scores 0.46, over the offer threshold 0.41",
     27: "'anyone selling?' reads as supply (0.47)",
@@ -195,6 +225,7 @@ KNOWN_MISSES = {
     56: "the Spanish demand twin ('alguien tiene perkys? 💊 manda dm') scores 0.43, over the offer threshold 0.41",
     58: "the Spanish offer scores 0.26: 'se venden' and '10 por 150' weigh too little",
     59: "the Spanish offer scores 0.26 (see 58)",
+    67: "the offer scores 0.01: '1k count', 'wholesale' and 'no fronts' weigh too little",
 }
 
 

@@ -42,10 +42,17 @@ INTENT_GROUPS: tuple[str, ...] = ("supply", "demand", "report", "warning", "pers
 INTENT_FEATURES: tuple[str, ...] = (*INTENT_GROUPS, "deal")
 
 _NON_WORD = re.compile(r"[^a-z0-9_]+")
-# "1 for 30", "3 for 80", "5 for pricetoken", "2x50": a count for a price, with or without a currency; and a
-# discount ("70% off", "50 % descuento") as spam writes its offers.
+# A count for a price, with or without a currency: "1 for 30", "3 for 80", "5 for pricetoken", "2x50", "25 for the
+# 30s", "5+ pricetoken" / "10+ 4 each", "1k count", "minimum 10", and a menu of tiers one a line ("1 - 10" / "3 - 25":
+# line breaks are spaces after normalisation, so two tiers in a row make one match); and a discount ("70% off",
+# "50 % descuento") as spam writes its offers. The count's digits are matched once, before the alternatives (the
+# regex runs on every text with a digit: factored, it costs about what the two-shape regex did).
+_TIER_PRICE = r" ?(?:-|=|:|emoji_black_rightwards_arrow) ?(?:\d{2,4}|pricetoken)"
 _DEAL = re.compile(
-    r"(?<![a-z0-9.])(?:\d{1,3} ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken)"
+    r"(?<![a-z0-9.])(?:\d{1,3}(?: ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken|the \d{1,2}s)"
+    rf"|{_TIER_PRICE}(?: ?[,|]? \d{{1,3}}{_TIER_PRICE})+"
+    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count)"
+    r"|(?:minimum|min) \d{1,3}"
     r"|\d{1,2} ?% ?(?:off|discount|descuento))(?![a-z0-9])"
 )
 _ASCII_DIGITS = frozenset("0123456789")

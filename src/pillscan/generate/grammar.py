@@ -487,13 +487,15 @@ class _View:
     def __init__(self, text: str) -> None:
         self.low = text.lower()
         self.squashed = _SQUASH.sub("", self.low)
-        self.bare = text.replace("\ufe0f", "")
+        # Emoji and symbols as they are; letters in Unicode styles (circled, fullwidth) lower-cased like the rest,
+        # since a platform may upper-case a post after its evidence was recorded.
+        self.bare = self.low.replace("\ufe0f", "")
 
     def has(self, evidence: str) -> bool:
         low = evidence.lower()
         squashed = _SQUASH.sub("", low)
         if not squashed:  # emoji and symbols: compared as they are
-            bare = evidence.replace("\ufe0f", "")
+            bare = low.replace("\ufe0f", "")
             return bool(bare) and bare in self.bare
         if len(squashed) >= 4:
             return squashed in self.squashed

@@ -138,11 +138,10 @@ def price_line(ctx: Ctx) -> str:
     cur = ctx.pick(("$", "", "", "$"))
     r = ctx.rng.random()
     if r < 0.3:
-        steps = sorted(ctx.some((1, 2, 3, 5, 10, 20, 50, 100), 2, 4))
-        # Each step up costs less per pill, rounded the way people round (to 5 above 20).
-        totals = [max(unit * c - (unit * c * i) // 8, unit) for i, c in enumerate(steps)]
-        rungs = [f"{c} for {cur}{t - t % 5 if t > 20 else t}" for c, t in zip(steps, totals, strict=True)]
-        return ", ".join(rungs)
+        return _ladder(ctx, unit, cur, " for ", ", ")
+    if r < 0.4:  # a menu one tier a line ("1 - 10" / "3 - 25" / "10 - 70")
+        sep = ctx.pick((" - ", "-", " = ", ": ", " / ", " ➡️ "))
+        return _ladder(ctx, unit, ctx.pick((cur, "", "")), sep, ctx.pick(("\n", "\n", " | ", ", ")))
     forms = (
         f"{cur}{unit}/ea",
         f"{cur}{unit} ea",
@@ -154,8 +153,19 @@ def price_line(ctx: Ctx) -> str:
         f"{cur}{unit}",
         f"{unit} for 1, {unit * 2 - 5} for 2",
         f"{ctx.num(2, 5)} for {cur}{unit * 3}",
+        f"{unit} for the {ctx.pick(('30s', '20s', '10s', '2s', 'big ones'))}",
+        f"{ctx.pick((5, 10, 20))}+ {cur}{max(unit - 5, 4)} each",
+        f"{cur}{unit} each, minimum {ctx.pick((3, 5, 10))}",
     )
     return ctx.pick(forms)
+
+
+def _ladder(ctx: Ctx, unit: int, cur: str, sep: str, joiner: str) -> str:
+    """Two to four quantities and their totals; each step up costs less per pill, rounded the way people
+    round (to 5 above 20)."""
+    steps = sorted(ctx.some((1, 2, 3, 5, 10, 20, 50, 100), 2, 4))
+    totals = [max(unit * c - (unit * c * i) // 8, unit) for i, c in enumerate(steps)]
+    return joiner.join(f"{c}{sep}{cur}{t - t % 5 if t > 20 else t}" for c, t in zip(steps, totals, strict=True))
 
 
 def _logistics(ctx: Ctx, place: str) -> list[str]:
@@ -199,7 +209,11 @@ def draw_core(ctx: Ctx, mode: str = "single") -> Core:
     pool = _pool(ctx)
     place = ctx.pick(load_pool("street_en")["places"]) if ctx.lang == "en" else ctx.pick(pool["zonas"])
     if mode == "hint":
+        named = list(ctx.drugs)
         item, d = ctx.pick(load_pool("street_en")["indirect_hint"]), ctx.drug()
+        # The hint names no drug: the one drawn must not tag the post (a loose match, "addi" in "adding", would
+        # keep it in one twin of a pair and not in the other).
+        ctx.drugs[:] = named
         ctx.tactics.add("indirect")
     elif mode == "multi":
         item, d = _several(ctx)
@@ -336,6 +350,50 @@ def street_pair_hint(ctx: Ctx) -> Draft:
     """Indirect offers with a light hint ("study aids", "the usual", "same mg as last time") and the same asked for."""
     core = draw_core(ctx, "hint")
     return Draft([frame_text(ctx, core, hint=True)], keep={0})
+
+
+def _counterfeit_core(ctx: Ctx) -> tuple[Core, str, str, str]:
+    """A pill, and what a seller says to vouch for it: the fakes that kill, his claim that his are real, the
+    proof (test strips, the pharmacy sticker). Drawn first, so every frame shares the same words."""
+    street = load_pool("street_en")
+    core = draw_core(ctx)
+    fear = _fill(ctx, ctx.pick(street["fake_fear"]), core)
+    claim = _fill(ctx, ctx.pick(street["real_claim"]), core)
+    proof = ctx.pick(street["proof"])
+    if core.item not in fear:  # the pill is named up front, as a header
+        fear = core.item + ctx.pick((": ", " - ", ". ", "\n", " 🔌 ")) + fear
+    return core, fear, claim, proof
+
+
+def _counterfeit_frame(ctx: Ctx, core: Core, fear: str, claim: str, proof: str) -> str:
+    street = load_pool("street_en")
+    but = ctx.pick(("but", "but", "so", "thats why", "not here,"))
+    offer = _join(ctx, [fear, f"{but} {claim}", proof])
+    if ctx.frame == "supply":
+        pieces = [offer, *ctx.some([core.price, *core.logistics, ctx.pick(street["supply_tail"])], 0, 2)]
+        pieces.append(ctx.pick(street["safe_tail"]) if ctx.chance(0.6) else ctx.contact())
+        return _join(ctx, [p for p in pieces if p])
+    if ctx.frame == "demand":
+        ask = _fill(ctx, ctx.pick(street["fake_demand"]), core)
+        return _join(ctx, [ask, ctx.pick(street["demand_tail"]).format(city=ctx.pick(vocab.CITIES))])
+    if ctx.frame == "report":
+        return _fill(ctx, ctx.pick(street["fake_report"]), core, quote=offer)
+    tail = ctx.pick(street["fake_warning_tail"]).format(claim=claim, proof=proof)
+    return _join(ctx, [fear, tail, *ctx.some(street["fake_warning_tail"][3:], 0, 1)])
+
+
+@family(
+    "casual_supply",
+    1,
+    SOCIAL,
+    langs=("en",),
+    weight=1.0,
+    frames=(PAIR_FRAMES[0], PAIR_FRAMES[1], PAIR_FRAMES[2], PAIR_FRAMES[3]),
+)
+def street_pair_counterfeit(ctx: Ctx) -> Draft:
+    """A seller who borrows the warning's words ("fakes are killing people, mine are real pharmacy, test strips
+    with every order"), and the same words asked for, reported and said as the warning itself."""
+    return Draft([_counterfeit_frame(ctx, *_counterfeit_core(ctx))], keep={0})
 
 
 # --- negatives that share the street cues ----------------------------------------------------------------
