@@ -401,3 +401,7 @@ def test_rows_a_sheet_cannot_use_are_counted_and_huge_fields_kept(tmp_path: Path
     assert main(bad_target) == 1
     err = capsys.readouterr().err
     assert "cannot write the posts to label" in err and err.count("\n") == 1
+    before = out.read_bytes()
+    assert main(["sample", str(out), "-n", "2", "-o", str(out), "--threshold", "0.5"]) == 1  # never over its input
+    err = capsys.readouterr().err
+    assert "is one of the scan outputs read" in err and err.count("\n") == 1 and out.read_bytes() == before

@@ -399,6 +399,9 @@ def sample_scan_outputs(
     """``pillscan sample``: ``n`` posts of scan outputs worth labelling, streamed (:func:`iter_scan_rows`) and
     chosen as ``scan --label-sample`` chooses them, written as a label sheet to ``output``. Returns the chosen
     rows, the rows considered and the rows left out (no text or score, skipped records)."""
+    target = Path(output)
+    if str(output) != "-" and target.exists() and any(target.samefile(p) for p in paths if Path(p).exists()):
+        raise OutputError(f"{output} is one of the scan outputs read: write the sheet to another file")
     tally: dict[str, int] = {}
     chosen, seen = choose_from_rows(iter_scan_rows(paths), n, threshold, seed=seed, tally=tally)
     if not seen:
