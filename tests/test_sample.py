@@ -405,3 +405,21 @@ def test_rows_a_sheet_cannot_use_are_counted_and_huge_fields_kept(tmp_path: Path
     assert main(["sample", str(out), "-n", "2", "-o", str(out), "--threshold", "0.5"]) == 1  # never over its input
     err = capsys.readouterr().err
     assert "is one of the scan outputs read" in err and err.count("\n") == 1 and out.read_bytes() == before
+
+
+def test_a_kept_column_named_like_a_formula_is_marked_once(tmp_path: Path, fake_model: object) -> None:
+    """The scan's CSV header marks a kept column named '=cmd'; the sheet (from scan --label-sample and from
+    pillscan sample) marks it once, not twice, and the labels reader gives back its name."""
+    src = tmp_path / "in.csv"
+    src.write_text('"=cmd",text\n1,xanax bars 2mg snap me\n2,percs 30s dm me\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["-q", "scan", str(src), "-o", str(out), "--keep-col", "=cmd", "--workers", "1", "--label-sample", "2"]
+    assert main(args) == 0
+    assert ",'=cmd," in out.read_text(encoding="utf-8").splitlines()[0]
+    assert main(["-q", "sample", str(out), "-n", "2", "-o", str(tmp_path / "s.csv"), "--threshold", "0.5"]) == 0
+    for sheet in (tmp_path / "out.to-label.csv", tmp_path / "s.csv"):
+        assert (
+            sheet.read_text(encoding="utf-8").splitlines()[0] == "text,label,id,source,'=cmd,score,decision,drugs,why"
+        )
+        _fill(sheet)
+        assert sorted(read_labels(sheet).frame["=cmd"]) == ["1", "2"]

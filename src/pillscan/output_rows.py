@@ -22,8 +22,8 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     csv.field_size_limit(1 << 30)
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            # (cells come back as the posts said them: the writer's spreadsheet marker is dropped)
-            out: dict[str, Any] = {k: spreadsheet_text(v) for k, v in row.items()}
+            # (cells and column names come back as written: the writer's spreadsheet marker is dropped)
+            out: dict[str, Any] = {str(spreadsheet_text(k)): spreadsheet_text(v) for k, v in row.items()}
             if "drugs" in out:
                 out["drugs"] = [x for x in (out["drugs"] or "").split(";") if x]
             if "signals" in out:  # CSV keeps the names only: signals without spans (no highlight)

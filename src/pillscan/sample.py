@@ -201,11 +201,11 @@ def _jsonl_rows(path: str) -> Iterator[dict[str, Any]]:
 
 
 def _csv_rows(path: str) -> Iterator[dict[str, Any]]:
-    # (cells come back as the posts said them: the writer's spreadsheet marker is dropped)
+    # (cells and column names come back as written: the writer's spreadsheet marker is dropped)
     with pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=10_000) as chunks:
         for chunk in chunks:
             for row in chunk.map(spreadsheet_text).to_dict(orient="records"):
-                yield {str(k): v for k, v in row.items()}
+                yield {str(spreadsheet_text(str(k))): v for k, v in row.items()}
 
 
 def iter_scan_rows(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
