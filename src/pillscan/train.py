@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 CASCADE_KEEP = 0.98
 
 
+#: Cuts whose held-out F1 is within this of the best count as equally good; the offer threshold is their middle.
+OFFER_F1_TOLERANCE = 0.01
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """How the default model is trained; ``pillscan train`` with no options uses exactly this."""
@@ -58,6 +62,8 @@ class TrainConfig:
     #: ``offer``: the best-F1 threshold on held-out families among those with at least this precision. Held-out
     #: families are a harsh test (whole styles never seen in training), so precision there is a floor, not a goal.
     offer_precision: float = 0.75
+    #: ... or rather the middle of the cuts whose held-out F1 is within this of that best (see choose_thresholds).
+    offer_f1_tolerance: float = OFFER_F1_TOLERANCE
     #: ... and ``review`` (a human looks at these) the threshold that catches this share of held-out offers.
     review_recall: float = 0.95
     C: float = 1.0
@@ -79,21 +85,35 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+def _plateau_centre(cuts: np.ndarray, f1: np.ndarray, tolerance: float) -> float:
+    """The middle (in score) of the cuts whose ``f1`` is within ``tolerance`` of the best (-1 marks excluded
+    cuts). All such cuts, not only the run around the best one: on a finite held-out sample F1 is noisy, so that
+    run breaks off near wherever the noise put the peak."""
+    good = cuts[f1 >= f1.max() - tolerance]
+    return float((good.min() + good.max()) / 2)
+
+
 def choose_thresholds(
     labels: np.ndarray,
     probs: np.ndarray,
     offer_precision: float,
     review_recall: float,
     weights: np.ndarray | None = None,
+    f1_tolerance: float = OFFER_F1_TOLERANCE,
 ) -> dict:
-    """Thresholds from held-out scores: ``offer`` maximises F1 among cuts whose precision reaches
-    ``offer_precision``; ``review`` is the highest cut that still catches ``review_recall`` of the offers.
-    ``weights``: how much each row counts (a team's labelled rows count with their training weight)."""
+    """Thresholds from held-out scores: ``offer`` is the middle of the cuts whose F1 is within ``f1_tolerance``
+    of the best F1 among cuts whose precision reaches ``offer_precision``; ``review`` is the highest cut that
+    still catches ``review_recall`` of the offers. ``weights``: how much each row counts (a team's labelled rows
+    count with their training weight).
+
+    Why the middle and not the best cut: held-out F1 is flat over a wide range of cuts (0.30-0.55 within 0.01
+    for the default model), so where exactly it peaks is noise; the arg-max moved the offer threshold between
+    0.25 and 0.50 from one training seed to the next, and with it every precision/recall figure."""
     precision, recall, cuts = precision_recall_curve(labels, probs, sample_weight=weights)
     precision, recall = precision[:-1], recall[:-1]  # the last point has no threshold
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
     ok = precision >= offer_precision
-    offer = float(cuts[np.argmax(np.where(ok, f1, -1.0))]) if ok.any() else 0.99
+    offer = _plateau_centre(cuts, np.where(ok, f1, -1.0), f1_tolerance) if ok.any() else 0.99
     reach = np.where(recall >= review_recall)[0]
     review = float(cuts[reach[-1]]) if len(reach) else offer / 2
     offer = min(max(offer, 0.05), 0.99)
@@ -374,6 +394,7 @@ def train_model(
         config.offer_precision,
         config.review_recall,
         None if weights is None else weights[cut_rows],
+        config.offer_f1_tolerance,
     )
 
     flagged = probs >= thresholds["offer"]
