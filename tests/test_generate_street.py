@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import re
 import unicodedata
 
 import pandas as pd
@@ -342,3 +343,13 @@ def test_indirect_hints_tag_no_drug_in_either_twin():
     for seed in range(60):
         frames = _frames_of("street_pair_hint", seed)
         assert frames["supply"].drugs == frames["demand"].drugs == "", seed
+
+
+def test_street_menus_of_pills_and_of_other_goods_share_bare_price_lines():
+    # "percs 10s - 15" / "bars 5": a menu line without a currency is in pill menus and in legal / other-drug menus.
+    bare = re.compile(r"(?m)^[^\d\n]*[a-z][^\d\n]* ?(?:-|:|=|…)? \d{1,2}$")
+    for name, label in (("street_menu_bare", 1), ("plug_legal_menu", 0), ("street_other_drug_menu", 0)):
+        posts = [render_post(name, "en", seed) for seed in range(60)]
+        assert all(p.label == label for p in posts), name
+        assert sum(bool(bare.search(p.text.lower())) for p in posts) >= 3, name
+    assert all(render_post("street_menu_bare", "en", seed).drugs for seed in range(60))

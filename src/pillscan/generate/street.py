@@ -168,6 +168,18 @@ def _ladder(ctx: Ctx, unit: int, cur: str, sep: str, joiner: str) -> str:
     return joiner.join(f"{c}{sep}{cur}{t - t % 5 if t > 20 else t}" for c, t in zip(steps, totals, strict=True))
 
 
+def menu_line(ctx: Ctx, item: str) -> str:
+    """One line of a street menu, for pills, other drugs and legal goods alike: the item, a separator and a
+    price, half the time a bare number ("percs 10s - 15", "bars 5", "candles: 12 ea")."""
+    if ctx.chance(0.5):
+        price = str(ctx.pick((5, 8, 10, 12, 15, 20, 25, 30, 35, 40)))
+        if ctx.chance(0.3):
+            price += ctx.pick(("/ea", " ea", " each", " a piece"))
+    else:
+        price = price_line(ctx)
+    return f"{ctx.pick(('', '', '▪️ ', '- ', '• '))}{item}{ctx.pick((' - ', ' ', ': ', ' = ', ' … '))}{price}"
+
+
 def _logistics(ctx: Ctx, place: str) -> list[str]:
     pool = _pool(ctx)
     city = ctx.pick(vocab.CITIES_ES if ctx.lang == "es" else vocab.CITIES)
@@ -396,6 +408,37 @@ def street_pair_counterfeit(ctx: Ctx) -> Draft:
     return Draft([_counterfeit_frame(ctx, *_counterfeit_core(ctx))], keep={0})
 
 
+@family("menu", 1, {"snapchat": 1.0, "telegram": 1.0, "instagram": 0.8, "sms": 0.5}, langs=("en",), weight=1.2)
+def street_menu_bare(ctx: Ctx) -> Draft:
+    """A street menu of pills one a line, prices mostly bare numbers ("percs 10s - 15" / "bars 5" / "addy 30s
+    12"), sometimes a tier ladder for one of them, then terms; the legal and other-drug menus share the lines."""
+    street = load_pool("street_en")
+    items: list[str] = []
+    drugs: list[Drug] = []
+    for _ in range(ctx.num(2, 5)):
+        d = street_drug(ctx)
+        if d not in drugs:
+            drugs.append(d)
+            items.append(street_item(ctx, d)[0])
+    lines = [menu_line(ctx, item) for item in items]
+    if ctx.chance(0.3):  # one of them by the count, one tier a line
+        unit = ctx.pick((5, 10, 15, 20, 25))
+        lines[0] = items[0] + "\n" + _ladder(ctx, unit, "", ctx.pick((" - ", "-", " = ", ": ")), "\n")
+    head = ctx.pick(("menu", "MENU 📋", "whats good today", "today only", "restocked", "📋", "new drop 🔥", ""))
+    city = ctx.pick(vocab.CITIES)
+    tail = ctx.some(
+        [
+            ctx.pick(street["terms"]),
+            ctx.pick(street["supply_tail"]),
+            ctx.pick(street["zones"]).format(city=city, n=ctx.pick((3, 5, 10))),
+            ctx.pick(street["meetups"]).format(place=ctx.pick(street["places"])),
+        ],
+        1,
+        3,
+    )
+    return Draft(["\n".join(x for x in (head, *lines, *tail) if x)], keep={0})
+
+
 # --- negatives that share the street cues ----------------------------------------------------------------
 def _around() -> dict:
     return load_pool("around_en")
@@ -437,7 +480,8 @@ def street_other_drug_menu(ctx: Ctx) -> Draft:
     for k in kinds:
         item = ctx.pick(pool["other_drugs"][k])
         emo = ctx.pick(pool["other_emoji"][k]) if ctx.chance(0.6) else ""
-        lines.append(" ".join(x for x in (emo, item, price_line(ctx) if ctx.chance(0.7) else "") if x))
+        named = f"{emo} {item}" if emo else item
+        lines.append(menu_line(ctx, named) if ctx.chance(0.7) else named)
     opener = (
         ctx.pick(street["supply"]).format(item=ctx.pick(pool["other_drugs"][kinds[0]]))
         if ctx.chance(0.5)
@@ -655,7 +699,7 @@ def plug_legal_menu(ctx: Ctx) -> Draft:
     head = ctx.pick(
         ("MENU 📋", "menu 🔌", "price list", "whats available today", "restock menu 🤑", "{g} plug menu")
     ).format(g=goods[0])
-    lines = [f"{ctx.pick(('', '▪️ ', '- ', '• '))}{g} {price_line(ctx)}" for g in goods]
+    lines = [menu_line(ctx, g) for g in goods]
     tail = ctx.some([ctx.pick(street["terms"]), ctx.pick(street["supply_tail"]), ctx.pick(pool["plug_tails"])], 1, 2)
     return Draft(["\n".join([head, *lines, *tail])], keep={0})
 
