@@ -110,6 +110,10 @@ def test_property_styled_letters_are_a_fixed_point_with_true_offsets(text):
     [
         ("ᴏxʏ ᴀɴᴅ ᴘᴇʀᴄs ᴀᴠᴀɪʟᴀʙʟᴇ", "oxycodone", "fullwidth"),
         ("🆇🅰🅽🅰🆇 2mg in stock", "alprazolam", "fullwidth"),
+        ("ǝuopoɔʎxo 30s available", "oxycodone", "upside_down"),
+        ("v . 1 . c . 0 . d - 1 . n 10/325 in stock", "hydrocodone", "spacing"),
+        ("selling x / anax 2mg", "alprazolam", "split"),
+        ("enodocyxo 30s for sale, read it backwards", "oxycodone", "reversed"),
     ],
 )
 def test_explain_names_the_drug_of_a_disguised_post(text, drug, kind):
@@ -118,3 +122,173 @@ def test_explain_names_the_drug_of_a_disguised_post(text, drug, kind):
     data = json.loads(result.output)
     assert drug in data["drugs"]
     assert f"obfuscation:{kind}" in {s["name"] for s in data["signals"]}
+
+
+# --- upside-down words --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("xɐuɐx", "xanax"),
+        ("uıpoɔıʌ", "vicodin"),
+        ("sɔɹǝd", "percs"),
+        ("ʎxo", "oxy"),
+        ("ǝuopoɔʎxo", "oxycodone"),
+        ("X∀N∀X", "xanax"),  # capitals: N stays N
+        ("ɯnıʅɐʌ".replace("ʅ", "l"), "valium"),
+    ],
+)
+def test_upside_down_words_are_read_upside_down(raw, word):
+    assert normalize_text(f"got {raw} now") == f"got {word} now"
+    names = _names(f"got {raw} now")
+    assert "obfuscation:upside_down" in names
+    _assert_spans_point_at_the_post(f"got {raw} now")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/ðə ˈkwɪk ˈbɹaʊn ˈfɑks/ and [ɹʌn], [sʌn], [ʍɪtʃ], [ɐˈdɔɹ]",  # IPA with turned letters
+        "ɥ ɯ ɐ ʎ ɟ",  # letters on their own
+        "Spanish ll is [ʎ] as in calle [ˈkaʎe]; tap [ɾ] in pero [ˈpeɾo]",
+        "∀ε>0 ∃δ: A ∩ B ⊥ C",  # math symbols that flip text also uses
+    ],
+)
+def test_upside_down_near_misses_are_left_alone(text):
+    assert normalize_text(text) == normalize_text(text.lower())
+    assert "obfuscation:upside_down" not in _names(text)
+    assert not drugs_named(extract_signals(text))
+
+
+# --- single characters with mixed separators ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("v . 1 . c . 0 . d - 1 . n", "vicodin"),
+        ("x - a . n - a . x", "xanax"),
+        ("a m b i e n", "ambien"),
+        ("o . x . y 3 0", "oxy30"),
+        ("v ' a , l ' i , u , m", "valium"),
+        ("t/r/a/m/a/d/o/l", "tramadol"),
+    ],
+)
+def test_mixed_separators_are_joined_where_they_spell_a_word(raw, word):
+    assert normalize_text(f"buy {raw} now") == f"buy {word} now"
+    assert "obfuscation:spacing" in _names(f"buy {raw} now")
+    _assert_spans_point_at_the_post(f"buy {raw} now")
+
+
+def test_only_the_stretch_that_spells_a_word_is_joined_and_its_span_is_exact():
+    text = "got a v.i.c.o.d.i.n for you"
+    assert normalize_text(text) == "got a vicodin for you"
+    drug = [s for s in extract_signals(text) if s.name == "drug:hydrocodone"]
+    assert [s.text for s in drug] == ["v.i.c.o.d.i.n"]
+
+
+# --- names split by a separator -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("x / anax", "xanax"),
+        ("v / alium", "valium"),
+        ("phe / ntermine", "phentermine"),
+        ("xa-nax", "xanax"),
+        ("perc*s", "percs"),
+        ("perc.s", "percs"),
+        ("oxy|contin", "oxycontin"),
+        ("phe/nter/mine", "phentermine"),
+    ],
+)
+def test_split_names_are_joined(raw, word):
+    assert normalize_text(f"selling {raw} today") == f"selling {word} today"
+    assert "obfuscation:split" in _names(f"selling {raw} today")
+    _assert_spans_point_at_the_post(f"selling {raw} today")
+
+
+# --- reversed names -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [("enodocyxo", "oxycodone"), ("nivta", None), ("llareddA", "adderall"), ("NITNOCYXO", "oxycontin")],
+)
+def test_reversed_names_are_read_forwards(raw, word):
+    text = f"{raw} 30s for sale, read it backwards"
+    if word is None:  # "ativan" has 6 letters, "nivta" is a typo of nothing: no reversed name under 6 letters
+        assert normalize_text(text).startswith(raw.lower())
+        return
+    assert normalize_text(text).startswith(f"{word} 30s")
+    assert "obfuscation:reversed" in _names(text)
+    _assert_spans_point_at_the_post(text)
+
+
+def test_no_reversed_name_is_an_english_word():
+    from pillscan.normalize import _drug_names
+
+    with open("/usr/share/dict/words", encoding="utf-8") as handle:
+        words = {line.strip().lower() for line in handle}
+    clashes = sorted(reverse for reverse in _drug_names()[2] if reverse in words)
+    assert not clashes, f"drug names that read as an English word backwards: {clashes}"
+
+
+# --- ordinary text that looks like a disguise is untouched --------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J. R. R. Tolkien and C. S. Lewis",
+        "we ran a/b testing on it",
+        "cash and/or card, w/ receipt",
+        "take 10/325 and 7.5/325 twice",
+        "born 12/05/1990, due 2024-03-01, at 10.30",
+        "id 3f2b1c9e-4d5a-4b6c-8e7f-1a2b3c4d5e6f",
+        "token aGVsbG8gd29ybGQ=",
+        "a, b, c and d",
+        "grades: a - b - c",
+        "it's a well-known e-mail trick, t.me/group and U.S.A.",
+        "i . e . the end",
+        "desserts stressed level",  # words that are other words backwards
+    ],
+)
+def test_hostile_near_misses_are_not_decoded(text):
+    flags = {s.name for s in extract_signals(text) if s.name.startswith("obfuscation:")}
+    assert not flags & {"obfuscation:split", "obfuscation:upside_down", "obfuscation:reversed"}
+    assert not drugs_named(extract_signals(text))
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+_DISGUISE_ALPHABET = "xanvlium pr.s/*|-' ,ɐuʌǝɔɹsɥʎ enodcyx0134 \u2219ʍ∀"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=_DISGUISE_ALPHABET, max_size=50)
+    | st.lists(
+        st.sampled_from(["x / anax", "enodocyxo", "sɔɹǝd", "v . 1 . c", "0 . d - 1 . n", "perc*s", " ", ","])
+    ).map("".join)
+)
+def test_property_disguises_are_a_fixed_point_with_true_offsets(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    traced = normalize_with_offsets(text)
+    assert traced.text == once
+    assert all(0 <= s < e <= len(text) for s, e in zip(traced.starts, traced.ends, strict=True))
+    for sig in extract_signals(text):
+        assert text[sig.start : sig.end] == sig.text
+
+
+def test_every_drug_name_cut_into_two_english_words_is_listed():
+    from pillscan.normalize import _WORD_SPLITS, _drug_names
+
+    with open("/usr/share/dict/words", encoding="utf-8") as handle:
+        words = {line.strip().lower() for line in handle if line.strip().isalpha()}
+    missing = set()
+    for name in _drug_names()[0]:
+        for form in (name, name + "s"):
+            for cut in range(2, len(form) - 1):
+                if form[:cut] in words and form[cut:] in words:
+                    missing.add(f"{form[:cut]} {form[cut:]}")
+    assert not missing - _WORD_SPLITS, sorted(missing - _WORD_SPLITS)
+    assert normalize_text("code-in and handle/bars") == "code-in and handle/bars"
+
+
+def test_a_split_name_is_found_after_other_pieces():
+    assert normalize_text("get some-x/anax today") == "get some-xanax today"
+    assert normalize_text("xanax/valium/x/anax") == "xanax/valium/xanax"

@@ -1,5 +1,7 @@
 """normalize_text: obfuscated spellings fold to the canonical word, real numbers survive, and it is safe."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,6 +133,10 @@ def _reference_normalize(text):
     | st.text(
         alphabet="xan4@$0 .-*~|•·1357mgMXaaabbb$u s/d:w€£()+5usd\u200b\u0445ｘ💊\t\n\x1c\u00a0\u2028  ", max_size=60
     )
+    | st.text(alphabet="xanvlium perc.s/*|-',;+ ɐuʌǝɔɹʎxo01 ᴘᴇʀ🆇🅰enodcyx", max_size=60)
+    | st.lists(st.sampled_from(["enodocyxo", "x / anax", "v . 1 . c . 0", "sɔɹǝd", "perc*s", " ", ".", "a"])).map(
+        "".join
+    )
 )
 def test_property_fast_path_equals_the_plain_reference(text):
     # The guarded fast pass must compute exactly what the unguarded steps compute.
@@ -138,11 +144,15 @@ def test_property_fast_path_equals_the_plain_reference(text):
 
 
 # --- the byte scans that replace the hint regexes in the compiled build ------------------------------------------
-_HINT_ALPHABET = "abxyzusdolrckpemn0134579@$ .-*~|_/\t\n\x0b\x1c\x1f"
+_HINT_ALPHABET = "abxyzusdolrckpemn0134579@$ .-*~|_/',+:;\t\n\x0b\x1c\x1f"
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.text(alphabet=_HINT_ALPHABET, max_size=40))
+@given(
+    st.text(alphabet=_HINT_ALPHABET, max_size=40)
+    | st.lists(st.sampled_from(["enodocyxo", "nivata", "llaredda", " ", ".", "x", "9", "_"])).map("".join)
+    | st.lists(st.sampled_from(["urltoken ", "t.me", "x/", "anax", " / ", "perc", "*s", " ", "-", "a"])).map("".join)
+)
 def test_byte_scans_equal_the_hint_regexes(text):
     import pillscan.normalize as N
 
@@ -150,16 +160,25 @@ def test_byte_scans_equal_the_hint_regexes(text):
         (N.HINT_SPACED if N._SPACED_HINT_SPACE.search(text) or N._SPACED_HINT_SEP.search(text) else 0)
         | (N.HINT_LEET if N._LEET_HINT.search(text) else 0)
         | (N.HINT_REPEAT if N._REPEATS.search(text) else 0)
+        | (N.HINT_REVERSED if any(w in N._drug_names()[2] for w in re.findall(r"[a-z]+", text)) else 0)
+        | (N.HINT_MIXED if N._MIXED_HINT.search(text) else 0)
     )
-    assert N.ascii_hints(text.encode("ascii")) == want
+    got = N.ascii_hints(text.encode("ascii"))
+    assert got & ~N.HINT_SPLIT == want
+    # The split bit is _SPLIT_HINT less a link's host ("urltoken t.me"), which the split finder skips too.
+    assert not got & N.HINT_SPLIT or N._SPLIT_HINT.search(text)
+    assert got & N.HINT_SPLIT or not N._split_edits(text)
     assert N._money_hint_ascii(text.encode("ascii")) == (N._MONEY_HINT_ASCII.search(text) is not None)
 
 
 @pytest.mark.parametrize(
     ("text", "bits"),
     [
-        ("x a n a x", 1), ("call a b", 1), ("a b c1", 2), ("x.a.n", 1), ("a|b|c", 1), ("x4nax", 2), ("4 a", 0),
+        ("x a n a x", 1), ("call a b", 1), ("a b c1", 2), ("x.a.n", 193), ("a|b|c", 193), ("x4nax", 2), ("4 a", 0),
         ("ca$h", 2), ("@a", 2), ("cheaaap", 4), ("aa", 0), ("111", 0), ("x a n a x 0xy", 3), ("", 0),
+        ("enodocyxo", 32), ("got enodocyxo.", 32), ("xenodocyxo", 0), ("enodocyx", 0),
+        ("v . 1 . c", 64), ("v ' i", 64), ("a,b", 64), ("ab,c", 0), ("x / anax", 128), ("x/anax", 128), ("a. b", 64),
+        ("done. next", 0), ("urltoken t.me hi", 0), ("urltoken pills-shop.com", 0), ("urltoken t.me x/anax", 128),
     ],
 )  # fmt: skip
 def test_byte_scan_examples(text, bits):

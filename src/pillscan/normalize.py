@@ -12,7 +12,11 @@
    repeated (🅿️ is Percocet's emoji code) and letters when two or more different ones stand in a row
    (``🆇🅰🅽🅰🆇`` → ``xanax``). Folding per character (not whole-string NFKC) is what makes the result a fixed
    point: every folded character folds to itself.
-3. ASCII lower case.
+3. ASCII lower case; then upside-down words read the right way up: a word of 3+ letters holding a turned letter
+   (``ɐ ǝ ɥ ɯ ɹ ʇ ʌ ʍ ʎ ʞ ɟ ƃ ɔ``…) whose letters turned (``u``↔``n``, ``p``↔``d``, ``b``↔``q``; for capitals only
+   ``M``↔``W``) and read backwards spell a lexicon word (``sɔɹǝd`` → ``percs``, ``X∀N∀X`` → ``xanax``). IPA and
+   other text that uses these letters spells no lexicon word upside down and keeps them. Each word is decoded
+   in place: a flipped phrase keeps its (reversed) word order.
 4. Placeholders: e-mail and ``@handle`` → ``handletoken``; URLs → ``urltoken HOST`` (the host is kept so that
    ``t.me``/``wa.me`` links still name their app); phone numbers → ``phonetoken``; money amounts (``$20``,
    ``$ 20``, ``20$``, ``20 usd``, ``20 dollars``, ``20 pesos``) → ``pricetoken`` (the amount itself is dropped:
@@ -25,6 +29,13 @@
 6. Spaced or dotted letters joined: a run of >= 3 single letters/digits with the same separator
    (space, ``.``, ``-``, ``*``, ``~``, ``|``, ``•``, ``·``), at least half of them letters:
    ``x a n a x`` / ``x.a.n.a.x`` / ``X 4 N 4 X`` → ``xanax`` (the digits then go through leetspeak).
+   Single letters/digits with any mix of separators (``.-*~|•·',/+:;`` with or without spaces around, as spam
+   e-mail is tokenised: ``v . 1 . c . 0 . d - 1 . n``, ``v ' a , l ' i , u , m``) are joined only where they spell a
+   lexicon word as leetspeak does (``pillscan.lexicon.leet_vocabulary``; the longest such stretch from the left,
+   leetspeak undone, a trailing number kept: ``o . x . y 3 0`` → ``oxy30``), so initials, lists, grades and dates
+   stay. Names split in two or three by ``/ * | . -`` (no space, or a space on both sides) are joined where the
+   pieces spell a drug name of the lexicon (``x / anax``, ``phe/ntermine``, ``perc.s``), unless the lexicon writes
+   the name in those pieces (``k-pin``); ``and/or``, ``w/``, ``10/325``, dates and sentence ends spell no name.
 7. Leetspeak inside words (``0→o 1→i 3→e 4→a 5→s 7→t @→a $→s``): only a lone digit/symbol in a token of
    >= 2 letters, and between two letters only when the token has >= 3 letters (``x4n4x`` → ``xanax``,
    ``0xyc0d0ne`` → ``oxycodone``, ``perc0`` → ``perco``); numbers with units and codes stay
@@ -37,7 +48,12 @@
    usually stretches a letter that the word has once; the signal matcher also indexes lexicon forms with
    doubled letters collapsed, so ``zannnnies`` → ``zanies`` still matches ``zannies``.
 
-Steps 6-8 can expose new matches for each other (a squeezed ``aaa`` is a single letter); when any of them
+9. Drug names written backwards: a whole word of 6+ letters that is an in-scope brand, generic or slang name of
+   the lexicon reversed (``enodocyxo`` → ``oxycodone``), where the reverse is no lexicon word (and, checked by
+   tests/test_disguises.py against /usr/share/dict/words, no English word).
+
+Each decoding raises a flag (``FLAG_*``) that ``pillscan.signals`` reports as an obfuscation kind. Steps 6-9 can
+expose new matches for each other (a squeezed ``aaa`` is a single letter); when any of them
 changed the text the whole pass is repeated until nothing changes, which guarantees idempotency.
 """
 
@@ -48,7 +64,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pillscan.lexicon import leet_vocabulary
+from pillscan.lexicon import leet_vocabulary, load_lexicon
 
 __all__ = [
     "MAX_CHARS",
@@ -72,6 +88,9 @@ MAX_EXPANSION = 64
 FLAG_JOIN = 1
 FLAG_LEET = 2
 FLAG_SQUEEZE = 4
+FLAG_UPSIDE_DOWN = 8
+FLAG_SPLIT = 16
+FLAG_REVERSED = 32
 
 # Lower-case Cyrillic, Greek and Armenian letters that pass for Latin ones in a Latin word.
 _HOMOGLYPHS = {
@@ -399,6 +418,10 @@ def _reset_vocabulary() -> None:
     """Forget the leet targets and the de-leeted tokens (tests swap the lexicons in)."""
     _vocabulary.clear()
     _token_cache.clear()
+    _names_cache.clear()
+    _reversed_cache.clear()
+    _ends_cache.clear()
+    _prefix_cache.clear()
 
 
 def _disguises_a_word(core: str) -> bool:
@@ -419,21 +442,30 @@ _LEET_HINT = re.compile(r"[013457@$](?:(?<=[a-z].)|(?=[a-z]))")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$")
 
 
+def _words_around(text: str, hint: re.Pattern[str], chars: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of the words (maximal runs of ``chars``) that hold a match of ``hint``, each once, in order."""
+    spans: list[tuple[int, int]] = []
+    done = 0
+    n = len(text)
+    for match in hint.finditer(text):
+        a = match.start()
+        if a < done:
+            continue  # same word as the previous match
+        while a > 0 and text[a - 1] in chars:
+            a -= 1
+        b = match.end()
+        while b < n and text[b] in chars:
+            b += 1
+        done = b
+        spans.append((a, b))
+    return spans
+
+
 def _deleet_text(text: str) -> str:
     """``_LEET_TOKEN.sub(_deleet, text)``, faster: only tokens where a leet character touches a letter."""
     pieces: list[str] = []
-    pos = done = 0
-    n = len(text)
-    for hint in _LEET_HINT.finditer(text):
-        a = hint.start()
-        if a < done:
-            continue  # same token as the previous hint
-        while a > 0 and text[a - 1] in _TOKEN_CHARS:
-            a -= 1
-        b = hint.end()
-        while b < n and text[b] in _TOKEN_CHARS:
-            b += 1
-        done = b
+    pos = 0
+    for a, b in _words_around(text, _LEET_HINT, _TOKEN_CHARS):
         token = text[a:b]
         new = _deleet_token(token)
         if new != token:
@@ -447,13 +479,287 @@ def _deleet_text(text: str) -> str:
 
 _REPEATS = re.compile(r"([a-z])\1\1+")
 
-# A step: (pattern, replacement, flag raised when it changes something).
-Step = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str, int]
-_DEOBFUSCATION_STEPS: tuple[Step, ...] = (
-    (_SPACED, _join_spaced, FLAG_JOIN),
-    (_LEET_TOKEN, _deleet, FLAG_LEET),
-    (_REPEATS, r"\1", FLAG_SQUEEZE),
+
+# --- disguises decoded only where they spell a lexicon word: upside-down, mixed separators, split, reversed -------
+# Each finder returns edits ``(start, end, replacement)``, sorted and non-overlapping; a replacement stands for
+# its whole span (for evidence spans, see _traced_edits).
+Edit = tuple[int, int, str]
+
+# Turned letters (as step 2 leaves them: lower case) and what they stand for upside down.
+_TURNED = {
+    "ɐ": "a", "ɔ": "c", "ǝ": "e", "ɟ": "f", "ⅎ": "f", "ƃ": "g", "ᵷ": "g", "ɥ": "h", "ᴉ": "i", "ɾ": "j",
+    "ʞ": "k", "ꞁ": "l", "ɯ": "m", "ɹ": "r", "ᴚ": "r", "ʇ": "t", "ʌ": "v", "ʍ": "w", "ʎ": "y", "∀": "a",
+    "⅄": "y", "⅁": "g",
+}  # fmt: skip
+# Characters flip-text generators also use that are ordinary elsewhere: read as turned only inside a word that
+# has a turned letter above.
+_TURNED_TOO = {"λ": "v", "ן": "l", "⊥": "t", "∩": "u", "ᗺ": "b", "ᗡ": "d"}
+# Upside down, lower-case b d n p q u turn into q p u d b n; capitals keep their letter, but M and W swap.
+_UPSIDE_DOWN_TABLES = (
+    str.maketrans({**_TURNED, **_TURNED_TOO, "b": "q", "d": "p", "n": "u", "p": "d", "q": "b", "u": "n"}),
+    str.maketrans({**_TURNED, **_TURNED_TOO, "m": "w", "w": "m"}),
 )
+_TURNED_HINT = re.compile("[" + "".join(_TURNED) + "]")
+_TURNED_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz" + "".join(_TURNED) + "".join(_TURNED_TOO))
+
+
+def _upside_down_edits(text: str) -> list[Edit]:
+    """Words of 3+ letters holding a turned letter that, read upside down (each letter turned, the order
+    reversed), spell a lexicon word (``sɔɹǝd`` → ``percs``). IPA and other text that uses these letters as
+    letters reads as no lexicon word upside down, and is left alone."""
+    edits: list[Edit] = []
+    for a, b in _words_around(text, _TURNED_HINT, _TURNED_WORD_CHARS):
+        if b - a < 3:
+            continue
+        for table in _UPSIDE_DOWN_TABLES:
+            word = text[a:b].translate(table)[::-1]
+            if word.isascii() and word.isalpha() and _disguises_a_word(word):
+                edits.append((a, b, word))
+                break
+    return edits
+
+
+# Single letters and digits with any mix of separators (spam e-mail is tokenised with spaces around punctuation):
+# "v . 1 . c . 0 . d - 1 . n", "v ' i , o , x , x". Joined only where they spell a lexicon word.
+_SEPARATORS = ".\\-*~|•·',/+:;"
+_PIECE = r"[a-z0-9](?![a-z0-9_@$])"
+_MIXED = re.compile(rf"(?<![a-z0-9_@$]){_PIECE}(?:(?: ?[{_SEPARATORS}] ?| ){_PIECE}){{2,}}")
+# A necessary condition: a separator that is not a space between two single pieces (one space either side allowed);
+# it starts with the separator, which lets the regex engine skip ahead to one.
+_MIXED_HINT = re.compile(
+    rf"[{_SEPARATORS}](?:(?<=[a-z0-9][{_SEPARATORS}])(?<![a-z0-9_@$][a-z0-9][{_SEPARATORS}])"
+    rf"|(?<=[a-z0-9] [{_SEPARATORS}])(?<![a-z0-9_@$][a-z0-9] [{_SEPARATORS}])) ?{_PIECE}"
+)
+_ALNUM = re.compile(r"[a-z0-9]")
+_MAX_PIECES = 40  # a longer run of single characters is a list or a puzzle, not a name
+
+
+def _spelled_word(chars: str) -> str:
+    """The word single characters spell, leetspeak undone and a trailing number kept (``0xy30`` → ``oxy30``),
+    when it is a lexicon word (see :func:`_disguises_a_word`) of mostly letters; else ``""``."""
+    letters = sum(c.isalpha() for c in chars)
+    if letters < 2 or letters * 2 < len(chars):
+        return ""
+    core = _NUMBER_TAIL.sub("", chars)
+    if len(core) < 3 or not _disguises_a_word(core):
+        return ""
+    return core.translate(_LEET_ALL) + chars[len(core) :]
+
+
+def _mixed_edits(text: str) -> list[Edit]:
+    """Runs of 3+ single letters/digits with mixed separators that spell a lexicon word; in a longer run, the
+    longest such stretch from the left (``a v.i.c.o.d.i.n`` → ``a vicodin``)."""
+    edits: list[Edit] = []
+    for run in _MIXED.finditer(text):
+        if not any(c in _SEPARATORS for c in run.group()):
+            continue  # spaces only: step 6 has joined the run if it could (mostly letters)
+        places = [run.start() + m.start() for m in _ALNUM.finditer(run.group())]
+        if len(places) > _MAX_PIECES:
+            continue
+        chars = "".join(text[k] for k in places)
+        i = 0
+        while i + 3 <= len(places):
+            for j in _word_ends(chars, i):
+                word = _spelled_word(chars[i:j])
+                if word:
+                    edits.append((places[i], places[j - 1] + 1, word))
+                    i = j
+                    break
+            else:
+                i += 1
+    return edits
+
+
+_prefix_cache: list[frozenset[str]] = []
+
+
+def _word_ends(chars: str, i: int) -> list[int]:
+    """Where a word that :func:`_spelled_word` may accept can end in ``chars[i:]``, longest first: the
+    stretches whose leetspeak-undone, squeezed form starts a squeezed lexicon word, each also with a plural ``s``
+    or a number of 2+ digits after it. Bounds the work on long runs by the length of the lexicon's words."""
+    if not _prefix_cache:
+        starts: set[str] = set()
+        for word in _leet_targets():
+            squeezed = _DOUBLES.sub(r"\1", word)
+            starts.update(squeezed[:k] for k in range(1, len(squeezed) + 1))
+        _prefix_cache.append(frozenset(starts))
+    prefixes = _prefix_cache[0]
+    ends: set[int] = set()
+    squeezed = ""
+    n = len(chars)
+    for j in range(i, n):
+        c = chars[j].translate(_LEET_ALL)
+        if not squeezed or squeezed[-1] != c:
+            squeezed += c
+        if squeezed not in prefixes:
+            if c == "s":
+                ends.add(j + 1)  # a plural
+            break
+        ends.add(j + 1)
+    for j in list(ends):
+        digits = j
+        while digits < n and chars[digits].isdigit():
+            digits += 1
+        if digits - j >= 2:
+            ends.add(digits)  # a strength or count after the word ("oxy30")
+    return sorted((j for j in ends if j - i >= 3), reverse=True)
+
+
+# Names split in two or three by / * | . - (with or without spaces): "x / anax", "phe/ntermine", "perc.s".
+# A splitter between two letters, with no space or a space on both sides ("x/anax", "x / anax"; not the end of a
+# sentence, "done. next"): where a split name can be.
+_SPLIT_HINT = re.compile(r"[/*|.\-](?:(?<=[a-z][/*|.\-])(?=[a-z])|(?<=[a-z] [/*|.\-])(?= [a-z]))")
+_LETTERS_AT = re.compile(r"[a-z]+")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_SPLIT_GAP = re.compile(r"[/*|.\-]| [/*|.\-] ")
+_TOKEN_CHARS_BEFORE = frozenset("0123456789_@$")  # a piece glued to one of these is part of a code or handle
+_LONG_WORD = re.compile(r"(?<![a-z0-9_@$])[a-z]{6,}(?![a-z0-9_@$])")
+_names_cache: list[tuple[frozenset[str], frozenset[str], dict[str, str]]] = []
+
+
+def _drug_names() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """From the drug lexicon: its one-word names of 4+ letters, its names of several words (``co codamol``), and
+    the in-scope one-word brand, generic and slang names of 6+ letters keyed by their reverse, where the reverse
+    is no lexicon word (``enodocyxo`` → ``oxycodone``)."""
+    if not _names_cache:
+        single: set[str] = set()
+        several: set[str] = set()
+        reversed_names: dict[str, str] = {}
+        for drug in load_lexicon().drugs:
+            for form in drug.names:
+                key = " ".join(_ALNUM_RUN.findall(form.lower().replace("'", "").replace("’", "")))  # perc's
+                if " " in key:
+                    several.add(key)
+                elif len(key) >= 4 and key.isalpha():
+                    single.add(key)
+            for form in drug.brands + drug.generics + drug.slang if drug.in_scope else ():
+                if form.isalpha() and form.isascii() and len(form) >= 6:
+                    reversed_names[form.lower()[::-1]] = form.lower()
+        vocabulary = leet_vocabulary()
+        for reverse in list(reversed_names):
+            if reverse in vocabulary or reverse in single or reverse == reversed_names[reverse]:
+                del reversed_names[reverse]  # read either way, or a palindrome: no disguise
+        _names_cache.append((frozenset(single), frozenset(several), reversed_names))
+    return _names_cache[0]
+
+
+_reversed_cache: list[frozenset[bytes]] = []
+_ends_cache: list[bytes] = []
+
+
+def _reversed_ends() -> bytes:
+    """A table of 256 * 256 bytes: 1 at ``first * 256 + last`` for the first and last letter of each drug name
+    written backwards, so that :func:`ascii_hints` looks up only the runs of letters that can be one."""
+    if not _ends_cache:
+        table = bytearray(256 * 256)
+        for word in _reversed_bytes():
+            table[word[0] * 256 + word[-1]] = 1
+        _ends_cache.append(bytes(table))
+    return _ends_cache[0]
+
+
+def _reversed_bytes() -> frozenset[bytes]:
+    """The drug names written backwards (keys of ``_drug_names()[2]``), as ASCII bytes for :func:`ascii_hints`."""
+    if not _reversed_cache:
+        _reversed_cache.append(frozenset(word.encode("ascii") for word in _drug_names()[2]))
+    return _reversed_cache[0]
+
+
+# Drug names (with a plural s) cut into two English words (/usr/share/dict/words; tests/test_disguises.py checks
+# the list is complete): "code-in", "handle/bars", "mod-alert" mean the words, not a disguised name.
+# fmt: off
+_WORD_SPLITS = frozenset((
+    "act iq", "ad di", "ad dies", "ad dis", "add is", "adder al", "adder all", "addie ss", "art vigil", "art vigils",
+    "at ivan", "at ivs", "barr as", "barr ass", "blue berries", "co dine", "co dines", "cod ines", "code in",
+    "code ina", "code ines", "code ins", "con zip", "con zips", "concert as", "concert ta", "de pas", "de pass",
+    "fe nt", "fe ttys", "fen ta", "fen ts", "fen ty", "focal in", "focal ins", "ga bass", "gab as", "gab ass",
+    "handle bars", "handlebar ss", "hi dross", "hid ross", "imo vane", "imo vanes", "johnnie ss", "kp in", "kp ins",
+    "levitt ra", "lib rum", "lib rums", "lyric as", "meta date", "meta dates", "meta dona", "meta done",
+    "methadon es", "mod alert", "mod alerts", "mod vigil", "mod vigils", "neuron tin", "neuron tins", "nor co",
+    "nu vigil", "nu vigils", "op ana", "op anna", "ox is", "ox iss", "per cs", "per css", "per kiss", "perk is",
+    "perk iss", "perky ss", "pr oscar", "pr oscars", "pro scar", "pro scars", "pro vigil", "pro vigils", "pros car",
+    "pros cars", "ri ttys", "rita len", "rita lens", "rita lin", "roche ss", "roxie ss", "roxy ss", "so ma", "so mas",
+    "so mass", "sub oxen", "ta pal", "ta pals", "tap al", "tram al", "tram idol", "tram idols", "ty lox", "ultra ms",
+    "val release", "val releases", "val um", "vi agra", "vi cs", "vi css", "vic odin", "vic ss",
+))
+# fmt: on
+
+
+def _split_name(pieces: list[str]) -> str:
+    """The drug name ``pieces`` spell together (a plural ``s`` allowed), unless the lexicon writes that name in
+    these pieces (``k-pin``) or they are two English words (``code-in``); else ``""``."""
+    single, several, _ = _drug_names()
+    word = "".join(pieces)
+    if len(word) < 4 or not (word in single or (word[-1] == "s" and word[:-1] in single)):
+        return ""
+    spaced = " ".join(pieces)
+    return "" if spaced in several or spaced in _WORD_SPLITS else word
+
+
+def _split_edits(text: str) -> list[Edit]:
+    """Two or three letter pieces around ``/ * | . -`` that spell a drug name of the lexicon (``x / anax`` →
+    ``xanax``); never numbers (``10/325``), dates, ``and/or`` or ``w/``, which spell no name."""
+    edits: list[Edit] = []
+    done = 0
+    n = len(text)
+    for hit in _SPLIT_HINT.finditer(text):
+        if hit.start() < done:
+            continue
+        a = hit.start() - 1 if text[hit.start() - 1] != " " else hit.start() - 2
+        while a > 0 and "a" <= text[a - 1] <= "z":
+            a -= 1
+        if a > 0 and text[a - 1] in _TOKEN_CHARS_BEFORE:
+            continue  # letters glued to a digit or handle: a code, not a name
+        token = text.rfind(" ", 0, a) + 1
+        if text.startswith("urltoken ", token - 9) and token >= 9:
+            continue  # a link's host (t.me, pills-shop.com): not a name
+        pieces: list[str] = []
+        ends: list[int] = []
+        pos = a
+        while len(pieces) < 3:
+            letters = _LETTERS_AT.match(text, pos)
+            if letters is None:
+                break
+            pieces.append(letters.group())
+            ends.append(letters.end())
+            gap = _SPLIT_GAP.match(text, letters.end())
+            if gap is None:
+                break
+            pos = gap.end()
+        done = ends[0]  # (unless a name is found: then the next splitter may start a chain at the next piece)
+        for k in (3, 2):
+            word = _split_name(pieces[:k]) if len(pieces) >= k else ""
+            if word and (ends[k - 1] == n or text[ends[k - 1]] not in _TOKEN_CHARS_BEFORE):
+                edits.append((a, ends[k - 1], word))
+                done = ends[k - 1]
+                break
+    return edits
+
+
+def _reversed_edits(text: str) -> list[Edit]:
+    """Whole words that are an in-scope drug name written backwards (``enodocyxo`` → ``oxycodone``)."""
+    names = _drug_names()[2]
+    edits: list[Edit] = []
+    for word in _LONG_WORD.finditer(text):
+        name = names.get(word.group())
+        if name is not None:
+            edits.append((word.start(), word.end(), name))
+    return edits
+
+
+def _apply_edits(text: str, edits: list[Edit]) -> str:
+    pieces: list[str] = []
+    pos = 0
+    for a, b, out in edits:
+        pieces += (text[pos:a], out)
+        pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+# A step of the traced pass: (flag raised when it changes something, hint bit without which it changes nothing,
+# pattern and replacement, or None, "" and an edit finder).
+Step = tuple[int, int, re.Pattern[str] | None, Callable[[re.Match[str]], str] | str, Callable[[str], list[Edit]] | None]
 
 
 def _reference_pass(text: str) -> tuple[str, int]:
@@ -462,19 +768,31 @@ def _reference_pass(text: str) -> tuple[str, int]:
         text = _NON_ASCII_RUN.sub(_fold_run, text)
     text = text.lower()
     text = _ASCII_CONTROL.sub(" ", text)
+    flags = 0
+    new = _apply_edits(text, _upside_down_edits(text))
+    if new != text:
+        flags, text = FLAG_UPSIDE_DOWN, new
     for pattern in _placeholder_steps(text):
         text = pattern.sub(_placeholder, text)
     text = " ".join(text.split())
-    flags = 0
     new = _SPACED.sub(_join_spaced, text)
     if new != text:
-        flags, text = FLAG_JOIN, new
+        flags, text = flags | FLAG_JOIN, new
+    new = _apply_edits(text, _mixed_edits(text))
+    if new != text:
+        flags, text = flags | FLAG_JOIN, new
+    new = _apply_edits(text, _split_edits(text))
+    if new != text:
+        flags, text = flags | FLAG_SPLIT, new
     new = _LEET_TOKEN.sub(_deleet, text)
     if new != text:
         flags, text = flags | FLAG_LEET, new
     new = _REPEATS.sub(r"\1", text)
     if new != text:
         flags, text = flags | FLAG_SQUEEZE, new
+    new = _apply_edits(text, _reversed_edits(text))
+    if new != text:
+        flags, text = flags | FLAG_REVERSED, new
     return text, flags
 
 
@@ -501,6 +819,9 @@ _BYTE_SCANS: bool = not __file__.endswith(".py")
 HINT_SPACED = FLAG_JOIN  # _SPACED_HINT_SPACE or _SPACED_HINT_SEP matches
 HINT_LEET = FLAG_LEET  # _LEET_HINT matches
 HINT_REPEAT = FLAG_SQUEEZE  # _REPEATS matches
+HINT_REVERSED = FLAG_REVERSED  # a run of 6+ letters is a drug name written backwards (see _reversed_edits)
+HINT_MIXED = 64  # _MIXED_HINT matches (single characters with mixed separators)
+HINT_SPLIT = 128  # _SPLIT_HINT matches (a splitter between two letters)
 
 
 def _is_alnum_byte(c: int) -> bool:
@@ -512,17 +833,69 @@ def _is_space_byte(c: int) -> bool:
     return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
 
 
+def _is_word_byte(c: int) -> bool:
+    """``[a-z0-9_@$]``: what a single piece (_PIECE) may not touch."""
+    return 97 <= c <= 122 or 48 <= c <= 57 or c == 95 or c == 64 or c == 36
+
+
+def _single_piece_before(data: bytes, i: int) -> bool:
+    """A single letter or digit ends at ``i`` (``data[i - 1]``) or one space before: the left side of _MIXED_HINT."""
+    if i >= 1 and _is_alnum_byte(data[i - 1]):
+        return i < 2 or not _is_word_byte(data[i - 2])
+    return i >= 2 and data[i - 1] == 32 and _is_alnum_byte(data[i - 2]) and (i < 3 or not _is_word_byte(data[i - 3]))
+
+
+def _single_piece_after(data: bytes, i: int, n: int) -> bool:
+    """A single letter or digit starts at ``i + 1`` or one space after: the right side of _MIXED_HINT."""
+    spaced = i + 2 < n and data[i + 1] == 32 and _is_alnum_byte(data[i + 2])
+    if spaced and (i + 3 >= n or not _is_word_byte(data[i + 3])):
+        return True
+    return i + 1 < n and _is_alnum_byte(data[i + 1]) and (i + 2 >= n or not _is_word_byte(data[i + 2]))
+
+
+def _letters_around(data: bytes, i: int, n: int) -> bool:
+    """A letter on both sides of ``data[i]``, or a space and then a letter on both sides (_SPLIT_HINT), where the
+    letters before are not part of a link's host (``urltoken t.me``, which :func:`_split_edits` skips)."""
+    if i >= 1 and i + 1 < n and 97 <= data[i - 1] <= 122 and 97 <= data[i + 1] <= 122:
+        a = i - 1
+    elif (
+        i >= 2
+        and i + 2 < n
+        and data[i - 1] == 32
+        and data[i + 1] == 32
+        and 97 <= data[i - 2] <= 122
+        and 97 <= data[i + 2] <= 122
+    ):
+        a = i - 2
+    else:
+        return False
+    while a > 0 and 97 <= data[a - 1] <= 122:
+        a -= 1
+    token = a
+    while token > 0 and data[token - 1] != 32:
+        token -= 1
+    return token < 9 or data[token - 9 : token] != b"urltoken "
+
+
 def ascii_hints(data: bytes) -> int:
     """``HINT_*`` bits of an ASCII lower-case text (as bytes) in one pass: the spaced-letter hints, a leet
-    character next to a letter, and a letter three times in a row."""
+    character next to a letter, a letter three times in a row, a run of letters that is a drug name written
+    backwards, single characters around a separator, and a splitter between letters."""
     n = len(data)
     out = 0
+    run = 0  # letters so far in the current run of letters
+    ends = _reversed_ends()
     for i in range(n):
         c = data[i]
         if 97 <= c <= 122:
+            run += 1
             if i + 2 < n and data[i + 1] == c and data[i + 2] == c:
                 out |= HINT_REPEAT
-        elif c == 32:  # " x y" not followed by a letter or digit
+            continue
+        if run >= 6 and ends[data[i - run] * 256 + data[i - 1]] and data[i - run : i] in _reversed_bytes():
+            out |= HINT_REVERSED
+        run = 0
+        if c == 32:  # " x y" not followed by a letter or digit
             if (
                 i + 3 < n
                 and _is_alnum_byte(data[i + 1])
@@ -534,13 +907,28 @@ def ascii_hints(data: bytes) -> int:
         elif c == 48 or c == 49 or c == 51 or c == 52 or c == 53 or c == 55 or c == 64 or c == 36:  # 0134 57@$
             if (i > 0 and 97 <= data[i - 1] <= 122) or (i + 1 < n and 97 <= data[i + 1] <= 122):
                 out |= HINT_LEET
-        elif (
-            (c == 46 or c == 45 or c == 42 or c == 126 or c == 124)  # ".x." "-x-" "*x*" "~x~" "|x|"
-            and i + 2 < n
-            and _is_alnum_byte(data[i + 1])
-            and data[i + 2] == c
-        ):
-            out |= HINT_SPACED
+        elif c == 46 or c == 45 or c == 42 or c == 124 or c == 47 or c == 126 or _SEPARATOR_BYTES[c]:
+            out |= _separator_hints(data, i, n, c)
+    if run >= 6 and ends[data[n - run] * 256 + data[n - 1]] and data[n - run :] in _reversed_bytes():
+        out |= HINT_REVERSED
+    return out
+
+
+# The separators of _MIXED that neither spaced letters nor split names use: ' , + : ;
+_SEPARATOR_BYTES = bytes(1 if chr(c) in "',+:;" else 0 for c in range(256))
+
+
+def _separator_hints(data: bytes, i: int, n: int, c: int) -> int:
+    """The hints a separator of _MIXED (``. - * ~ | ' , / + : ;``) at ``data[i]`` gives: ``.x.`` and the like
+    (_SPACED_HINT_SEP), single characters on both sides (_MIXED_HINT), letters on both sides (_SPLIT_HINT)."""
+    out = 0
+    spacer = c == 46 or c == 45 or c == 42 or c == 126 or c == 124  # ".x." "-x-" "*x*" "~x~" "|x|"
+    if spacer and i + 2 < n and _is_alnum_byte(data[i + 1]) and data[i + 2] == c:
+        out |= HINT_SPACED
+    if _single_piece_before(data, i) and _single_piece_after(data, i, n):
+        out |= HINT_MIXED
+    if (c == 46 or c == 45 or c == 42 or c == 124 or c == 47) and _letters_around(data, i, n):
+        out |= HINT_SPLIT
     return out
 
 
@@ -583,7 +971,18 @@ def _hints(text: str) -> int:
         return ascii_hints(text.encode("ascii"))
     spaced = _SPACED_HINT_SPACE.search(text) is not None or _SPACED_HINT_SEP.search(text) is not None
     leet = _LEET_HINT.search(text) is not None
-    return (HINT_SPACED if spaced else 0) | (HINT_LEET if leet else 0) | (HINT_REPEAT if _REPEATS.search(text) else 0)
+    hints = (HINT_SPACED if spaced else 0) | (HINT_LEET if leet else 0) | (HINT_REPEAT if _REPEATS.search(text) else 0)
+    hints |= HINT_MIXED if _MIXED_HINT.search(text) is not None else 0
+    hints |= HINT_SPLIT if _SPLIT_HINT.search(text) is not None else 0
+    return hints | (HINT_REVERSED if _reversed_hint(text) else 0)
+
+
+def _reversed_hint(text: str) -> bool:
+    """Whether a run of 6+ letters of ``text`` is a drug name written backwards (what :func:`ascii_hints` finds)."""
+    return not _drug_names()[2].keys().isdisjoint(_LETTER_RUN.findall(text))
+
+
+_LETTER_RUN = re.compile(r"[a-z]{6,}(?![a-z])")
 
 
 def _one_pass(text: str) -> tuple[str, int]:
@@ -593,6 +992,11 @@ def _one_pass(text: str) -> tuple[str, int]:
     printable = text.isprintable()  # every ASCII control character is unprintable; of whitespace, only " " prints
     if not printable:
         text = _ASCII_CONTROL.sub(" ", text)
+    flags = 0
+    if not text.isascii() and _TURNED_HINT.search(text) is not None:  # upside-down words
+        edits = _upside_down_edits(text)
+        if edits:
+            flags, text = FLAG_UPSIDE_DOWN, _apply_edits(text, edits)
     # Decide all four placeholder steps on the same text, as _placeholder_steps does.
     at = "@" in text
     url = ("/" in text or "www." in text) and _URL_HINT.search(text) is not None
@@ -615,22 +1019,46 @@ def _one_pass(text: str) -> tuple[str, int]:
     # Collapse whitespace, unless the only whitespace is single inner spaces already (placeholders add only " "s).
     if not printable or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
-    # Steps 6-8, each only when its hint says it can change the text (hints computed again after a change).
-    flags = 0
+    # Steps 6-9, each only when its hint says it can change the text (hints computed again after a change).
     hints = _hints(text)
     if hints & HINT_SPACED:
         new = _SPACED.sub(_join_spaced, text)
         if new != text:
-            flags, text = FLAG_JOIN, new
+            flags, text = flags | FLAG_JOIN, new
             hints = _hints(text)
+    text, joined = _join_steps(text, hints)
+    if joined:
+        flags |= joined
+        hints = _hints(text)
     if hints & HINT_LEET:
         new = _deleet_text(text)
         if new is not text:
             flags, text = flags | FLAG_LEET, new
             hints = _hints(text)
     if hints & HINT_REPEAT:  # (sub with a template costs a Python call even when nothing matches)
-        text = _REPEATS.sub(r"\1", text)
+        new = _REPEATS.sub(r"\1", text)
         flags |= FLAG_SQUEEZE
+        if new != text:
+            text, hints = new, _hints(new)
+    if hints & HINT_REVERSED:
+        edits = _reversed_edits(text)
+        if edits:
+            flags, text = flags | FLAG_REVERSED, _apply_edits(text, edits)
+    return text, flags
+
+
+def _join_steps(text: str, hints: int) -> tuple[str, int]:
+    """Mixed separators and split names (steps 6b, 6c), each where its hint allows, and the flags they raise."""
+    flags = 0
+    if hints & HINT_MIXED:
+        edits = _mixed_edits(text)
+        if edits:
+            flags, text = FLAG_JOIN, _apply_edits(text, edits)
+            hints = _hints(text)
+    if hints & HINT_SPLIT:
+        edits = _split_edits(text)
+        if edits:
+            flags, text = flags | FLAG_SPLIT, _apply_edits(text, edits)
     return text, flags
 
 
@@ -735,8 +1163,36 @@ def _traced_sub(
     return "".join(pieces), new_starts, new_ends
 
 
+def _traced_edits(text: str, starts: Offsets, ends: Offsets, edits: list[Edit]) -> tuple[str, Offsets, Offsets]:
+    """:func:`_apply_edits` carrying the offsets along: each replacement stands for its whole span."""
+    if not edits:
+        return text, starts, ends
+    new_starts: Offsets = []
+    new_ends: Offsets = []
+    pos = 0
+    for a, b, out in edits:
+        new_starts += starts[pos:a]
+        new_ends += ends[pos:a]
+        new_starts += [starts[a]] * len(out)
+        new_ends += [ends[b - 1]] * len(out)
+        pos = b
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return _apply_edits(text, edits), new_starts, new_ends
+
+
 # The whitespace runs that collapsing changes: two or more characters, or one that is not a plain space.
 _WHITESPACE = re.compile(r"\s\s+|[^\S ]")
+
+
+_DEOBFUSCATION_STEPS: tuple[Step, ...] = (
+    (FLAG_JOIN, HINT_SPACED, _SPACED, _join_spaced, None),
+    (FLAG_JOIN, HINT_MIXED, None, "", _mixed_edits),
+    (FLAG_SPLIT, HINT_SPLIT, None, "", _split_edits),
+    (FLAG_LEET, HINT_LEET, _LEET_TOKEN, _deleet, None),
+    (FLAG_SQUEEZE, HINT_REPEAT, _REPEATS, r"\1", None),
+    (FLAG_REVERSED, HINT_REVERSED, None, "", _reversed_edits),
+)
 
 
 def _traced_pass(text: str) -> TracedText:
@@ -762,6 +1218,14 @@ def _traced_pass(text: str) -> TracedText:
         ends += range(pos + 1, len(text) + 1)
         text = "".join(pieces)
     text = _ASCII_CONTROL.sub(" ", text.lower())  # both keep the length (folded characters are lower-case)
+    flags = 0
+    edits: list[tuple[int, int, int]] = []
+    if not text.isascii():
+        found = _upside_down_edits(text)
+        if found:
+            flags = FLAG_UPSIDE_DOWN
+            edits += [(FLAG_UPSIDE_DOWN, starts[a], ends[b - 1]) for a, b, _ in found]
+            text, starts, ends = _traced_edits(text, starts, ends, found)
     for pattern in _placeholder_steps(text):
         text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends, per_char=False)
     if " ".join(text.split()) != text:  # else every whitespace run is already one inner space
@@ -770,14 +1234,17 @@ def _traced_pass(text: str) -> TracedText:
         text, starts, ends = text[1:], starts[1:], ends[1:]
     if text.endswith(" "):
         text, starts, ends = text[:-1], starts[:-1], ends[:-1]
-    flags = 0
-    edits: list[tuple[int, int, int]] = []
     hints = _hints(text)  # (the fast pass's guards: a step runs only where it can change the text)
-    for pattern, replacement, flag in _DEOBFUSCATION_STEPS:
-        if not hints & flag:
+    for flag, hint, regex, replacement, finder in _DEOBFUSCATION_STEPS:
+        if not hints & hint:
             continue
         changed: list[tuple[int, int]] = []
-        text, starts, ends = _traced_sub(pattern, replacement, text, starts, ends, changed)
+        if regex is not None:
+            text, starts, ends = _traced_sub(regex, replacement, text, starts, ends, changed)
+        elif finder is not None:
+            found = finder(text)
+            changed = [(starts[a], ends[b - 1]) for a, b, _ in found]
+            text, starts, ends = _traced_edits(text, starts, ends, found)
         if changed:
             flags |= flag
             edits += [(flag, a, b) for a, b in changed]

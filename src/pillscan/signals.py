@@ -27,7 +27,8 @@ signal name                    fires on
 ``obfuscation:<kind>``         ``leetspeak``, ``spacing`` (``x a n a x``), ``homoglyph`` (Cyrillic/Greek letters in
                                a Latin word), ``zero_width`` (an invisible character inside a word), ``fullwidth``
                                (fullwidth or mathematical letters, or 2+ small-capital, circled, parenthesized or
-                               squared letters in a row: ``ᴘᴇʀᴄs``, ``🆇🅰🅽🅰🆇``)
+                               squared letters in a row: ``ᴘᴇʀᴄs``, ``🆇🅰🅽🅰🆇``), ``upside_down`` (``sɔɹǝd``),
+                               ``split`` (``x / anax``), ``reversed`` (``enodocyxo``)
 =============================  ==================================================================================
 
 How spans are found: the text is normalised by :func:`pillscan.normalize.normalize_with_offsets`, which keeps
@@ -53,6 +54,9 @@ from pillscan.lexicon import load_lexicon
 from pillscan.normalize import (
     FLAG_JOIN,
     FLAG_LEET,
+    FLAG_REVERSED,
+    FLAG_SPLIT,
+    FLAG_UPSIDE_DOWN,
     MAX_CHARS,
     as_text,
     normalize_text,
@@ -349,6 +353,14 @@ def _matches(view: str) -> list[tuple[int, int, _Entry]]:
 
 
 _DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
+# Obfuscation kinds named by the normaliser's flags (pillscan.normalize.FLAG_*).
+_FLAG_KINDS = {
+    FLAG_LEET: "leetspeak",
+    FLAG_JOIN: "spacing",
+    FLAG_UPSIDE_DOWN: "upside_down",
+    FLAG_SPLIT: "split",
+    FLAG_REVERSED: "reversed",
+}
 
 
 #: At most this many signals of one name are kept per post: 50 "💊" are all the evidence 100,000 of them give,
@@ -436,10 +448,9 @@ def _segment_signals(text: str, offset: int, out: list[tuple[str, int, int]]) ->
         if may:
             for match in pattern.finditer(norm):
                 emit(name, *match.span())
-    kinds = {FLAG_LEET: "leetspeak", FLAG_JOIN: "spacing"}
     for flag, start, end in traced.edits:
-        if flag in kinds:
-            out.append((f"obfuscation:{kinds[flag]}", start + offset, end + offset))
+        if flag in _FLAG_KINDS:
+            out.append((f"obfuscation:{_FLAG_KINDS[flag]}", start + offset, end + offset))
     out.extend((f"obfuscation:{kind}", start + offset, end + offset) for kind, start, end in _raw_obfuscation(text))
 
 
@@ -535,7 +546,7 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
     raw_kinds = 0
     if not text.isascii() and _RAW_ANY.search(text) is not None:
         raw_kinds = sum(pattern.search(text) is not None for _, pattern in _RAW_KINDS)
-    row[_C_OBFUSCATION] = raw_kinds + bool(flags & FLAG_LEET) + bool(flags & FLAG_JOIN)
+    row[_C_OBFUSCATION] = raw_kinds + (sum(1 for flag in _FLAG_KINDS if flags & flag) if flags else 0)
     if row[_C_IN_SCOPE] or row[_C_IMPRINT]:
         for cue, combined in _COMBINATION_COLUMNS:
             row[combined] = 1.0 if row[cue] else 0.0
