@@ -144,6 +144,15 @@ def test_upside_down_words_are_read_upside_down(raw, word):
     _assert_spans_point_at_the_post(f"got {raw} now")
 
 
+def test_an_upside_down_phrase_is_read_in_its_order_and_its_spans_are_the_words():
+    text = "¡ǝlqɐlıɐʌɐ ǝuopoɔʎxo ˙ǝlɐs ɹoɟ sɔɹǝd"  # "percs for sale. oxycodone available!" written upside down
+    assert normalize_text(text) == "¡percs for sale oxycodone available"
+    signals = {(s.name, s.text) for s in extract_signals(text)}
+    assert {("sale:selling", "ǝlɐs ɹoɟ"), ("drug:oxycodone", "sɔɹǝd"), ("drug:oxycodone", "ǝuopoɔʎxo")} <= signals
+    _assert_spans_point_at_the_post(text)
+    assert normalize_text("uıpoɔıʌ 2mg ǝlɐs ɹoɟ") == "vicodin 2mg for sale"  # a number ends a phrase
+
+
 @pytest.mark.parametrize(
     "text",
     [

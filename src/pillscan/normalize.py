@@ -15,8 +15,9 @@
 3. ASCII lower case; then upside-down words read the right way up: a word of 3+ letters holding a turned letter
    (``ɐ ǝ ɥ ɯ ɹ ʇ ʌ ʍ ʎ ʞ ɟ ƃ ɔ``…) whose letters turned (``u``↔``n``, ``p``↔``d``, ``b``↔``q``; for capitals only
    ``M``↔``W``) and read backwards spell a lexicon word (``sɔɹǝd`` → ``percs``, ``X∀N∀X`` → ``xanax``). IPA and
-   other text that uses these letters spells no lexicon word upside down and keeps them. Each word is decoded
-   in place: a flipped phrase keeps its (reversed) word order.
+   other text that uses these letters spells no lexicon word upside down and keeps them. A phrase of such words
+   (short gaps of spaces and punctuation between them) is read in its order, last word first: ``ǝlɐs ɹoɟ sɔɹǝd``
+   → ``percs for sale``.
 4. Placeholders: e-mail and ``@handle`` → ``handletoken``; URLs → ``urltoken HOST`` (the host is kept so that
    ``t.me``/``wa.me`` links still name their app); phone numbers → ``phonetoken``; money amounts (``$20``,
    ``$ 20``, ``20$``, ``20 usd``, ``20 dollars``, ``20 pesos``) → ``pricetoken`` (the amount itself is dropped:
@@ -503,20 +504,54 @@ _TURNED_HINT = re.compile("[" + "".join(_TURNED) + "]")
 _TURNED_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz" + "".join(_TURNED) + "".join(_TURNED_TOO))
 
 
-def _upside_down_edits(text: str) -> list[Edit]:
-    """Words of 3+ letters holding a turned letter that, read upside down (each letter turned, the order
-    reversed), spell a lexicon word (``sɔɹǝd`` → ``percs``). IPA and other text that uses these letters as
-    letters reads as no lexicon word upside down, and is left alone."""
-    edits: list[Edit] = []
+# A piece of an upside-down phrase read the right way up: (start, end) of what it reads in the text, what it reads
+# as, and whether it is a word (a gap between words keeps its characters).
+FlipPiece = tuple[int, int, str, bool]
+_FLIP_GAP = 4  # at most this many characters (no letters or digits) between two words of one upside-down phrase
+
+
+def _flipped_phrases(text: str) -> list[tuple[int, int, list[FlipPiece]]]:
+    """Upside-down phrases: runs of words holding a turned letter with short gaps of punctuation and spaces
+    between them, at least one word of 3+ letters reading as a lexicon word upside down (each letter turned, the
+    word backwards). Each is ``(start, end, pieces)``, the pieces in reading order: flipped text is written
+    backwards, so the last word comes first (``ǝlɐs ɹoɟ sɔɹǝd`` → ``percs for sale``). A word that reads as no
+    letters stays as written. IPA and other text that uses these letters reads as no lexicon word and is left
+    alone."""
+    runs: list[list[tuple[int, int]]] = []
     for a, b in _words_around(text, _TURNED_HINT, _TURNED_WORD_CHARS):
-        if b - a < 3:
-            continue
-        for table in _UPSIDE_DOWN_TABLES:
-            word = text[a:b].translate(table)[::-1]
-            if word.isascii() and word.isalpha() and _disguises_a_word(word):
-                edits.append((a, b, word))
-                break
-    return edits
+        gap = text[runs[-1][-1][1] : a] if runs else "-" * (_FLIP_GAP + 1)
+        if len(gap) <= _FLIP_GAP and not any(c.isalnum() for c in gap):
+            runs[-1].append((a, b))
+        else:
+            runs.append([(a, b)])
+    phrases: list[tuple[int, int, list[FlipPiece]]] = []
+    for run in runs:
+        phrase = _read_upside_down(text, run)
+        if phrase:
+            phrases.append((run[0][0], run[-1][1], phrase))
+    return phrases
+
+
+def _read_upside_down(text: str, words: list[tuple[int, int]]) -> list[FlipPiece]:
+    """The pieces of a run of flipped words in reading order (see :func:`_flipped_phrases`), or ``[]`` when no
+    word of it reads as a lexicon word upside down."""
+    for table in _UPSIDE_DOWN_TABLES:
+        readings = [text[a:b].translate(table)[::-1] for a, b in words]
+        readable = [word.isascii() and word.isalpha() for word in readings]
+        if any(ok and len(word) >= 3 and _disguises_a_word(word) for ok, word in zip(readable, readings, strict=True)):
+            pieces: list[FlipPiece] = []
+            for k in range(len(words) - 1, -1, -1):
+                a, b = words[k]
+                pieces.append((a, b, readings[k] if readable[k] else text[a:b], True))
+                if k:
+                    pieces.append((words[k - 1][1], a, text[words[k - 1][1] : a], False))
+            return pieces
+    return []
+
+
+def _upside_down_edits(text: str) -> list[Edit]:
+    """Upside-down phrases (:func:`_flipped_phrases`) replaced by what they read."""
+    return [(a, b, "".join(piece[2] for piece in pieces)) for a, b, pieces in _flipped_phrases(text)]
 
 
 # Single letters and digits with any mix of separators (spam e-mail is tokenised with spaces around punctuation):
@@ -978,8 +1013,14 @@ def _hints(text: str) -> int:
 
 
 def _reversed_hint(text: str) -> bool:
-    """Whether a run of 6+ letters of ``text`` is a drug name written backwards (what :func:`ascii_hints` finds)."""
+    """Whether a run of 6+ letters of ``text`` is a drug name written backwards (what :func:`ascii_hints` finds);
+    for ASCII text by splitting its bytes into runs of letters, which is all C code (unlike a regex's matches)."""
+    if text.isascii():
+        return not _reversed_bytes().isdisjoint(text.encode("ascii").translate(_LETTERS_ONLY).split())
     return not _drug_names()[2].keys().isdisjoint(_LETTER_RUN.findall(text))
+
+
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # every byte but a-z to a space
 
 
 _LETTER_RUN = re.compile(r"[a-z]{6,}(?![a-z])")
@@ -1111,8 +1152,12 @@ class TracedText:
     edits: tuple[tuple[int, int, int], ...]
 
     def span(self, i: int, j: int) -> tuple[int, int]:
-        """The original span of normalised characters ``text[i:j]`` (``i < j``)."""
-        return self.starts[i], self.ends[j - 1]
+        """The original span of normalised characters ``text[i:j]`` (``i < j``). Offsets grow along the text,
+        except in an upside-down phrase, whose words are read in the reverse order (``ǝlɐs ɹoɟ``: ``for sale``)."""
+        start, end = self.starts[i], self.ends[j - 1]
+        if start >= end:  # a phrase read backwards: its first word read is the last written
+            return min(start, self.starts[j - 1]), max(end, self.ends[i])
+        return start, end
 
 
 def _traced_sub(
@@ -1181,6 +1226,34 @@ def _traced_edits(text: str, starts: Offsets, ends: Offsets, edits: list[Edit]) 
     return _apply_edits(text, edits), new_starts, new_ends
 
 
+def _traced_phrases(
+    text: str, starts: Offsets, ends: Offsets, phrases: list[tuple[int, int, list[FlipPiece]]]
+) -> tuple[str, Offsets, Offsets]:
+    """Upside-down phrases read the right way up, carrying the offsets along: each word read stands for the word
+    it was written as (elsewhere in the phrase, since the order is reversed); gaps keep their characters'."""
+    pieces: list[str] = []
+    new_starts: Offsets = []
+    new_ends: Offsets = []
+    pos = 0
+    for a, b, phrase in phrases:
+        pieces.append(text[pos:a])
+        new_starts += starts[pos:a]
+        new_ends += ends[pos:a]
+        for src_a, src_b, out, word in phrase:
+            pieces.append(out)
+            if word:
+                new_starts += [starts[src_a]] * len(out)
+                new_ends += [ends[src_b - 1]] * len(out)
+            else:
+                new_starts += starts[src_a:src_b]
+                new_ends += ends[src_a:src_b]
+        pos = b
+    pieces.append(text[pos:])
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return "".join(pieces), new_starts, new_ends
+
+
 # The whitespace runs that collapsing changes: two or more characters, or one that is not a plain space.
 _WHITESPACE = re.compile(r"\s\s+|[^\S ]")
 
@@ -1221,11 +1294,11 @@ def _traced_pass(text: str) -> TracedText:
     flags = 0
     edits: list[tuple[int, int, int]] = []
     if not text.isascii():
-        found = _upside_down_edits(text)
-        if found:
+        phrases = _flipped_phrases(text)
+        if phrases:
             flags = FLAG_UPSIDE_DOWN
-            edits += [(FLAG_UPSIDE_DOWN, starts[a], ends[b - 1]) for a, b, _ in found]
-            text, starts, ends = _traced_edits(text, starts, ends, found)
+            edits += [(FLAG_UPSIDE_DOWN, starts[a], ends[b - 1]) for a, b, _ in phrases]
+            text, starts, ends = _traced_phrases(text, starts, ends, phrases)
     for pattern in _placeholder_steps(text):
         text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends, per_char=False)
     if " ".join(text.split()) != text:  # else every whitespace run is already one inner space
