@@ -330,12 +330,18 @@ def test_counterfeit_claims_borrow_the_warning_words_in_every_frame():
 
 
 def test_bare_prices_and_tier_menus_are_in_offers_and_in_their_negatives(corpus):
-    tiers = r"(?m)^\d{1,3} ?(?:-|=|:) ?\d{2,4}$"
-    shapes = {"tier lines": tiers, "for the 30s": r"\d for the \d\ds", "minimum": r"minimum \d", "lowball": "lowball"}
+    shapes = {"for the 30s": r"\d for the \d\ds", "minimum": r"minimum \d", "lowball": "lowball"}
     for name, pattern in shapes.items():
         has = corpus["text"].str.contains(pattern, regex=True)
         assert set(corpus.loc[has, "label"]) == {0, 1}, name
         assert corpus.loc[has & (corpus["label"] == 0), "kind"].isin(["legal_goods_sale", "other_drug_sale"]).any()
+    # Tier lines ("1 - 10" one a line) are rarer than a 6,000-row corpus shows in both labels every time: rendered
+    # from the families that write them, in offers and in legal and other-drug posts alike.
+    tiers = re.compile(r"(?m)^\d{1,3} ?(?:-|=|:) ?\d{2,4}$")
+    for name, label in (("street_pair_casual", 1), ("plug_legal_goods", 0), ("street_other_drug_menu", 0)):
+        posts = [render_post(name, "en", seed) for seed in range(300)]
+        assert all(p.label == label for p in posts), name
+        assert any(tiers.search(p.text) for p in posts), name
 
 
 def test_indirect_hints_tag_no_drug_in_either_twin():
@@ -353,3 +359,44 @@ def test_street_menus_of_pills_and_of_other_goods_share_bare_price_lines():
         assert all(p.label == label for p in posts), name
         assert sum(bool(bare.search(p.text.lower())) for p in posts) >= 3, name
     assert all(render_post("street_menu_bare", "en", seed).drugs for seed in range(60))
+
+
+@pytest.mark.parametrize("name", ["euphemism_pair", "euphemism_pair_es"])
+def test_euphemism_offers_name_no_pill_and_their_twins_share_the_euphemism(name):
+    # issue 12: an indirect offer ("restocked on the blue ones for finals week, vouched only") names no pill; its
+    # request, report, warning and joke twins say the same euphemism and supply nothing.
+    lang = "es" if name.endswith("_es") else "en"
+    hints = load_pool("euphemism")[lang]["hints"]
+    for seed in range(40):
+        frames = {f: render_post(name, lang, seed, 0, frame=f) for f, _, _ in FAMILIES[name].frames}
+        supply = frames.pop("supply")
+        assert supply.label == 1 and supply.kind == "indirect_solicitation" and not supply.drugs, supply.text
+        assert "indirect" in supply.tactics.split(";"), supply.tactics
+        said = [h for h in hints if h in supply.text.lower()]
+        assert said, supply.text
+        for frame, twin in frames.items():
+            assert twin.label == 0 and not twin.drugs and "indirect" not in twin.tactics, (frame, twin.text)
+            assert any(h in twin.text.lower() for h in said), (frame, said, twin.text)
+
+
+def test_euphemism_cues_are_in_offers_and_in_negatives():
+    # Each cue of an indirect offer is also written by someone who sells nothing (a shop, a study-tips post, a
+    # request, a warning), so no cue is a label on its own.
+    pool = load_pool("euphemism")
+    for lang, cues in (
+        ("en", ("restocked", "vouch", "the usual", "vitamins", "candy", "pay before", "festival", "finals", "blue")),
+        ("es", ("vitaminas", "dulces", "lo de siempre", "festi", "exámenes", "adelantado")),
+    ):
+        texts = {0: "", 1: ""}
+        names = ("euphemism_pair", "euphemism_legal_shop", "euphemism_everyday")
+        for name in (n + "_es" if lang == "es" and n == "euphemism_pair" else n for n in names):
+            for f in [f for f, _, _ in FAMILIES[name].frames] or [None]:
+                for seed in range(150):
+                    post = render_post(name, lang, seed, 0, frame=f)
+                    texts[post.label] += " " + post.text.lower()
+        for cue in cues:
+            assert cue in texts[0] and cue in texts[1], (lang, cue)
+    for lang in ("en", "es"):
+        for key in ("supply", "demand", "report", "warning", "joke"):
+            for phrase in pool[lang][key]:
+                assert "{hint}" in phrase or "{quote}" in phrase, (lang, key, phrase)

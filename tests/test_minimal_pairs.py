@@ -187,6 +187,28 @@ PAIRS: list[tuple[str, str, str]] = [
     ),
     ("blues 25 for the 30s, 5+ $20, no lowballing", "cops say the dealer sold blues at 25 for the 30s", "report"),
     ("oxy 30s 1k count, wholesale, no fronts", "police seized a 1k count of oxy 30s from a storage unit", "report"),
+    # --- indirect offers that name no pill (issue 12): a euphemism, the seller's terms, and the same euphemism
+    # asked for, warned about or said of something legal
+    (
+        "restocked the little blue ones 😉 regulars only, pay before i pull up",
+        "anyone know where to get the little blue ones? my usual guy went quiet",
+        "demand",
+    ),
+    (
+        "study helpers back for exam week 📚💊 dm me, vouched people only",
+        "my study helpers for exam week: flashcards, green tea and a 25 minute timer",
+        "use",
+    ),
+    (
+        "got the orange ones again before the festival, send first then i drop",
+        "PSA before the festival: 'the orange ones' a stranger sells you can be pressed with fentanyl",
+        "warning",
+    ),
+    (
+        "ya llegó lo de siempre 😉 mismo precio, nomás conocidos, depósito primero",
+        "¿me das lo de siempre? un americano y un cuernito, gracias",
+        "demand",
+    ),
 ]
 
 
@@ -226,6 +248,7 @@ KNOWN_MISSES = {
     58: "the Spanish offer scores 0.26: 'se venden' and '10 por 150' weigh too little",
     59: "the Spanish offer scores 0.26 (see 58)",
     67: "the offer scores 0.01: '1k count', 'wholesale' and 'no fronts' weigh too little",
+    72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.01",
 }
 
 
