@@ -130,3 +130,12 @@ def test_empty_input_and_hostile_text():
 )
 def test_cue_reasons_are_readable(text, expected):
     assert expected in cue_reasons(text)
+
+
+def test_study_is_a_report_cue_only_as_research():
+    """Regression: the lone word "study" was a report cue, so a seller's "study aids" or "study pills" counted as
+    framing and pulled the offer down; research ("a new study found", "studies show") still reports."""
+    assert cues("study aids available again, dm") == [("supply", "available")]
+    assert ("report", "study") not in cues("study szn, who wants the study pills")
+    assert ("report", "a study") in cues("a study found most pills sold online are pressed")
+    assert ("report", "studies") in cues("studies show fake xanax is everywhere")
