@@ -301,3 +301,28 @@ def test_every_drug_name_cut_into_two_english_words_is_listed():
 def test_a_split_name_is_found_after_other_pieces():
     assert normalize_text("get some-x/anax today") == "get some-xanax today"
     assert normalize_text("xanax/valium/x/anax") == "xanax/valium/xanax"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        ". ".join("abcdefghijklmnopqrstuvwxyzabcdefghijklmn") + " word ",  # 40 single letters a run, over and over
+        ". ".join("v1c0d1nx4n4xp3rc0c37") + " w ",
+        "ab/cd/ef ",
+        "x/anax ",
+        "ɐbc ",  # flipped words that read as nothing
+        "ǝlɐs ",  # one upside-down phrase as long as the post
+        "enodocyxo ",
+        "a . ",
+    ],
+)
+def test_hostile_disguise_floods_stay_fast_and_stable(unit):
+    import time
+
+    text = (unit * (20_000 // len(unit) + 1))[:20_000]
+    started = time.perf_counter()
+    once = normalize_text(text)
+    signals = extract_signals(text)
+    assert time.perf_counter() - started < 20  # ~0.3 s unloaded; a quadratic step would take minutes
+    assert normalize_text(once) == once
+    assert all(text[s.start : s.end] == s.text for s in signals)
