@@ -408,20 +408,6 @@ def street_pair_counterfeit(ctx: Ctx) -> Draft:
     return Draft([_counterfeit_frame(ctx, *_counterfeit_core(ctx))], keep={0})
 
 
-# The frames of a terse pair: a post of two to five words says only who is speaking and the pill.
-_TERSE_FRAMES = (PAIR_FRAMES[0], PAIR_FRAMES[1], PAIR_FRAMES[4])
-
-
-@family("casual_supply", 1, SOCIAL, weight=0.8, frames=_TERSE_FRAMES)
-def street_pair_terse(ctx: Ctx) -> Draft:
-    """Posts of a few words ("selling xanax", "percs available", "tengo perkys"), and the same pill asked for
-    ("anyone selling xanax?") or used ("xanax kicked in"): nothing but the supply, demand or use cue tells them
-    apart, so no price, contact or emoji is added to any frame."""
-    item, drug = street_item(ctx)
-    phrase = ctx.pick(_pool(ctx)[f"terse_{ctx.frame}"])
-    return Draft([_fill(ctx, phrase, Core(item, drug))], keep={0})
-
-
 @family("menu", 1, {"snapchat": 1.0, "telegram": 1.0, "instagram": 0.8, "sms": 0.5}, langs=("en",), weight=1.2)
 def street_menu_bare(ctx: Ctx) -> Draft:
     """A street menu of pills one a line, prices mostly bare numbers ("percs 10s - 15" / "bars 5" / "addy 30s
