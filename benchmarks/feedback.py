@@ -13,7 +13,9 @@ For each of ``realworld-dev.csv`` and ``handwritten-dev.jsonl`` (shared/external
 4. retrain exactly as a user would: ``pillscan train --extra SHEET -o MODEL`` in a fresh process (the feature
    cache of :mod:`pillscan.featurecache` is built once, by the first retrain, and read by every later one); the
    time is that command's wall-clock time;
-5. print precision, recall and F1 on the evaluation half at each model's own offer threshold.
+5. print precision, recall and F1 on the evaluation half at each model's own offer threshold, and two
+   diagnostics of the ranking itself: PR-AUC, and the best F1 any threshold would give on the evaluation half
+   (an oracle: it says how much a better threshold rule could gain at most, and nothing uses it to choose).
 
 This is the only place where these files' labels enter training, and only here, standing in for an analyst: the
 shipped default model never sees them. N = 0 is the bundled default model itself.
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import precision_recall_curve
 
 from pillscan.evaluate import binary_metrics
 from pillscan.labels import read_labels
@@ -94,10 +97,24 @@ def retrain(sheet: Path, model_path: Path, weight: float | None, env: dict[str, 
     return seconds
 
 
+def best_f1(labels: np.ndarray, scores: np.ndarray) -> float:
+    """The highest F1 any threshold gives (an oracle on the evaluation half: a diagnostic, never a choice)."""
+    precision, recall, _ = precision_recall_curve(labels, scores)
+    return float(np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12)))
+
+
 def evaluate(model: object, held: pd.DataFrame) -> dict[str, float]:
     scores = np.asarray(model.predict_proba(held["text"].tolist()))  # type: ignore[attr-defined]
-    m = binary_metrics(held["label"].to_numpy(), scores >= model.thresholds["offer"], scores)  # type: ignore[attr-defined]
-    return {"precision": m.precision, "recall": m.recall, "f1": m.f1, "n": m.n}
+    labels = held["label"].to_numpy(dtype=int)
+    m = binary_metrics(labels, scores >= model.thresholds["offer"], scores)  # type: ignore[attr-defined]
+    return {
+        "precision": m.precision,
+        "recall": m.recall,
+        "f1": m.f1,
+        "n": m.n,
+        "pr_auc": m.pr_auc,
+        "best_f1": best_f1(labels, scores),
+    }
 
 
 def run_file(file_name: str, by: str, args: argparse.Namespace, seed: int, env: dict[str, str], tmp: Path) -> list:
@@ -110,7 +127,10 @@ def run_file(file_name: str, by: str, args: argparse.Namespace, seed: int, env: 
     pool = scored_pool(default, pool[pool["label"] != -1], file_name)  # an analyst labels offer / not offer
     truth = dict(zip(pool["id"], pool["label"].astype(int), strict=True))
     rows = [(file_name, seed, 0, "-", 0, evaluate(default, held), 0.0)]
-    print(f"{file_name} seed {seed}: pool {len(pool):,}, evaluation half {len(held):,}: F1 {rows[0][5]['f1']:.3f}")
+    print(
+        f"{file_name} seed {seed}: pool {len(pool):,}, evaluation half {len(held):,}: F1 {rows[0][5]['f1']:.3f} "
+        f"(best threshold {rows[0][5]['best_f1']:.3f}, PR-AUC {rows[0][5]['pr_auc']:.3f})"
+    )
     for n in [s for s in args.sizes if s > 0]:
         for how in ("pillscan", "random"):
             sheet = tmp / f"labels-{how}-{n}.csv"
@@ -121,7 +141,8 @@ def run_file(file_name: str, by: str, args: argparse.Namespace, seed: int, env: 
             rows.append((file_name, seed, size, how, offers, result, seconds))
             print(
                 f"  {how:<8} N={size:>3} ({offers} offers): P {result['precision']:.3f} R {result['recall']:.3f} "
-                f"F1 {result['f1']:.3f}  retrained in {seconds:.0f} s",
+                f"F1 {result['f1']:.3f} (best threshold {result['best_f1']:.3f}, PR-AUC {result['pr_auc']:.3f})  "
+                f"retrained in {seconds:.0f} s",
                 flush=True,
             )
     return rows
@@ -133,9 +154,9 @@ def table(rows: list, seeds: list[int]) -> None:
     many = len(seeds) > 1
     print(
         f"| file | labels | chosen by | offers among them | precision | recall | F1{' (min-max)' if many else ''} "
-        "| `train --extra` (s) |"
+        "| F1 at the best threshold (oracle) | PR-AUC | `train --extra` (s) |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     keys = list(dict.fromkeys((r[0], r[2], r[3]) for r in rows))
     for file_name, n, how in keys:
         group = [r for r in rows if (r[0], r[2], r[3]) == (file_name, n, how)]
@@ -148,7 +169,8 @@ def table(rows: list, seeds: list[int]) -> None:
         print(
             f"| {file_name} | {n} | {how} | {med([r[4] for r in group]):.0f} | "
             f"{med([r[5]['precision'] for r in group]):.3f} | {med([r[5]['recall'] for r in group]):.3f} | "
-            f"{med(f1):.3f}{spread} | {med([r[6] for r in group]):.0f} |"
+            f"{med(f1):.3f}{spread} | {med([r[5]['best_f1'] for r in group]):.3f} | "
+            f"{med([r[5]['pr_auc'] for r in group]):.3f} | {med([r[6] for r in group]):.0f} |"
         )
 
 
@@ -162,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:
-            for file_name, by in FILES:
+            for file_name, by in [f for f in FILES if f[0] in args.files]:
                 rows += run_file(file_name, by, args, seed, env, Path(tmp))
     table(rows, args.seeds)
     return 0
@@ -173,10 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--external", default=str(ROOT.parent / "shared" / "external"))
     parser.add_argument("--sizes", default="0,50,100,200,400")
     parser.add_argument("--seeds", default="0", help="Comma-separated split/picker seeds (the table: median, range).")
+    parser.add_argument("--files", default=",".join(f for f, _ in FILES), help="Which of the files (comma-separated).")
     parser.add_argument("--weight", type=float, default=None, help="--extra-weight (default: train's default).")
     args = parser.parse_args(argv)
     args.sizes = [int(x) for x in args.sizes.split(",")]
     args.seeds = [int(x) for x in args.seeds.split(",")]
+    args.files = [x for x in args.files.split(",") if x]
+    unknown = sorted(set(args.files) - {f for f, _ in FILES})
+    if unknown or not args.files:
+        print(
+            f"--files: choose from {', '.join(f for f, _ in FILES)} (not {', '.join(unknown) or 'nothing'})",
+            file=sys.stderr,
+        )
+        return 2
     if not (Path(args.external) / FILES[0][0]).exists():
         print(f"no {FILES[0][0]} in {args.external} (pass --external DIR)", file=sys.stderr)
         return 2

@@ -423,3 +423,20 @@ def test_a_kept_column_named_like_a_formula_is_marked_once(tmp_path: Path, fake_
         )
         _fill(sheet)
         assert sorted(read_labels(sheet).frame["=cmd"]) == ["1", "2"]
+
+
+def test_by_default_three_quarters_explore_every_score_band_and_the_rest_sit_on_both_sides() -> None:
+    """The default mix (EXPLORE_SHARE): most labels come from every score band, so that confident mistakes are
+    labelled; the rest are the posts nearest the threshold, as many above it as below."""
+    from pillscan.sample import EXPLORE_SHARE
+
+    assert EXPLORE_SHARE == 0.75
+    frame = _frame(1000)
+    chosen = choose_for_labelling(frame, 80, 0.4, seed=3)
+    explored = chosen[chosen["why"].str.startswith("random")]
+    near = chosen[chosen["why"].str.startswith("near")]
+    assert len(explored) == 60 and len(near) == 20
+    bands = explored["score"].map(lambda s: min(int(s * 10), 9)).value_counts()
+    assert len(bands) == 10 and bands.max() - bands.min() <= 1  # in turns: 6 from each band
+    assert (near["score"] >= 0.4).sum() == 10 and (near["score"] < 0.4).sum() == 10
+    assert (near["score"] - 0.4).abs().max() < (explored["score"] - 0.4).abs().median()

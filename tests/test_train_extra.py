@@ -166,3 +166,36 @@ def test_train_says_how_many_rows_of_each_file_it_uses_before_it_generates(
     with pytest.raises(Stop):
         train_model(extra=[labels], config=TrainConfig(n=400), progress=said.append, feature_cache=False)
     assert said[0] == "extra rows from mine.csv: using 12 of 14 (6 offers, 6 not offers)"
+
+
+def _feedback_benchmark() -> object:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "feedback.py"
+    spec = importlib.util.spec_from_file_location("feedback_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_feedback_benchmark_oracle_f1_is_the_best_any_threshold_gives() -> None:
+    """The benchmark's diagnostic column: the best F1 over all thresholds, not the F1 at the model's own."""
+    bench = _feedback_benchmark()
+    labels = np.array([1, 1, 1, 0, 0, 0, 1, 0])
+    scores = np.array([0.9, 0.8, 0.35, 0.3, 0.2, 0.1, 0.05, 0.6])
+    # Cut at 0.35 flags 0.9, 0.8, 0.6, 0.35: 3 of 4 offers, 1 false alarm -> P 0.75, R 0.75, F1 0.75.
+    # Cut at 0.8 flags two offers only -> P 1, R 0.5, F1 0.667; no cut does better than 0.75.
+    assert bench.best_f1(labels, scores) == pytest.approx(0.75)  # type: ignore[attr-defined]
+    perfect = np.array([0.9, 0.8, 0.7, 0.3, 0.2, 0.1, 0.6, 0.4])
+    assert bench.best_f1(labels, perfect) == pytest.approx(1.0)  # type: ignore[attr-defined]
+
+
+def test_feedback_benchmark_refuses_an_unknown_file_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _feedback_benchmark()
+    (tmp_path / "realworld-dev.csv").write_text("text,label\nx,1\n", encoding="utf-8")
+    assert bench.main(["--external", str(tmp_path), "--files", "other.csv"]) == 2  # type: ignore[attr-defined]
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "other.csv" in err and "handwritten-dev.jsonl" in err
