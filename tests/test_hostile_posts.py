@@ -6,6 +6,7 @@ import gc
 import random
 import time
 
+import numpy as np
 import pytest
 
 from pillscan.model import Model, load_model
@@ -188,5 +189,6 @@ def test_equal_windows_are_scored_once_with_the_same_result(monkeypatch: pytest.
     calls.clear()
     monkeypatch.setattr(Model, "_unique_raw_scores", counting)
     every_window = model.decision_function(texts)
-    assert deduped.tolist() == every_window.tolist()
+    # Equal up to the last bit or two: the same window summed in a batch of another size may round differently.
+    np.testing.assert_allclose(deduped, every_window, rtol=1e-12, atol=1e-12)
     assert scored_once * 5 < sum(calls)
