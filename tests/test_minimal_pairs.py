@@ -240,8 +240,6 @@ def test_there_are_enough_pairs_in_both_languages():
 KNOWN_MISSES = {
     18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.51: 'text me' outweighs 'need'",
     24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.45, over the offer threshold 0.39",
-    26: "the use twin ('is tramadol 50mg strong? my vet gave it to my dog') scores 0.53: a dose and 'strong' (a "
-    "quality claim) and no framing cue",
     27: "'anyone selling?' reads as supply (0.55)",
     28: "the offer scores 0.385, just under the offer threshold 0.386: 'ready' is no supply cue",
     29: "the offer scores 0.385 (see 28)",
