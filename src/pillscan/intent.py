@@ -2,8 +2,9 @@
 
 An offer is *supply x pill - framing* (design.md section 1): the same pill name is an offer in "got percs if
 anyone needs", a request in "anyone got percs?", a report in "police say he was selling percs" and a warning in
-"fake percs are killing kids". The n-gram model is additive and cannot express that conjunction; these counts
-(with the signal counts) are what the model's combiner (:mod:`pillscan.combiner`) crosses with the n-gram score.
+"fake percs are killing kids". The n-gram model is additive and cannot express that conjunction; these counts,
+crossed with pill evidence by :func:`intent_features`, give the linear model the conjunction as features of its own
+(:class:`pillscan.pipeline.IntentFeaturizer`).
 
 Phrases live in ``lexicons/intent.json`` and are matched on the word view of normalised text, whole words,
 leftmost-longest and without overlap, so ``if anyone needs`` counts once as supply and not also as the demand
