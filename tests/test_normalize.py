@@ -215,3 +215,48 @@ def test_normalising_with_byte_scans_or_regexes_gives_the_same(text):
         assert with_scans == with_regexes
     else:
         assert N._BYTE_SCANS
+
+
+def test_split_hint_finds_the_token_start_without_scanning_back():
+    """Regression: for each separator between letters the split hint scanned back to the start of the token, so
+    ``a-a-a-...`` (100k characters) took 10 s in the compiled build (tests/test_hostile_posts.py). It now takes the
+    last two spaces from the byte scan; this checks it against the scan it replaced on random short texts."""
+    import random
+
+    import pillscan.normalize as normalize_module
+
+    def scanned_back(data: bytes, a: int) -> bool:
+        token = a
+        while token > 0 and data[token - 1] != 32:
+            token -= 1
+        return token < 9 or data[token - 9 : token] != b"urltoken "
+
+    rng = random.Random(0)
+    checked = 0
+    for _ in range(3000):
+        data = bytes(rng.choice(b"ab -./*|urltoken") for _ in range(rng.randint(1, 30)))
+        n, last_space, prev_space = len(data), -1, -1
+        for i, c in enumerate(data):
+            if c == 32:
+                prev_space, last_space = last_space, i
+            if c not in b".-*|/":
+                continue
+            got = normalize_module._letters_around(data, i, n, last_space, prev_space)
+            if i >= 1 and i + 1 < n and 97 <= data[i - 1] <= 122 and 97 <= data[i + 1] <= 122:
+                a = i - 1
+            elif (
+                i >= 2
+                and i + 2 < n
+                and data[i - 1] == data[i + 1] == 32
+                and 97 <= data[i - 2] <= 122
+                and 97 <= data[i + 2] <= 122
+            ):
+                a = i - 2
+            else:
+                assert got is False
+                continue
+            while a > 0 and 97 <= data[a - 1] <= 122:
+                a -= 1
+            assert got == scanned_back(data, a), (data, i)
+            checked += 1
+    assert checked > 1000

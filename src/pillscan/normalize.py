@@ -888,9 +888,11 @@ def _single_piece_after(data: bytes, i: int, n: int) -> bool:
     return i + 1 < n and _is_alnum_byte(data[i + 1]) and (i + 2 >= n or not _is_word_byte(data[i + 2]))
 
 
-def _letters_around(data: bytes, i: int, n: int) -> bool:
+def _letters_around(data: bytes, i: int, n: int, last_space: int, prev_space: int) -> bool:
     """A letter on both sides of ``data[i]``, or a space and then a letter on both sides (_SPLIT_HINT), where the
-    letters before are not part of a link's host (``urltoken t.me``, which :func:`_split_edits` skips)."""
+    letters before are not part of a link's host (``urltoken t.me``, which :func:`_split_edits` skips).
+    ``last_space`` and ``prev_space``: the indices of the last two spaces before ``i`` (-1: none), so that the
+    start of the token is found without scanning back (a scan made ``a-a-a-...`` quadratic)."""
     if i >= 1 and i + 1 < n and 97 <= data[i - 1] <= 122 and 97 <= data[i + 1] <= 122:
         a = i - 1
     elif (
@@ -906,9 +908,7 @@ def _letters_around(data: bytes, i: int, n: int) -> bool:
         return False
     while a > 0 and 97 <= data[a - 1] <= 122:
         a -= 1
-    token = a
-    while token > 0 and data[token - 1] != 32:
-        token -= 1
+    token = (last_space if last_space < a else prev_space) + 1  # (at most one space, data[i - 1], lies past a)
     return token < 9 or data[token - 9 : token] != b"urltoken "
 
 
@@ -920,6 +920,7 @@ def ascii_hints(data: bytes) -> int:
     out = 0
     run = 0  # letters so far in the current run of letters
     ends = _reversed_ends()
+    last_space = prev_space = -1  # the last two spaces seen (for _letters_around)
     for i in range(n):
         c = data[i]
         if 97 <= c <= 122:
@@ -931,6 +932,7 @@ def ascii_hints(data: bytes) -> int:
             out |= HINT_REVERSED
         run = 0
         if c == 32:  # " x y" not followed by a letter or digit
+            prev_space, last_space = last_space, i
             if (
                 i + 3 < n
                 and _is_alnum_byte(data[i + 1])
@@ -943,7 +945,7 @@ def ascii_hints(data: bytes) -> int:
             if (i > 0 and 97 <= data[i - 1] <= 122) or (i + 1 < n and 97 <= data[i + 1] <= 122):
                 out |= HINT_LEET
         elif c == 46 or c == 45 or c == 42 or c == 124 or c == 47 or c == 126 or _SEPARATOR_BYTES[c]:
-            out |= _separator_hints(data, i, n, c)
+            out |= _separator_hints(data, i, n, c, last_space, prev_space)
     if run >= 6 and ends[data[n - run] * 256 + data[n - 1]] and data[n - run :] in _reversed_bytes():
         out |= HINT_REVERSED
     return out
@@ -953,7 +955,7 @@ def ascii_hints(data: bytes) -> int:
 _SEPARATOR_BYTES = bytes(1 if chr(c) in "',+:;" else 0 for c in range(256))
 
 
-def _separator_hints(data: bytes, i: int, n: int, c: int) -> int:
+def _separator_hints(data: bytes, i: int, n: int, c: int, last_space: int, prev_space: int) -> int:
     """The hints a separator of _MIXED (``. - * ~ | ' , / + : ;``) at ``data[i]`` gives: ``.x.`` and the like
     (_SPACED_HINT_SEP), single characters on both sides (_MIXED_HINT), letters on both sides (_SPLIT_HINT)."""
     out = 0
@@ -962,7 +964,7 @@ def _separator_hints(data: bytes, i: int, n: int, c: int) -> int:
         out |= HINT_SPACED
     if _single_piece_before(data, i) and _single_piece_after(data, i, n):
         out |= HINT_MIXED
-    if (c == 46 or c == 45 or c == 42 or c == 124 or c == 47) and _letters_around(data, i, n):
+    if (c == 46 or c == 45 or c == 42 or c == 124 or c == 47) and _letters_around(data, i, n, last_space, prev_space):
         out |= HINT_SPLIT
     return out
 
