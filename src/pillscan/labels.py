@@ -164,9 +164,13 @@ def json_lines(path: str | Path, what: str = "row") -> Iterator[dict[str, Any]]:
             yield row
 
 
+#: Suffixes of compressed files (read by their magic number); left off a name to tell its format.
+COMPRESSED_SUFFIXES = (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd")
+
+
 def _read_frame(path: Path) -> tuple[pd.DataFrame, str]:
     name = path.name.lower()
-    for suffix in (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"):
+    for suffix in COMPRESSED_SUFFIXES:
         name = name.removesuffix(suffix)
     try:
         if name.endswith((".parquet", ".pq")):

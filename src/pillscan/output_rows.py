@@ -7,7 +7,6 @@ and numbers back; Parquet rows are read one row group at a time. Memory stays bo
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,9 @@ def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    from pillscan.labels import json_lines  # (compressed or not; a line that is no JSON object: one line error)
+
+    return json_lines(path, "scan output row")
 
 
 def iter_output_rows(path: str | Path, fmt: str = "jsonl") -> Iterator[dict[str, Any]]:

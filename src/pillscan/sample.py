@@ -36,7 +36,7 @@ import pandas as pd
 
 from pillscan.context import CONTEXT_COLUMNS
 from pillscan.errors import InputError, OutputError
-from pillscan.labels import LABEL_COLUMNS, TEXT_COLUMNS, json_lines
+from pillscan.labels import COMPRESSED_SUFFIXES, LABEL_COLUMNS, TEXT_COLUMNS
 from pillscan.textsafe import spreadsheet_cell, spreadsheet_text
 
 __all__ = [
@@ -187,21 +187,13 @@ def choose_for_labelling(
     return out.reset_index(drop=True)
 
 
-#: Compressed scan outputs are read as they are (by their magic number); the suffix is left off to tell the format.
-_COMPRESSED = (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd")
-
-
 def _output_format(path: str) -> str:
     name = path.lower()
-    for suffix in _COMPRESSED:
+    for suffix in COMPRESSED_SUFFIXES:  # (compressed outputs are read as they are, by their magic number)
         name = name.removesuffix(suffix)
     if name.endswith((".parquet", ".pq")):
         return "parquet"
     return "csv" if name.endswith(".csv") else "jsonl"
-
-
-def _jsonl_rows(path: str) -> Iterator[dict[str, Any]]:
-    return json_lines(path, "scan output row")
 
 
 def _csv_rows(path: str) -> Iterator[dict[str, Any]]:
@@ -220,7 +212,7 @@ def iter_scan_rows(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
 
     for path in map(str, paths):
         fmt = _output_format(path)
-        rows = {"parquet": lambda p: iter_output_rows(p, "parquet"), "csv": _csv_rows}.get(fmt, _jsonl_rows)(path)
+        rows = _csv_rows(path) if fmt == "csv" else iter_output_rows(path, fmt)
         try:
             for number, row in enumerate(rows):
                 if number == 0 and not {"text", "score"} <= set(row):
