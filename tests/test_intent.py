@@ -139,3 +139,36 @@ def test_study_is_a_report_cue_only_as_research():
     assert ("report", "study") not in cues("study szn, who wants the study pills")
     assert ("report", "a study") in cues("a study found most pills sold online are pressed")
     assert ("report", "studies") in cues("studies show fake xanax is everywhere")
+
+
+# The deal regex as it was written before it was put first-character-first (issue 16): the reference it must equal.
+_DEAL_REFERENCE = (
+    r"(?<![a-z0-9.])(?:\d{1,3}(?: ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken|the \d{1,2}s)"
+    r"|TIER(?: ?[,|]? \d{1,3}TIER)+"
+    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count)"
+    r"|(?:minimum|min) \d{1,3}"
+    r"|\d{1,2} ?% ?(?:off|discount|descuento))(?![a-z0-9])"
+)
+_DEAL_PIECES = [
+    "1", "25", "300", "4000", "for", "x", "por", "pa", "the 30s", "pricetoken", "-", "=", ":", ",", "|", "+",
+    "each", "ea", "k count", "minimum", "min", "%", "off", "discount", "descuento", "m", "a", ".", "٣", " ", " ",
+    "emoji_black_rightwards_arrow", "mg", "\n", "3 for 80", "1 - 10", " 3 - 25", "min 10", "minimum 5", "70% off",
+    "10+ 4 each", "5+ pricetoken", "1k count", "25 for the 30s", "2x50", "2 x 50", "1 = pricetoken", "50 % descuento",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_first_character_first_deal_regex_matches_what_the_plain_one_does(seed):
+    import random
+    import re
+
+    import pillscan.intent as intent_module
+
+    reference = re.compile(_DEAL_REFERENCE.replace("TIER", intent_module._TIER_PRICE))
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(_DEAL_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(3000)]
+    texts += ["3 for 80", "minimum 10 2 x 50", "1 - 10 3 - 25", "50 % descuento", "a1 for 20", ".5 for 20", "min 5"]
+    for text in texts:
+        want = [m.span() for m in reference.finditer(text)]
+        assert [m.span() for m in intent_module._DEAL.finditer(text)] == want, text
+        assert len(intent_module._DEAL.findall(text)) == len(want)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pillscan.model import WINDOW_CHARS, load_model
+from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, load_model
 from pillscan.pipeline import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +110,31 @@ def test_fast_path_equals_the_plain_pipeline(model):
     full = [model.decide(p) for p in model.calibrate(expected)]
     fast = [model.decide(p) for p in model.calibrate(with_cascade)]
     assert sum(a != b for a, b in zip(full, fast, strict=True)) <= 0.01 * len(texts)
+
+
+def test_score_reuses_each_normalised_text_and_gives_what_the_plain_steps_give(model):
+    # score() hands the normalised text it already has (texts scored whole) to the cue reasons instead of
+    # normalising a flagged text again (issue 16): the results equal those of the plain steps, short and long.
+    from pillscan.generate import generate_corpus
+    from pillscan.intent import cue_reasons
+    from pillscan.model import reasons_from_signals
+    from pillscan.normalize import normalize_text
+    from pillscan.records import Result
+    from pillscan.signals import drugs_named, extract_signals
+
+    texts = list(generate_corpus(300, seed=5)["text"]) + OFFERS + NON_OFFERS
+    texts += [CHATTER * 2 + OFFERS[1], (OFFERS[0] + " ") * 30, "x" * (WINDOW_CHARS + 1), OFFERS[3] + " " + CHATTER]
+    got = model.score(texts, evidence="all")
+    probs = model.predict_proba(texts).tolist()
+    for text, prob, result in zip(texts, probs, got, strict=True):
+        signals = extract_signals(text)
+        reasons = reasons_from_signals(signals) + cue_reasons(text)
+        assert result == Result(round(prob, 4), model.decide(prob), drugs_named(signals), signals, reasons), text
+    raw, normalized = model._decide(texts, cascade=True)
+    assert raw.tolist() == model.decision_function(texts).tolist()
+    for text, norm in zip(texts, normalized, strict=True):
+        assert norm == normalize_text(text) if len(text) <= WHOLE_TEXT_CHARS else norm is None
+    assert sum(r.decision != "clean" for r in got) >= len(OFFERS)
 
 
 def test_explain_names_the_words_that_drive_an_offer(model):

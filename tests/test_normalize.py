@@ -198,6 +198,36 @@ def test_money_byte_scan_examples(text, money):
     assert _money_hint_ascii(text.encode("ascii")) is money
 
 
+_CODE_ALPHABET = "ab9z0x+/=-_@$(.: \n"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet=_CODE_ALPHABET, max_size=40)
+    | st.lists(st.sampled_from(["a1b2c3d4", "e5b37aed", "ab", "12", "+", "/", "=", "-", "_", " ", "@", "x"])).map(
+        "".join
+    )
+)
+def test_code_byte_classes_equal_the_code_regexes(text):
+    # The code hint by byte classes is _CODE_HINT; a text the candidate test turns away has no _CODE match.
+    import pillscan.normalize as N
+
+    classes = text.encode("ascii").translate(N._CODE_CLASSES)
+    assert N._code_hint_classes(classes) == (N._CODE_HINT.search(text) is not None)
+    assert N._code_candidate(classes) or N._CODE.search(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate"),
+    [("e5b37aed", True), ("order 12ab34cd", True), ("1234/abcd", True), ("ab12cd3", False), ("abcdefgh1", False),
+     ("a1b2c3d4", True), ("a1 b2 c3 d4", False), ("12345678ab", True), ("ab_12cd34ef", True), ("", False)],
+)  # fmt: skip
+def test_code_candidate_examples(text, candidate):
+    import pillscan.normalize as N
+
+    assert N._code_candidate(text.encode("ascii").translate(N._CODE_CLASSES)) is candidate
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_HINT_ALPHABET + "XANAXé💊", max_size=60))
 def test_normalising_with_byte_scans_or_regexes_gives_the_same(text):

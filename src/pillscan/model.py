@@ -158,11 +158,20 @@ class Model:
     # scores ------------------------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str], *, cascade: bool = True) -> np.ndarray:
         """Raw linear scores, texts longer than the window scored per window (maximum taken)."""
-        texts = as_texts(texts)
+        return self._decide(as_texts(texts), cascade=cascade)[0]
+
+    def _decide(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str | None]]:
+        """:meth:`decision_function`, and each text's normalised form where the text was scored whole (it is
+        then already computed; None for a text scored in windows only), for the evidence of flagged texts."""
         windows, owners = _windows(texts)
         if len(windows) == len(texts):
-            return self._raw_scores(windows, cascade=cascade)[0]
-        raw, _, counts = self._unique_raw_scores(windows, cascade=cascade)
+            raw, normalized, _ = self._raw_scores(windows, cascade=cascade)
+            return raw, list(normalized)
+        raw, normalized, counts = self._unique_raw_scores(windows, cascade=cascade)
+        whole: list[str | None] = [None] * len(texts)
+        for j, owner in enumerate(owners):  # (a window is a piece of its text: of the same length, it is the text)
+            if whole[owner] is None and len(windows[j]) == len(texts[owner]):
+                whole[owner] = normalized[j]
         # An offer run inline into chatter is diluted even in a 250-character window: the windows of a long
         # text that hold pill evidence are scored again in narrow pieces (only those: their cost stays small).
         # A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
@@ -174,7 +183,7 @@ class Model:
             owners = owners + piece_owners
         out = np.full(len(texts), -np.inf)
         np.maximum.at(out, np.asarray(owners), raw)
-        return out
+        return out, whole
 
     def _unique_raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
         """:meth:`_raw_scores` with each distinct text scored once. The windows of a long repetitive post (100k
@@ -250,12 +259,13 @@ class Model:
         text, ``"none"`` for none.
         """
         texts = as_texts(texts)
-        probs = self.predict_proba(texts).tolist() if texts else []
+        raw, normalized = self._decide(texts, cascade=True) if texts else (np.zeros(0), [])
+        probs = self.calibrate(raw).tolist()  # (what predict_proba gives)
         offer = self.thresholds["offer"] if threshold is None else threshold
         review = min(self.thresholds["review"], offer)
         clean = self._clean_results  # clean results carry no evidence: one shared (frozen) Result per score
         results: list[Result] = []
-        for text, prob in zip(texts, probs, strict=True):
+        for text, prob, norm in zip(texts, probs, normalized, strict=True):
             score = round(prob, 4)
             decision: Decision = "offer" if prob >= offer else "review" if prob >= review else "clean"
             if evidence == "all" or (evidence == "flagged" and decision != "clean"):
@@ -266,7 +276,7 @@ class Model:
                         decision=decision,
                         drugs=drugs_named(signals),
                         signals=signals,
-                        reasons=reasons_from_signals(signals) + cue_reasons(text),
+                        reasons=reasons_from_signals(signals) + cue_reasons(text, normalized=norm),
                     )
                 )
             elif decision == "clean":
