@@ -172,3 +172,69 @@ def test_the_first_character_first_deal_regex_matches_what_the_plain_one_does(se
         want = [m.span() for m in reference.finditer(text)]
         assert [m.span() for m in intent_module._DEAL.finditer(text)] == want, text
         assert len(intent_module._DEAL.findall(text)) == len(want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you need vicodin? you get it here, no need to wait",
+        "all you need is in our online shop: xanax, valium",
+        "no need for a doctor or a script",
+        "do you need meds shipped overnight",
+    ],
+)
+def test_a_seller_addressing_the_reader_is_no_request(text):
+    # "need" after "you" / "no" is the seller's pitch; counted as demand it pulled pharmacy spam down.
+    assert "demand" not in [group for group, _ in cues(text)]
+
+
+def test_a_request_still_counts_as_demand_next_to_neutral_phrases():
+    assert ("demand", "i need") in cues("i need a xanax, you need one too")
+    assert intent_counts([normalize_text("no need to ask, i need some bars")])[0, INTENT_FEATURES.index("demand")] == 1
+
+
+@pytest.mark.parametrize(
+    "text, group",
+    [
+        ("please don't forget about this fact, xanax 75 $", None),  # spam's sign-off is no warning
+        ("please don't buy pills off snapchat", "warning"),  # the warning is in "don't buy"
+        ("I got an email offering tramadol without a prescription", "report"),
+        ("i got percs if you need", "supply"),
+    ],
+)
+def test_please_dont_and_got_an_email(text, group):
+    groups = {g for g, _ in cues(text)}
+    assert (group in groups) if group else not groups & {"warning", "report"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anyone selling xanax around here?",
+        "who's selling perc 30s",
+        "who tryna sell me a xanny for tonight, i'm paying",
+        "hmu if u got percs i got cash",
+        "need 10 bars, i can pay cash",
+    ],
+)
+def test_asking_who_sells_is_demand_not_supply(text):
+    # "selling" alone is supply; "anyone selling" asks for a seller (it counted as supply before).
+    found = cues(text)
+    assert "demand" in [group for group, _ in found]
+    assert not {("supply", "selling"), ("supply", "sell"), ("supply", "i got")} & set(found)
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("yall still need percs? got em", "still need"),
+        ("my script is more than i need, selling the rest", "more than i need"),
+    ],
+)
+def test_a_seller_asking_who_needs_is_supply(text, phrase):
+    assert ("supply", phrase) in cues(text)
+    assert "demand" not in [group for group, _ in cues(text)]
+
+
+def test_a_seller_telling_how_to_pay_is_no_request():
+    assert cues("u can pay thru zelle, percs 30 each") == [("supply", "each")]

@@ -235,20 +235,20 @@ def test_there_are_enough_pairs_in_both_languages():
 
 
 #: Pairs the bundled default model gets wrong today (issue 12: 53 of 62 right; 59 of 69 with the counterfeit-claim
-#: and bare-price pairs). Strict: when a retrained model gets one right, the test fails until its number is taken
+#: and bare-price pairs; 63 of 73 once 'anyone selling' counted as demand). Strict: when a retrained model gets one
+#: right, the test fails until its number is taken
 #: off this list.
 KNOWN_MISSES = {
-    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.51: 'text me' outweighs 'need'",
-    24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.45, over the offer threshold 0.39",
-    27: "'anyone selling?' reads as supply (0.55)",
-    28: "the offer scores 0.385, just under the offer threshold 0.386: 'ready' is no supply cue",
-    29: "the offer scores 0.385 (see 28)",
-    50: "the Spanish offer scores 0.12: 'por' prices and 'entrego hoy' weigh too little",
-    51: "the Spanish offer scores 0.12 (see 50)",
-    58: "the Spanish offer scores 0.39, just under the offer threshold: 'se venden' and '10 por 150' weigh too little",
-    59: "the Spanish offer scores 0.39 (see 58)",
-    67: "the offer scores 0.31: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
-    72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.21",
+    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.50: 'text me' outweighs 'need'",
+    24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.47, over the offer threshold 0.40",
+    28: "the offer scores 0.37, under the offer threshold 0.40: 'ready' is no supply cue",
+    29: "the offer scores 0.37 (see 28)",
+    50: "the Spanish offer scores 0.10: 'por' prices and 'entrego hoy' weigh too little",
+    51: "the Spanish offer scores 0.10 (see 50)",
+    58: "the Spanish offer scores 0.36, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
+    59: "the Spanish offer scores 0.36 (see 58)",
+    67: "the offer scores 0.29: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
+    72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.19",
 }
 
 
@@ -297,8 +297,8 @@ ISSUE_TABLE = [
 
 # The model's misses among them, each an expected failure that must fail (strict): fixing one flags the mark.
 ISSUE_TABLE_MISSES = {
-    "selling xanax": "scores 0.31 (review; offer >= 0.39): two words, and 'selling' weighs little because legal sales "
-    "and reports say it too (the previous default gave 0.52); a family of terse posts was tried and reverted "
+    "selling xanax": "scores 0.386 (review; offer >= 0.395): two words, and 'selling' weighs little because legal "
+    "sales and reports say it too (the previous default gave 0.52); a family of terse posts was tried and reverted "
     "(docs/model.md)",
 }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, load_model
+from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, WINDOWED_ABOVE, load_model
 from pillscan.pipeline import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_a_long_report_that_lists_pills_is_not_an_offer(model):
 def test_fast_path_equals_the_plain_pipeline(model):
     from pillscan.generate import generate_corpus
 
-    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOW_CHARS]
+    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOWED_ABOVE]
     expected = model.pipeline.decision_function(texts)
     # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
     np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=0, atol=1e-5)
@@ -174,3 +174,16 @@ def test_public_api_exposes_the_model():
     [result] = model.score([OFFERS[2]])
     assert isinstance(result, pillscan.Result) and result.decision == "offer"
     assert isinstance(model.explain(OFFERS[2]), pillscan.Explanation)
+
+
+def test_texts_over_300_characters_are_scored_in_windows_too():
+    # Spam pads a one-line pitch with a few lines of dictionary words. Texts of 300 to 600 characters were
+    # scored only whole, so the padding decided them; they are windowed now, like longer texts.
+    from pillscan.model import _windows
+
+    words = ["harbor", "lantern", "velvet", "orchard", "pebble", "saddle", "thimble", "walnut", "quarry", "tundra"]
+    text = "85% off vicodin | " + " ".join(words[i % len(words)] + str(i) for i in range(60))
+    assert WINDOWED_ABOVE < len(text) <= 600
+    pieces, owners = _windows([text, text[:WINDOWED_ABOVE]])
+    assert pieces[0] == text and text[:250] in pieces  # whole, and the 250-character window holding the pitch
+    assert owners.count(1) == 1 and pieces[owners.index(1)] == text[:WINDOWED_ABOVE]  # short texts: whole only

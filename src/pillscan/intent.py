@@ -41,6 +41,9 @@ __all__ = [
 INTENT_GROUPS: tuple[str, ...] = ("supply", "demand", "report", "warning", "personal", "joke")
 #: Columns of :func:`intent_counts`: one per group, then ``deal`` (a price said as "3 for 80" / "2 x 50").
 INTENT_FEATURES: tuple[str, ...] = (*INTENT_GROUPS, "deal")
+#: Phrases that count in no group but hold their words, longest match first, so that they count nowhere else: a
+#: seller's "you need" / "no need for a script" is no request for pills.
+NEUTRAL_GROUP = "neutral"
 
 _NON_WORD = re.compile(r"[^a-z0-9_]+")
 # A count for a price, with or without a currency: "1 for 30", "3 for 80", "5 for pricetoken", "2x50", "25 for the
@@ -66,7 +69,7 @@ _ASCII_DIGITS = frozenset("0123456789")
 @cache
 def _phrases() -> dict[str, tuple[str, ...]]:
     raw = json.loads(resources.files("pillscan").joinpath("lexicons/intent.json").read_text(encoding="utf-8"))
-    return {group: tuple(raw[group]) for group in INTENT_GROUPS}
+    return {group: tuple(raw[group]) for group in (*INTENT_GROUPS, NEUTRAL_GROUP)}
 
 
 # Every byte but [a-z0-9_] a space: the word view of ASCII text by one table look-up (nearly all normalised text).
@@ -85,7 +88,8 @@ def _view(norm: str) -> str:
 @cache
 def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for column, group in enumerate(INTENT_GROUPS):
+    # Neutral phrases get column -1: matched (so their words count nowhere else), then skipped.
+    for column, group in [*enumerate(INTENT_GROUPS), (-1, NEUTRAL_GROUP)]:
         for phrase in _phrases()[group]:
             words = _NON_WORD.sub(" ", phrase.lower()).split()
             if words:
@@ -103,7 +107,8 @@ def intent_counts(normalized: Sequence[str]) -> np.ndarray:
     for i, norm in enumerate(normalized):
         base = i * width
         for _end, (column, _phrase) in iter_long(_view(norm)):
-            flat[base + column] += 1.0
+            if column >= 0:
+                flat[base + column] += 1.0
         if not _ASCII_DIGITS.isdisjoint(norm):
             flat[base + deal] = float(len(_DEAL.findall(norm)))
     return np.array(flat, dtype=np.float32).reshape(len(normalized), width)
@@ -111,7 +116,8 @@ def intent_counts(normalized: Sequence[str]) -> np.ndarray:
 
 def intent_cues(normalized: str) -> list[tuple[str, str]]:
     """The cues found in one normalised text, as ``(group, phrase)`` in text order (for explanations)."""
-    found = [(INTENT_GROUPS[column], phrase) for _end, (column, phrase) in _automaton().iter_long(_view(normalized))]
+    matches = _automaton().iter_long(_view(normalized))
+    found = [(INTENT_GROUPS[column], phrase) for _end, (column, phrase) in matches if column >= 0]
     found += [("supply", match.group(0)) for match in _DEAL.finditer(normalized)]
     return found
 

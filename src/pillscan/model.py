@@ -59,8 +59,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Texts longer than this are scored in overlapping windows and the maximum is taken, so that an offer
-#: cannot hide inside a long innocent post.
+#: Texts longer than this are also scored in overlapping windows and the maximum is taken, so that an offer
+#: cannot hide inside a long innocent post (nor a spam pitch in a few lines of word salad).
+WINDOWED_ABOVE = 300
 WINDOW_CHARS = 600
 WINDOW_STRIDE = 300
 WHOLE_TEXT_CHARS = 1200
@@ -322,7 +323,7 @@ def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
     windows: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
-        if len(text) <= WINDOW_CHARS:
+        if len(text) <= WINDOWED_ABOVE:
             windows.append(text)
             owners.append(i)
             continue
