@@ -238,3 +238,21 @@ def test_a_seller_asking_who_needs_is_supply(text, phrase):
 
 def test_a_seller_telling_how_to_pay_is_no_request():
     assert cues("u can pay thru zelle, percs 30 each") == [("supply", "each")]
+
+
+def test_supply_evidence_counts_cues_only_where_no_sale_signal_decides_it():
+    # (issue 16) equal to the plain formula: a supply cue or deal, or a sale signal, on posts of every kind
+    from pillscan.generate import generate_corpus
+    from pillscan.intent import supply_evidence
+    from pillscan.signals import has_ascii_digit, normalize_and_count, signal_feature_names
+
+    texts = [*generate_corpus(600, seed=3)["text"], "3 for 80", "dm me", "selling percs", "", "cashapp only"]
+    norm, counts = normalize_and_count(texts)
+    cues = intent_counts(norm)
+    columns = [signal_feature_names().index(name) for name in ("contact", "payment", "price", "shipping")]
+    plain = (cues[:, 0] + cues[:, INTENT_FEATURES.index("deal")] > 0) | (counts[:, columns].sum(axis=1) > 0)
+    got = supply_evidence(norm, counts)
+    assert got.dtype == bool and got.tolist() == plain.tolist()
+    assert 0 < plain.sum() < len(texts)
+    digits = [*texts, "٣", "x9"]
+    assert [has_ascii_digit(t) for t in digits] == [any(c in "0123456789" for c in t) for t in digits]

@@ -217,6 +217,20 @@ def test_code_byte_classes_equal_the_code_regexes(text):
     assert N._code_candidate(classes) or N._CODE.search(text) is None
 
 
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(alphabet=_CODE_ALPHABET + "$€£usdo1é💊w", max_size=40)
+    | st.lists(st.sampled_from(["a1b2c3d4", "20 usd", "$5", "1.000", "www.", "x.com/", "://", "@ab", "é", " "])).map(
+        "".join
+    )
+)
+def test_fast_placeholder_steps_equal_the_plain_ones(text):
+    import pillscan.normalize as N
+
+    assert N._fast_placeholder_steps(text) == N._placeholder_steps(text)
+    assert N._may_hold_code(text) or N._CODE.search(text) is None
+
+
 @pytest.mark.parametrize(
     ("text", "candidate"),
     [("e5b37aed", True), ("order 12ab34cd", True), ("1234/abcd", True), ("ab12cd3", False), ("abcdefgh1", False),

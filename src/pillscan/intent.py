@@ -23,7 +23,7 @@ import ahocorasick
 import numpy as np
 
 from pillscan.normalize import normalize_text
-from pillscan.signals import signal_feature_names
+from pillscan.signals import has_ascii_digit, signal_feature_names
 
 __all__ = [
     "FEATURE_NAMES",
@@ -63,7 +63,6 @@ _DEAL = re.compile(
     r"|\d? ?% ?(?:off|discount|descuento))"
     r"|(?<=m)in(?:imum)? \d{1,3})(?![a-z0-9])"
 )
-_ASCII_DIGITS = frozenset("0123456789")
 
 
 @cache
@@ -109,7 +108,7 @@ def intent_counts(normalized: Sequence[str]) -> np.ndarray:
         for _end, (column, _phrase) in iter_long(_view(norm)):
             if column >= 0:
                 flat[base + column] += 1.0
-        if not _ASCII_DIGITS.isdisjoint(norm):
+        if has_ascii_digit(norm):
             flat[base + deal] = float(len(_DEAL.findall(norm)))
     return np.array(flat, dtype=np.float32).reshape(len(normalized), width)
 
@@ -177,5 +176,9 @@ def supply_evidence(normalized: Sequence[str], counts: np.ndarray) -> np.ndarray
     on "buy", which asks as often as it sells."""
     if not len(normalized):
         return np.zeros(0, dtype=bool)
-    cues = intent_counts(normalized)
-    return (cues[:, _SUPPLY] + cues[:, _DEAL_COL] > 0) | (np.asarray(counts)[:, _SALE_COLUMNS].sum(axis=1) > 0)
+    out = np.asarray(counts)[:, _SALE_COLUMNS].sum(axis=1) > 0
+    rest = np.flatnonzero(~out).tolist()  # (the cues are counted only where no sale signal decided it already)
+    if rest:
+        cues = intent_counts([normalized[i] for i in rest])
+        out[rest] = cues[:, _SUPPLY] + cues[:, _DEAL_COL] > 0
+    return out

@@ -1003,6 +1003,28 @@ def _code_candidate(classes: bytes) -> bool:
     return any(len(run) >= 8 and run.count(b"0") >= 2 and run.count(b"a") >= 2 for run in classes.split())
 
 
+def _fast_placeholder_steps(text: str) -> list[re.Pattern[str]]:
+    """:func:`_placeholder_steps` (the same list), the hints of an ASCII text taken from its byte classes."""
+    if not text.isascii():
+        return _placeholder_steps(text)
+    data = text.encode("ascii")
+    steps = []
+    if "@" in text:
+        steps.append(_AT)
+    if ("/" in text or "www." in text) and _URL_HINT.search(text):  # (each alternative of _URL_HINT holds one)
+        steps.append(_URL)
+    if _money_hint_ascii(data):  # (_MONEY_HINT on ASCII text is _MONEY_HINT_ASCII)
+        steps.append(_MONEY)
+    if _code_hint_classes(data.translate(_CODE_CLASSES)):
+        steps.append(_CODE)
+    return steps
+
+
+def _may_hold_code(text: str) -> bool:
+    """False only when ``_CODE`` cannot match ``text`` (an ASCII text without a run that could be a code)."""
+    return not text.isascii() or _code_candidate(text.encode("ascii").translate(_CODE_CLASSES))
+
+
 def _hints(text: str) -> int:
     """``HINT_*`` bits of a normalised-so-far text: by :func:`ascii_hints` when compiled and the text is ASCII,
     else by the regexes."""
@@ -1308,7 +1330,9 @@ def _traced_pass(text: str) -> TracedText:
             flags = FLAG_UPSIDE_DOWN
             edits += [(FLAG_UPSIDE_DOWN, starts[a], ends[b - 1]) for a, b, _ in phrases]
             text, starts, ends = _traced_phrases(text, starts, ends, phrases)
-    for pattern in _placeholder_steps(text):
+    for pattern in _fast_placeholder_steps(text):
+        if pattern is _CODE and not _may_hold_code(text):
+            continue  # (no match: the sub would change nothing)
         text, starts, ends = _traced_sub(pattern, _placeholder, text, starts, ends, per_char=False)
     if " ".join(text.split()) != text:  # else every whitespace run is already one inner space
         text, starts, ends = _traced_sub(_WHITESPACE, " ", text, starts, ends)

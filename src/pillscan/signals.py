@@ -69,6 +69,7 @@ __all__ = [
     "SIGNAL_GROUPS",
     "drugs_named",
     "extract_signals",
+    "has_ascii_digit",
     "normalize_and_count",
     "signal_counts",
     "signal_feature_names",
@@ -487,17 +488,23 @@ def _word_view(norm: str) -> str:
 
 
 _ANY_DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = frozenset("0123456789")
+_DIGIT_CHARS = "0123456789"
 _N_FEATURES = len(_FEATURES)
 _C_DRUG, _C_IN_SCOPE, _C_IMPRINT, _C_DOSE = (_COLUMN[c] for c in ("drug", "drug_in_scope", "imprint", "dose"))
 _C_QUANTITY, _C_OBFUSCATION, _C_SALE = _COLUMN["quantity"], _COLUMN["obfuscation"], _COLUMN["sale"]
 _COMBINATION_COLUMNS = tuple((_COLUMN[c], _COLUMN[f"drug_and_{c}"]) for c in _COMBINATIONS)
 
 
+def has_ascii_digit(text: str) -> bool:
+    """Whether ``text`` holds one of 0-9: ten substring searches at C speed (several times cheaper than looking
+    each character up in a set)."""
+    return any(digit in text for digit in _DIGIT_CHARS)
+
+
 def _has_digit(norm: str) -> bool:
     """Whether ``norm`` holds a digit (``\\d``: any Unicode digit); dose and quantity patterns all need one."""
     if norm.isascii():
-        return not _ASCII_DIGITS.isdisjoint(norm)
+        return has_ascii_digit(norm)
     return _ANY_DIGIT.search(norm) is not None
 
 
