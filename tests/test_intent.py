@@ -52,6 +52,7 @@ def test_prices_said_as_deals():
         ("1k count ready", "1k count"),
         ("25 for the 30s", "25 for the 30s"),
         ("minimum 10, no lowballing", "minimum 10"),
+        ("64 % - off vicodin", "64 % - off"),  # spam writes "70%-off"; normalised, the hyphen stands apart
         ("1 - 10\n3 - 25\n10 - 70", "1 - 10 3 - 25 10 - 70"),  # a tier menu, one tier a line
         ("5 ➡️ $100\n10 ➡️ $180", "5 emoji_black_rightwards_arrow pricetoken 10 emoji_black_rightwards_arrow pricetoken"),
     ],
@@ -132,6 +133,12 @@ def test_cue_reasons_are_readable(text, expected):
     assert expected in cue_reasons(text)
 
 
+def test_seizures_are_no_report_cue():
+    # A pharmacy's list of what it treats says "seizures"; news says "seized".
+    assert cues("anti-seizure: keppra, lamictal. seizures, pain, anxiety: valium, xanax") == []
+    assert ("report", "seized") in cues("police seized 10,000 pills")
+
+
 def test_study_is_a_report_cue_only_as_research():
     """Regression: the lone word "study" was a report cue, so a seller's "study aids" or "study pills" counted as
     framing and pulled the offer down; research ("a new study found", "studies show") still reports."""
@@ -147,13 +154,14 @@ _DEAL_REFERENCE = (
     r"|TIER(?: ?[,|]? \d{1,3}TIER)+"
     r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count)"
     r"|(?:minimum|min) \d{1,3}"
-    r"|\d{1,2} ?% ?(?:off|discount|descuento))(?![a-z0-9])"
+    r"|\d{1,2} ?% ?(?:- ?)?(?:off|discount|descuento))(?![a-z0-9])"
 )
 _DEAL_PIECES = [
     "1", "25", "300", "4000", "for", "x", "por", "pa", "the 30s", "pricetoken", "-", "=", ":", ",", "|", "+",
     "each", "ea", "k count", "minimum", "min", "%", "off", "discount", "descuento", "m", "a", ".", "٣", " ", " ",
     "emoji_black_rightwards_arrow", "mg", "\n", "3 for 80", "1 - 10", " 3 - 25", "min 10", "minimum 5", "70% off",
-    "10+ 4 each", "5+ pricetoken", "1k count", "25 for the 30s", "2x50", "2 x 50", "1 = pricetoken", "50 % descuento",
+    "70% - off", "10+ 4 each", "5+ pricetoken", "1k count", "25 for the 30s", "2x50", "2 x 50", "1 = pricetoken",
+    "50 % descuento",
 ]  # fmt: skip
 
 

@@ -240,14 +240,14 @@ def test_there_are_enough_pairs_in_both_languages():
 #: off this list.
 KNOWN_MISSES = {
     18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.50: 'text me' outweighs 'need'",
-    24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.47, over the offer threshold 0.40",
-    28: "the offer scores 0.37, under the offer threshold 0.40: 'ready' is no supply cue",
+    24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.48, over the offer threshold 0.39",
+    28: "the offer scores 0.37, under the offer threshold 0.39: 'ready' is no supply cue",
     29: "the offer scores 0.37 (see 28)",
     50: "the Spanish offer scores 0.10: 'por' prices and 'entrego hoy' weigh too little",
     51: "the Spanish offer scores 0.10 (see 50)",
     58: "the Spanish offer scores 0.36, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
     59: "the Spanish offer scores 0.36 (see 58)",
-    67: "the offer scores 0.29: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
+    67: "the offer scores 0.30: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
     72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.19",
 }
 
@@ -296,10 +296,9 @@ ISSUE_TABLE = [
 
 
 # The model's misses among them, each an expected failure that must fail (strict): fixing one flags the mark.
-ISSUE_TABLE_MISSES = {
-    "selling xanax": "scores 0.386 (review; offer >= 0.395): two words, and 'selling' weighs little because legal "
-    "sales and reports say it too (the previous default gave 0.52); a family of terse posts was tried and reverted "
-    "(docs/model.md)",
+ISSUE_TABLE_MISSES: dict[str, str] = {
+    # None today. "selling xanax" was one until the cue fixes of issue 12 (0.31, then 0.386): it now scores 0.391
+    # against an offer threshold of 0.387, on the edge.
 }
 
 
