@@ -6,6 +6,9 @@ Run:  python benchmarks/accuracy.py [--n 30000] [--external ../shared/external/r
    at each model's threshold, recall per obfuscation level.
 2. Real text (evaluation only, never trained on): precision, recall, F1 and flag rate per slice, for the bundled
    default model and for the other models trained on the same generated corpus.
+3. Hand-written posts (evaluation only): the same, per kind.
+4. The project's own pill-talk probe (benchmarks/data/pill_talk_probe.jsonl, evaluation only): the same per kind,
+   and what its rates would mean on a timeline where few posts that talk about pills offer them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ EXTERNAL = next(
     (p / "shared/external" for p in Path(__file__).resolve().parents if (p / "shared/external").is_dir()),
     Path(__file__).resolve().parents[1].parent / "shared/external",
 )
+
+#: The project's own hand-written posts that talk about pills (benchmarks/data/README.md).
+PROBE = Path(__file__).resolve().parent / "data/pill_talk_probe.jsonl"
+#: Share of offers among real tweets that talk about pills (the hidden set of issue 12: about 1.4%).
+TIMELINE_OFFER_SHARE = 0.014
 
 Scorer = Callable[[list[str]], np.ndarray]
 
@@ -114,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="pillscan model (default: the bundled one)")
     parser.add_argument("--external", default=str(EXTERNAL / "realworld-dev.csv"))
     parser.add_argument("--handwritten", default=str(EXTERNAL / "handwritten-dev.jsonl"))
+    parser.add_argument("--probe", default=str(PROBE), help="the project's own pill-talk probe ('' to skip)")
     parser.add_argument(
         "--compare", action="append", default=[], metavar="MODEL", help="another model to show side by side"
     )
@@ -136,10 +145,13 @@ def _external_only(args: argparse.Namespace, model: Model, started: float) -> in
     # --- 2. real text and 3. hand-written posts -----------------------------------------------------------
     models = [model] + [load_model(path) for path in args.compare]
     baselines = baseline_scorers() if args.baselines else {}
-    for path, by, targets in (
+    sets: list[tuple[Path, str, dict | None]] = [
         (Path(args.external), "slice", REAL_TARGETS),
         (Path(args.handwritten), "kind", HANDWRITTEN_TARGETS),
-    ):
+    ]
+    if args.probe:
+        sets.append((Path(args.probe), "kind", None))  # written by the project; reported, no target
+    for path, by, targets in sets:
         if path.exists():
             external_section(load_labelled(path), path.name, by, models, baselines, targets)
         else:
@@ -207,7 +219,7 @@ def best_cut(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
 
 
 def external_section(
-    frame: pd.DataFrame, name: str, by: str, models: list[Model], baselines: dict, targets: dict
+    frame: pd.DataFrame, name: str, by: str, models: list[Model], baselines: dict, targets: dict | None
 ) -> None:
     """One visible evaluation set: metrics of each model at its own offer threshold, where that threshold sits
     against the best one on this set, the flag rate per slice, and the issue's targets met or missed."""
@@ -240,7 +252,24 @@ def external_section(
     for (slc, label), idx in groups:
         print(f"| {slc} | {label} | {len(idx)} | " + " | ".join(f"{flags[n][idx].mean():.1%}" for n in names) + " |")
     first = names[0]
+    if targets is None:
+        timeline_precision(y, flags[first])
+        return
     check_targets(y, flags[first], [(slc, lab, flags[first][idx].mean()) for (slc, lab), idx in groups], targets)
+
+
+def timeline_precision(y: np.ndarray, flagged: np.ndarray, offer_share: float = TIMELINE_OFFER_SHARE) -> None:
+    """What the flag rates would mean on a timeline where only ``offer_share`` of the posts that talk about pills
+    offer them (as in the hidden set of real tweets): precision = share x recall / (share x recall + (1 - share)
+    x false-offer rate). Arithmetic on this set's rates, not a measurement."""
+    recall, false_rate = flagged[y == 1].mean(), flagged[y == 0].mean()
+    caught = offer_share * recall
+    precision = caught / max(caught + (1 - offer_share) * false_rate, 1e-12)
+    print(
+        f"\nfalse offers {false_rate:.1%} of non-offers, recall {recall:.1%}: on a timeline with {offer_share:.1%} "
+        f"offers that is precision {precision:.2f}, F1 {2 * precision * recall / max(precision + recall, 1e-12):.2f} "
+        "(arithmetic, not measured)"
+    )
 
 
 def check_targets(y: np.ndarray, flagged: np.ndarray, slices: list[tuple[str, int, float]], targets: dict) -> None:
