@@ -921,13 +921,16 @@ def ascii_hints(data: bytes) -> int:
     run = 0  # letters so far in the current run of letters
     ends = _reversed_ends()
     last_space = prev_space = -1  # the last two spaces seen (for _letters_around)
+    back1 = back2 = -1  # the two bytes before data[i] (a letter three times in a row is found at its third)
     for i in range(n):
         c = data[i]
         if 97 <= c <= 122:
             run += 1
-            if i + 2 < n and data[i + 1] == c and data[i + 2] == c:
+            if c == back1 and c == back2:
                 out |= HINT_REPEAT
+            back2, back1 = back1, c
             continue
+        back2, back1 = back1, c
         if run >= 6 and ends[data[i - run] * 256 + data[i - 1]] and data[i - run : i] in _reversed_bytes():
             out |= HINT_REVERSED
         run = 0
@@ -994,7 +997,7 @@ _CODE_CLASSES = bytes(48 if 48 <= c <= 57 else 97 if 97 <= c <= 122 else 43 if c
 
 def _code_hint_classes(classes: bytes) -> bool:
     """``_CODE_HINT.search(text) is not None`` for an ASCII text, from its ``_CODE_CLASSES`` translation."""
-    return b"0a" in classes or b"a0" in classes
+    return b"0" in classes and (b"0a" in classes or b"a0" in classes)  # (most texts have no digit: one memchr)
 
 
 def _code_candidate(classes: bytes) -> bool:
