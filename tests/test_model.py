@@ -176,14 +176,12 @@ def test_public_api_exposes_the_model():
     assert isinstance(model.explain(OFFERS[2]), pillscan.Explanation)
 
 
-def test_texts_over_300_characters_are_scored_in_windows_too():
-    # Spam pads a one-line pitch with a few lines of dictionary words. Texts of 300 to 600 characters were
-    # scored only whole, so the padding decided them; they are windowed now, like longer texts.
+def test_texts_over_the_window_are_scored_in_windows_and_shorter_ones_whole():
     from pillscan.model import _windows
 
     words = ["harbor", "lantern", "velvet", "orchard", "pebble", "saddle", "thimble", "walnut", "quarry", "tundra"]
-    text = "85% off vicodin | " + " ".join(words[i % len(words)] + str(i) for i in range(60))
-    assert WINDOWED_ABOVE < len(text) <= 600
+    text = "85% off vicodin | " + " ".join(words[i % len(words)] + str(i) for i in range(120))
+    assert len(text) > WINDOWED_ABOVE
     pieces, owners = _windows([text, text[:WINDOWED_ABOVE]])
     assert pieces[0] == text and text[:250] in pieces  # whole, and the 250-character window holding the pitch
     assert owners.count(1) == 1 and pieces[owners.index(1)] == text[:WINDOWED_ABOVE]  # short texts: whole only
