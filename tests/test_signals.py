@@ -161,3 +161,14 @@ def test_placeholder_spans_cover_the_whole_handle_phone_or_price(text):
     wanted = re.search(r"@\w+|\d{3}-\d{3}-\d{4}|\$[\d.]+", text).group()
     spans = [text[s.start : s.end] for s in extract_signals(text) if s.name in {"handle", "price"}]
     assert wanted in spans, spans
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="a_z 019", max_size=30), st.integers(min_value=0, max_value=31))
+def test_the_number_before_a_match_is_what_the_trailing_number_regex_finds(view, i):
+    # (issue 16) read back from i instead of the regex trying each of the twelve positions before it
+    import pillscan.signals as S
+
+    i = min(i, len(view))
+    match = S._TRAILING_NUMBER.search(view, max(0, i - 12), i)
+    assert S._number_before(view, i) == (match.start() if match else -1)

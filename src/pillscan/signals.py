@@ -322,9 +322,24 @@ def _raw_obfuscation(text: str) -> list[tuple[str, int, int]]:
 
 
 def _number_before(view: str, i: int) -> int:
-    """Start of a number that ends right before ``view[i]`` (one space allowed), or -1."""
-    match = _TRAILING_NUMBER.search(view, max(0, i - 12), i)
-    return match.start() if match else -1
+    """Start of a number that ends right before ``view[i]`` (one space allowed), or -1: what
+    ``_TRAILING_NUMBER.search(view, max(0, i - 12), i)`` finds, read back from ``i`` for an ASCII word view (which
+    holds only ``[a-z0-9_ ]``; the regex tries every position of the twelve characters)."""
+    low = max(0, i - 12)
+    if not view.isascii():
+        match = _TRAILING_NUMBER.search(view, low, i)
+        return match.start() if match else -1
+    end = i - 1 if i > low and view[i - 1] == " " else i
+    start = end
+    while start > low and "0" <= view[start - 1] <= "9":
+        start -= 1
+    if start == end or (start > 0 and _is_word_char(view[start - 1])):
+        return -1  # no digit; or the number goes on before the twelve characters, or is glued to a word
+    return start
+
+
+def _is_word_char(ch: str) -> bool:
+    return "a" <= ch <= "z" or "0" <= ch <= "9" or ch == "_"
 
 
 def _matches(view: str) -> list[tuple[int, int, _Entry]]:
