@@ -193,3 +193,28 @@ def test_sale_and_spam_cues_are_shared_across_labels(corpus):
     negatives = corpus[corpus.label == 0]
     assert negatives.text.str.contains("t.co/", regex=False).any()
     assert (negatives.kind == "harm_reduction").any() and negatives.text.str.contains(" = | → ").any()
+
+
+def test_short_mangled_evidence_is_found_after_an_archive_spaces_it_out():
+    # An offer whose one drug was mangled to "x@n@x" lost its drug (and its tag) when the e-mail style spaced
+    # the symbols out ("x @ n @ x"): test_every_offer_names_an_in_scope_drug_or_is_indirect caught it once the
+    # corpus's random draws moved.
+    from pillscan.generate.grammar import _View
+    from pillscan.generate.platforms import tokenize_like_corpus
+
+    assert _View(tokenize_like_corpus("order x@n@x now")).has("x@n@x")
+    assert _View("order x @ n @ x now").has("x@n@x")
+    assert not _View("order xanax now").has("x@n@x")
+    assert not _View("box @ n @ x").has("x@n@x")  # still a whole token
+
+
+def test_replies_open_with_handles_in_both_labels():
+    # X replies open with the @handles of the people answered, whatever they say: a leading handle is no contact
+    # cue (real reply tweets were flagged at 0.7-0.9 on their handles alone).
+    from pillscan.generate import generate_corpus
+
+    corpus = generate_corpus(4000, seed=9)
+    replies = corpus[corpus["text"].str.match(r"@\w+ ")]
+    assert set(replies["label"]) == {0, 1}
+    x = corpus[corpus["platform"] == "x"]
+    assert 0.2 < x["text"].str.match(r"@\w+ ").mean() < 0.5

@@ -499,7 +499,9 @@ class _View:
             return bool(bare) and bare in self.bare
         if len(squashed) >= 4:
             return squashed in self.squashed
-        return re.search(rf"(?<![a-z0-9]){re.escape(low.strip())}(?![a-z0-9])", self.low) is not None
+        # Short evidence as a whole token, in any spacing ("x@n@x" spaced out by an e-mail archive: "x @ n @ x").
+        spaced = r"\s*".join(re.escape(c) for c in low if not c.isspace())
+        return re.search(rf"(?<![a-z0-9]){spaced}(?![a-z0-9])", self.low) is not None
 
 
 class _Slots(dict[str, str]):

@@ -7,6 +7,7 @@ both labels, so none of them is a label cue on its own.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pillscan.generate import vocab
 from pillscan.generate.grammar import Ctx, Draft
@@ -39,6 +40,22 @@ _STYLE: dict[str, tuple[int, tuple[str, ...], tuple[int, int], float]] = {
     "darknet": (110, (" ",), (0, 0), 0.05),
     "web": (420, (" ",), (0, 0), 0.0),
 }
+
+#: Share of posts written as replies, which open with the @handles of the people answered (both labels alike:
+#: an X reply starts "@friend @other ..." whatever it says, so a leading handle is no contact cue).
+_REPLY_SHARE = {"x": 0.35, "instagram": 0.08, "tiktok": 0.08, "facebook": 0.05}
+
+
+def _reply_handles(ctx: Ctx) -> str:
+    """One to four @handles of personal accounts, as a reply opens."""
+    handles = []
+    for _ in range(ctx.num(1, 4 if ctx.platform == "x" else 2)):
+        name = unicodedata.normalize("NFKD", ctx.pick(vocab.FIRST_NAMES).lower().replace(" ", ""))
+        name = name.encode("ascii", "ignore").decode("ascii")
+        tail = ctx.pick(("", "_", str(ctx.num(1, 99)), str(ctx.num(1970, 2009)), "_" + ctx.pick("abcdefghjkmnprstw")))
+        handles.append(f"@{name}{tail}")
+    return " ".join(handles)
+
 
 _SPACE_PUNCT = re.compile(r"([.,!?:;()\"$%*/\-@'`~|_&#\[\]])")
 
@@ -116,6 +133,9 @@ def style(draft: Draft, ctx: Ctx) -> str:
             tags = " ".join("#" + w.replace(" ", "").replace("'", "") for w in words)
             sep = "\n.\n.\n" if platform == "instagram" and ctx.chance(0.2) else ctx.pick((" ", "\n"))
             text = f"{text}{sep}{tags}"
+
+    if platform in _REPLY_SHARE and ctx.chance(_REPLY_SHARE[platform]):
+        text = f"{_reply_handles(ctx)} {text}"
 
     # Casing habits.
     if platform in ("snapchat", "sms", "tiktok") and ctx.chance(0.45):
