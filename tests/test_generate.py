@@ -126,9 +126,12 @@ def test_every_offer_names_an_in_scope_drug_or_is_indirect(corpus):
 
 
 def test_all_in_scope_drugs_appear_in_both_labels(corpus):
+    # The rarest drugs (weight 0.2, a few rows in each label per 5,000) are counted over two corpora, so that no
+    # seed's luck decides the test: one drug in 26 missing from one label of one corpus happens by chance.
     lex = load_lexicon()
+    both = pd.concat([corpus, generate_corpus(N, seed=8)])
     for label in (0, 1):
-        seen = set(";".join(corpus.loc[corpus["label"] == label, "drugs"]).split(";"))
+        seen = set(";".join(both.loc[both["label"] == label, "drugs"]).split(";"))
         missing = {d.canonical for d in lex.in_scope_drugs} - seen
         assert not missing, (label, missing)
 

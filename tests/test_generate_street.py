@@ -331,10 +331,17 @@ def test_counterfeit_claims_borrow_the_warning_words_in_every_frame():
 
 def test_bare_prices_and_tier_menus_are_in_offers_and_in_their_negatives(corpus):
     shapes = {"for the 30s": r"\d for the \d\ds", "minimum": r"minimum \d", "lowball": "lowball"}
+    # Each shape in both labels of the corpus, and written by a legal or other-drug seller (rendered from those
+    # families: a 6,000-row corpus holds a handful of such rows, and which kinds they fall in is the draw's luck).
+    sellers = " ".join(
+        render_post(name, "en", seed).text
+        for name in ("plug_legal_goods", "plug_legal_menu", "street_other_drug_menu", "lookalike_goods_sale")
+        for seed in range(300)
+    )
     for name, pattern in shapes.items():
         has = corpus["text"].str.contains(pattern, regex=True)
         assert set(corpus.loc[has, "label"]) == {0, 1}, name
-        assert corpus.loc[has & (corpus["label"] == 0), "kind"].isin(["legal_goods_sale", "other_drug_sale"]).any()
+        assert re.search(pattern, sellers), name
     # Tier lines ("1 - 10" one a line) are rarer than a 6,000-row corpus shows in both labels every time: rendered
     # from the families that write them, in offers and in legal and other-drug posts alike.
     tiers = re.compile(r"(?m)^\d{1,3} ?(?:-|=|:) ?\d{2,4}$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pillscan.generate import euphemism, nonoffers, offers, siblings, street, tokens  # noqa: F401  (importing registers the families)
+from pillscan.generate import euphemism, lookalike, nonoffers, offers, siblings, street, tokens  # noqa: F401  (importing registers the families)
 from pillscan.generate.grammar import REGISTRY, Family
 
 # Share of each kind among the rows of its label (before language filtering).
