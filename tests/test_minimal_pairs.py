@@ -235,20 +235,16 @@ def test_there_are_enough_pairs_in_both_languages():
 
 
 #: Pairs the bundled default model gets wrong today (issue 12: 53 of 62 right; 59 of 69 with the counterfeit-claim
-#: and bare-price pairs; 63 of 73 once 'anyone selling' counted as demand). Strict: when a retrained model gets one
-#: right, the test fails until its number is taken
-#: off this list.
+#: and bare-price pairs; 63 of 73 once 'anyone selling' counted as demand; 66 of 73 with the look-alike sales).
+#: Strict: when a retrained model gets one right, the test fails until its number is taken off this list.
 KNOWN_MISSES = {
-    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.50: 'text me' outweighs 'need'",
-    24: "the demand twin ('trying to buy hydros, 10 for 150 is my budget') scores 0.48, over the offer threshold 0.39",
-    28: "the offer scores 0.37, under the offer threshold 0.39: 'ready' is no supply cue",
-    29: "the offer scores 0.37 (see 28)",
-    50: "the Spanish offer scores 0.10: 'por' prices and 'entrego hoy' weigh too little",
-    51: "the Spanish offer scores 0.10 (see 50)",
-    58: "the Spanish offer scores 0.36, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
-    59: "the Spanish offer scores 0.36 (see 58)",
-    67: "the offer scores 0.30: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
-    72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.19",
+    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.55: 'text me' outweighs 'need'",
+    50: "the Spanish offer scores 0.20: 'por' prices and 'entrego hoy' weigh too little",
+    51: "the Spanish offer scores 0.20 (see 50)",
+    58: "the Spanish offer scores 0.21, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
+    59: "the Spanish offer scores 0.21 (see 58)",
+    67: "the offer scores 0.18: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
+    72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.10",
 }
 
 
@@ -297,8 +293,8 @@ ISSUE_TABLE = [
 
 # The model's misses among them, each an expected failure that must fail (strict): fixing one flags the mark.
 ISSUE_TABLE_MISSES: dict[str, str] = {
-    # None today. "selling xanax" was one until the cue fixes of issue 12 (0.31, then 0.386): it now scores 0.391
-    # against an offer threshold of 0.387, on the edge.
+    # None today. "selling xanax" was one until the cue fixes of issue 12 (0.31, then 0.386): it now scores 0.44
+    # against an offer threshold of 0.37.
 }
 
 
