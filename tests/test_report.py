@@ -272,3 +272,22 @@ def test_a_scan_report_lists_every_flagged_post_not_only_the_kept_top(tmp_path: 
         assert summary.flagged + summary.review == 200
         assert "All 200 flagged posts are listed (100 offers, 100 for review)" in page
         assert page.count("<tr data-i=") == 200
+
+
+def test_the_labels_export_knows_each_posts_context():
+    # The report's "Export labels" writes channel, platform and created_at beside account and url (report.js reads
+    # them from each row's data); they were missing, so a team's labels lost when and where a post was made.
+    from pillscan.accounts import AccountTally
+    from pillscan.report import _row_data
+
+    row = {
+        "id": "t-1", "source": "x.zip", "author": "@seller", "channel": "pillchat", "platform": "x",
+        "created_at": "2026-01-02T03:04:05Z", "url": "https://x.com/i/status/1", "score": 0.9, "decision": "offer",
+        "text": "percs 30 each",
+    }  # fmt: skip
+    data = _row_data(row, AccountTally("auto"))
+    assert (data["channel"], data["platform"], data["time"], data["url"]) == (
+        "pillchat", "x", "2026-01-02T03:04:05Z", "https://x.com/i/status/1",
+    )  # fmt: skip
+    script = (Path(__file__).resolve().parents[1] / "src/pillscan/report_assets/report.js").read_text()
+    assert "r.channel, r.platform, r.time, r.url" in script

@@ -157,6 +157,11 @@ def test_filter_label_reload_export(browser: Any, report: Path, tmp_path: Path) 
         got = list(csv.DictReader(fh))
     assert [r["label"] for r in got].count("offer") == 2 and [r["label"] for r in got].count("not_offer") == 1
     assert sorted(r["text"].split()[0] for r in got) == sorted(t.split()[0] for t in texts)
+    # The post's context goes with its label: who, where, on which platform, when, and the link back.
+    assert list(got[0])[:12] == [
+        "text", "label", "id", "source", "account", "channel", "platform", "created_at", "url", "score", "decision",
+        "labelled_at",
+    ]  # fmt: skip
     assert _severe_logs(driver) == []
     shutil.copy(exported, tmp_path / "labels.csv")
 

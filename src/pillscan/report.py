@@ -376,6 +376,8 @@ def _row_data(row: Mapping[str, Any], accounts: AccountTally) -> dict[str, Any]:
         "source": str(row.get("source", "")),
         "account": accounts.key(row),
         "time": str(row.get("created_at") or ""),
+        "platform": str(row.get("platform") or ""),
+        "channel": str(row.get("channel") or ""),
         "url": str(row.get("url") or ""),
         "score": round(_num(row.get("score")), 4),
         "decision": str(row.get("decision", "")),

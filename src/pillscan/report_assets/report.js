@@ -125,12 +125,14 @@
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function exportLabels() {
-    var cols = ["text", "label", "id", "source", "account", "url", "score", "decision", "labelled_at"];
+    var cols = ["text", "label", "id", "source", "account", "channel", "platform", "created_at", "url", "score", "decision",
+                "labelled_at"];
     var lines = [cols.join(",")], n = 0;
     rows.forEach(function (r) {
       var l = labels[r.key]; if (!l) return;
       n += 1;
-      lines.push([r.text, l.label, r.id, r.source, r.account, r.url, r.score, r.decision, l.at].map(csvField).join(","));
+      lines.push([r.text, l.label, r.id, r.source, r.account, r.channel, r.platform, r.time, r.url, r.score, r.decision,
+                  l.at].map(csvField).join(","));
     });
     if (!n) { $("export-note").textContent = "nothing labelled yet"; return; }
     var blob = new Blob([lines.join("\r\n") + "\r\n"], {type: "text/csv;charset=utf-8"});
