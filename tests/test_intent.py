@@ -264,3 +264,23 @@ def test_supply_evidence_counts_cues_only_where_no_sale_signal_decides_it():
     assert 0 < plain.sum() < len(texts)
     digits = [*texts, "٣", "x9"]
     assert [has_ascii_digit(t) for t in digits] == [any(c in "0123456789" for c in t) for t in digits]
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("hmu if u got percs i got cash", "hmu if u got"),
+        ("dm me if you have xanax bars", "dm me if you have"),
+        ("need norcos or vikes, text me if you know anyone", "if you know anyone"),
+        ("anyone know a plug for addys", "know a plug"),
+    ],
+)
+def test_asking_to_be_contacted_by_a_seller_is_demand(text, phrase):
+    # "hmu" / "dm me" alone are a seller's; followed by "if you have/got" they ask for one ("hmu" had put a buyer
+    # over the offer threshold).
+    assert ("demand", phrase) in cues(text)
+    assert ("supply", "hmu") not in cues(text) and ("supply", "dm me") not in cues(text)
+
+
+def test_a_seller_inviting_contact_is_still_supply():
+    assert cues("percs 30 each hmu if you need") == [("supply", "each"), ("supply", "hmu"), ("supply", "if you need")]

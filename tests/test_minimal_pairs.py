@@ -238,7 +238,7 @@ def test_there_are_enough_pairs_in_both_languages():
 #: and bare-price pairs; 63 of 73 once 'anyone selling' counted as demand; 66 of 73 with the look-alike sales).
 #: Strict: when a retrained model gets one right, the test fails until its number is taken off this list.
 KNOWN_MISSES = {
-    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.55: 'text me' outweighs 'need'",
+    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.45: 'text me' outweighs 'need'",
     50: "the Spanish offer scores 0.20: 'por' prices and 'entrego hoy' weigh too little",
     51: "the Spanish offer scores 0.20 (see 50)",
     58: "the Spanish offer scores 0.21, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
