@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pillscan.generate import generate_corpus
 from pillscan.intent import pill_evidence, supply_evidence
-from pillscan.model import WINDOWED_ABOVE, Model, WordStage, load_model, save_model
+from pillscan.model import WINDOW_CHARS, Model, WordStage, load_model, save_model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
@@ -63,7 +63,7 @@ def test_word_stage_equals_tfidf_and_linear_model(corpus: tuple[list[str], np.nd
 def test_cascade_passes_survivors_unchanged_and_clears_the_rest(
     cascaded: Model, corpus: tuple[list[str], np.ndarray]
 ) -> None:
-    texts = [t for t in corpus[0][:500] if len(t) <= WINDOWED_ABOVE]  # long texts are scored in windows
+    texts = [t for t in corpus[0][:500] if len(t) <= WINDOW_CHARS]  # long texts are scored in windows
     full = cascaded.decision_function(texts, cascade=False)
     # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
     np.testing.assert_allclose(full, cascaded.pipeline.decision_function(texts), rtol=0, atol=1e-5)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, WINDOWED_ABOVE, load_model
+from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, load_model
 from pillscan.pipeline import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_a_long_report_that_lists_pills_is_not_an_offer(model):
 def test_fast_path_equals_the_plain_pipeline(model):
     from pillscan.generate import generate_corpus
 
-    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOWED_ABOVE]
+    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOW_CHARS]
     expected = model.pipeline.decision_function(texts)
     # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
     np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=0, atol=1e-5)
@@ -181,7 +181,7 @@ def test_texts_over_the_window_are_scored_in_windows_and_shorter_ones_whole():
 
     words = ["harbor", "lantern", "velvet", "orchard", "pebble", "saddle", "thimble", "walnut", "quarry", "tundra"]
     text = "85% off vicodin | " + " ".join(words[i % len(words)] + str(i) for i in range(120))
-    assert len(text) > WINDOWED_ABOVE
-    pieces, owners = _windows([text, text[:WINDOWED_ABOVE]])
+    assert len(text) > WINDOW_CHARS
+    pieces, owners = _windows([text, text[:WINDOW_CHARS]])
     assert pieces[0] == text and text[:250] in pieces  # whole, and the 250-character window holding the pitch
-    assert owners.count(1) == 1 and pieces[owners.index(1)] == text[:WINDOWED_ABOVE]  # short texts: whole only
+    assert owners.count(1) == 1 and pieces[owners.index(1)] == text[:WINDOW_CHARS]  # short texts: whole only

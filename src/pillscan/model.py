@@ -64,7 +64,6 @@ log = logging.getLogger(__name__)
 #: with word salad, but posts of 300-600 characters hold 15% of a generated scan's characters, and their windows and
 #: narrow pieces made scoring 1.5-1.7x slower.)
 WINDOW_CHARS = 600
-WINDOWED_ABOVE = WINDOW_CHARS
 WINDOW_STRIDE = 300
 WHOLE_TEXT_CHARS = 1200
 #: Window sizes and strides for long texts: a wide one for context, a narrow one so that a short offer
@@ -325,7 +324,7 @@ def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
     windows: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
-        if len(text) <= WINDOWED_ABOVE:
+        if len(text) <= WINDOW_CHARS:
             windows.append(text)
             owners.append(i)
             continue

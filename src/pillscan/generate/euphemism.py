@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pillscan.generate.grammar import Ctx, Draft, family
 from pillscan.generate.pools import load_pool
+from pillscan.generate.shared import fill_phrase
 from pillscan.generate.street import PAIR_FRAMES, SOCIAL
 
 _QUOTES = (('"', '"'), ("'", "'"), ("“", "”"))
@@ -26,15 +27,6 @@ _FRAMES = (
 
 def _pool(ctx: Ctx) -> dict:
     return load_pool("euphemism")[ctx.lang]
-
-
-def _phrase(ctx: Ctx, template: str, slots: dict[str, str]) -> str:
-    """A phrase with its slots filled; an empty ``{when}`` leaves no double space or space before a mark."""
-    out = template.format_map(slots)
-    out = " ".join(out.split())
-    for mark in (" ,", " .", " ?", " :"):
-        out = out.replace(mark, mark[1])
-    return out
 
 
 def _core(ctx: Ctx) -> dict[str, str]:
@@ -51,7 +43,7 @@ def _core(ctx: Ctx) -> dict[str, str]:
         "when": ctx.pick(pool["when"]) if ctx.chance(0.55) else "",
         "categories": ctx.pick(pool["categories"]),
     }
-    opener = _phrase(ctx, ctx.pick(pool["supply"]), slots)
+    opener = fill_phrase(ctx.pick(pool["supply"]), slots)
     terms = ctx.some(pool["terms"], 0, 2)
     wink = ctx.pick(_WINK)
     pieces = [opener, *terms]
@@ -69,7 +61,7 @@ def _frame(ctx: Ctx, slots: dict[str, str]) -> str:
         ctx.tactics.add("indirect")
         return slots["offer"]
     # A phrase that puts the euphemism in quotes of its own takes it bare.
-    return _phrase(ctx, ctx.pick(_pool(ctx)[ctx.frame]).replace('"{hint}"', '"{bare}"'), slots)
+    return fill_phrase(ctx.pick(_pool(ctx)[ctx.frame]).replace('"{hint}"', '"{bare}"'), slots)
 
 
 @family("indirect_solicitation", 1, SOCIAL, langs=("en",), weight=1.6, frames=_FRAMES)
@@ -92,7 +84,7 @@ def _shop_post(ctx: Ctx) -> str:
         "when": ctx.pick(pool["when"]) if ctx.chance(0.4) else "",
         "categories": ctx.pick(pool["categories"]),
     }
-    lines = [_phrase(ctx, ctx.pick(pool["shop"]), slots), *ctx.some(pool["shop_tail"], 0, 2)]
+    lines = [fill_phrase(ctx.pick(pool["shop"]), slots), *ctx.some(pool["shop_tail"], 0, 2)]
     if ctx.chance(0.25):
         lines.append(ctx.pick(pool["terms"]))
     sep = ctx.pick((". ", ", ", "\n", " | "))
@@ -111,7 +103,7 @@ def euphemism_everyday(ctx: Ctx) -> Draft:
     """Everyday posts with the euphemisms' words: study tips, festival packing lists, "the usual" at a café."""
     pool = _pool(ctx)
     when = ctx.pick(pool["when"]) if ctx.chance(0.5) else ""
-    text = _phrase(ctx, ctx.pick(pool["everyday"]), {"when": when})
+    text = fill_phrase(ctx.pick(pool["everyday"]), {"when": when})
     if ctx.chance(0.3):
         text += " " + ctx.pick(_WINK)
     return Draft([text.strip()], keep={0})

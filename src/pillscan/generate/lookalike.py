@@ -11,11 +11,10 @@ live in ``pools/lookalike.json`` (English and Spanish written apart, not transla
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pillscan.generate import vocab
 from pillscan.generate.grammar import Ctx, Draft, family
 from pillscan.generate.pools import load_pool
+from pillscan.generate.shared import fill_phrase
 from pillscan.generate.street import SOCIAL, price_line
 from pillscan.lexicon import load_lexicon
 
@@ -36,13 +35,6 @@ def _pool(ctx: Ctx) -> dict:
     return load_pool("lookalike")[ctx.lang]
 
 
-def _fmt(template: str, slots: Mapping[str, object]) -> str:
-    out = " ".join(template.format_map(slots).split())
-    for mark in (" ,", " .", " :"):
-        out = out.replace(mark, mark[1])
-    return out
-
-
 # --- the pill seller's sale shape, selling something else ------------------------------------------------------
 def _deal(ctx: Ctx) -> str:
     """A price as sellers of anything write it ("2 for 30", "$12 ea", "5+ get 2 off", "la pieza a 80"), a third of
@@ -53,7 +45,7 @@ def _deal(ctx: Ctx) -> str:
     k = ctx.pick((3, 5, 10, 12, 20))
     slots = {"u": u, "a": 2 * u - u // 5, "b": 3 * u - u // 3, "d": ctx.pick((1, 2, 5)), "k": k}
     slots["c"] = k * u - (k * u) // 5
-    return _fmt(ctx.pick(_pool(ctx)["deals"]), slots)
+    return fill_phrase(ctx.pick(_pool(ctx)["deals"]), slots)
 
 
 def _sale_core(ctx: Ctx) -> dict:
@@ -66,7 +58,7 @@ def _sale_core(ctx: Ctx) -> dict:
     return {
         "opener": ctx.pick(pool["openers"]),
         "deals": [_deal(ctx) for _ in range(max(lines, 1))],
-        "tails": [_fmt(t, {"city": city, "place": place, "zona": zona}) for t in ctx.some(pool["tails"], 0, 3)],
+        "tails": [fill_phrase(t, {"city": city, "place": place, "zona": zona}) for t in ctx.some(pool["tails"], 0, 3)],
         "emoji": ctx.emoji(pool["emoji"], 1, 3) if ctx.chance(0.55) else "",
         "lines": lines,
         "detail": ctx.chance(0.45),
@@ -87,14 +79,14 @@ def sale_text(ctx: Ctx, core: dict, goods: str) -> str:
     items, detail, shop = _goods(ctx, goods, n)
     detail = detail if core["detail"] else ""
     if core["lines"]:  # a menu: a header, one item a line with its price, then the terms
-        head = _fmt(core["opener"], {"item": items[0], "shop": shop})
+        head = fill_phrase(core["opener"], {"item": items[0], "shop": shop})
         rows = [
             f"{ctx.pick(('', '• ', '- ', '▪️ '))}{it}{ctx.pick((' - ', ': ', ' '))}{price}"
             for it, price in zip(items, core["deals"], strict=False)
         ]
         body = "\n".join(x for x in (head, *rows, detail, *core["tails"], core["contact"]) if x)
     else:
-        head = _fmt(core["opener"], {"item": _and(ctx, items), "shop": shop})
+        head = fill_phrase(core["opener"], {"item": _and(ctx, items), "shop": shop})
         pieces = [detail, core["deals"][0], *core["tails"], core["contact"]]
         body = core["sep"].join(p for p in ([*pieces, head] if core["head_last"] else [head, *pieces]) if p)
     return f"{body} {core['emoji']}" if core["emoji"] else body
@@ -138,7 +130,7 @@ def pharmacy_account_notice(ctx: Ctx) -> Draft:
         "qty": ctx.pick((30, 60, 90)),
         "date": ctx.pick(rx["dates"]) if rx["dates"] else "",
     }
-    return Draft([_fmt(ctx.pick(rx["notice"]), slots)], keep={0})
+    return Draft([fill_phrase(ctx.pick(rx["notice"]), slots)], keep={0})
 
 
 @family("legal_goods_sale", 0, {"instagram": 1.0, "facebook": 1.0, "email": 1.0, "sms": 0.6, "x": 0.5}, weight=0.9)
@@ -156,5 +148,5 @@ def vitamin_flash_sale(ctx: Ctx) -> Draft:
         "percent": f"{ctx.pick((20, 25, 30, 40, 50, 60))}%",
         "price": ctx.pick((5, 7, 9, 10, 12, 15, 19, 24)),
     }
-    lines = [_fmt(ctx.pick(w["heads"]), slots), *ctx.some(w["tails"], 1, 2)]
+    lines = [fill_phrase(ctx.pick(w["heads"]), slots), *ctx.some(w["tails"], 1, 2)]
     return Draft([ctx.pick(("\n", ". ", " | ")).join(lines)], keep={0})

@@ -7,6 +7,8 @@ names, promotional links) are drawn from pools several families of a kind use, i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pillscan.generate import vocab
 from pillscan.generate.grammar import Ctx, marks_result
 from pillscan.lexicon import Drug
@@ -406,6 +408,15 @@ SALAD_WORDS = tuple(
         "yelled",
     ]
 )
+
+
+def fill_phrase(template: str, slots: Mapping[str, object]) -> str:
+    """A pool phrase with its slots filled; an empty slot leaves no double space, nor a space before a mark."""
+    out = " ".join(template.format_map(slots).split())
+    for mark in (" ,", " .", " ?", " :"):
+        out = out.replace(mark, mark[1])
+    return out
+
 
 # --- spam pieces -----------------------------------------------------------------------------
 
