@@ -144,6 +144,20 @@ def test_explain_names_the_words_that_drive_an_offer(model):
     assert "x@n@x" in words or "bars" in words or "2mg" in words
 
 
+def test_explain_of_a_long_text_does_not_credit_words_far_from_the_offer(model):
+    """Occlusion blanks a word in place: cutting it out shifted every later window of a long text, so words
+    far before the offer got its weight (a real spam e-mail: ten words at exactly 0.368 each)."""
+    early = "orchard pencil lantern harbor velvet meadow copper riddle basin thimble falcon prairie candle " * 7
+    near = "the weather was grey and we talked about football, homework, cousins and the long drive north. " * 7
+    tail = "Percocet 10mg available, 3 for $60, dm me on snap."
+    text = early + near + tail
+    assert len(text) > WHOLE_TEXT_CHARS and len(near) > WINDOW_CHARS  # no window holds an early word and the offer
+    exp = model.explain(text, top=8)
+    named = [w.lower() for w, _ in exp.top_terms + exp.counter_terms]
+    assert "percocet" in named
+    assert not set(named) & set(early.split()), named
+
+
 def test_text_normalizer_follows_the_transformer_contract():
     norm = TextNormalizer()
     assert norm.fit(["a"]) is norm

@@ -302,7 +302,9 @@ class Model:
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)][:400]
         if not spans:
             return Explanation(text=text, result=result)
-        variants = [text[:s] + " " + text[e:] for s, e in spans]
+        # Blanked, not cut out: the rest of the text keeps its offsets, so a long text's windows stay where they
+        # were and a word's number is its own, not the shift of every window after it.
+        variants = [text[:s] + " " * (e - s) + text[e:] for s, e in spans]
         base = float(self.decision_function([text], cascade=False)[0])
         drops = base - self.decision_function(variants, cascade=False)
         # In log-odds of the calibrated score (raw score x the calibration slope), without punctuation and
