@@ -198,6 +198,17 @@ def test_sale_and_spam_cues_are_shared_across_labels(corpus):
     assert (negatives.kind == "harm_reduction").any() and negatives.text.str.contains(" = | → ").any()
 
 
+def test_pharmacy_spam_talks_about_health_and_doctors_as_legit_pharmacies_do(corpus):
+    # issue 12: the generator's spam never said "medical", "treatment" or "refill" while legit pharmacy and patient
+    # posts did, so one such word (removing "medical" from "no medical questions asked": +3.1 log-odds) cleared real
+    # spam. Both labels now use the wording.
+    words = r"\b(?:medical|health|treatment|refill|medications?|doctors?|consultation|patients|insurance)\b"
+    uses = corpus.text.str.lower().str.contains(words)
+    spam = corpus.kind == "pharmacy_spam"
+    assert uses[spam].mean() > 0.25, uses[spam].mean()
+    assert uses[corpus.label == 0].sum() > uses[spam].sum() / 2
+
+
 def test_short_mangled_evidence_is_found_after_an_archive_spaces_it_out():
     # An offer whose one drug was mangled to "x@n@x" lost its drug (and its tag) when the e-mail style spaced
     # the symbols out ("x @ n @ x"): test_every_offer_names_an_in_scope_drug_or_is_indirect caught it once the

@@ -93,6 +93,50 @@ def test_pharmacy_spam_writes_supply_as_discounts_and_imperatives():
     assert ("demand", "i need") in cues("i need cheap xanax")
 
 
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("vicodin for you. cheap.", "cheap"),
+        ("up to 80 % savings on xanax , valium", "80 % savings"),
+        ("save up to 70 % on soma", "save up to"),
+        ("valium xanax soma. lowest cost anywhere", "lowest cost"),
+        ("purchase here online: phentermine, ambien", "purchase here"),
+        ("no medical questions asked. valium", "no medical questions"),
+        ("v - codin - 225 . 00 ( 90 pills )", "225 . 00"),  # a price whose currency sign was lost
+        ("xanax 2mg 29.99", "29.99"),
+        ("meds shipped overnight to your door", "shipped overnight"),
+    ],
+)
+def test_spam_sale_language_is_supply(text, cue):
+    # issue 12: missed pharmacy spam named the pill but sold it in words the supply cues did not know
+    assert ("supply", cue) in cues(text)
+
+
+@pytest.mark.parametrize("text", ["take 2.00 mg twice a day", "the clinic opens at 8.00 am", "1.5 for 20 min"])
+def test_cents_after_a_dose_or_a_clock_are_no_price(text):
+    assert intent_counts([normalize_text(text)])[0, INTENT_FEATURES.index("deal")] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'phentermine charset = iso - 8859 - 1 " >',  # tokenised e-mail header residue
+        "Content-Type: text/plain; charset=ISO-8859-7",
+        "iso 9001 certified lab",
+        "=?iso-2022-jp?b?xanax",
+    ],
+)
+def test_iso_before_a_standards_number_is_no_request(text):
+    # issue 12: the demand cue "iso" (in search of) fired inside "charset = iso-8859-7" of spam e-mails
+    assert ("demand", "iso") not in cues(text)
+    assert intent_counts([normalize_text(text)])[0, INTENT_FEATURES.index("demand")] == 0
+
+
+@pytest.mark.parametrize("text", ["ISO xanax bars", "wtb iso: percs", "iso 2 bars of xanax", "iso 100 bars"])
+def test_iso_still_asks(text):
+    assert ("demand", "iso") in cues(text)
+
+
 def test_spanish_after_normalisation_folds_accents():
     assert ("supply", "envios") in cues("Envíos a toda la república")
     assert ("demand", "donde consigo") in cues("¿Dónde consigo?")
@@ -152,16 +196,17 @@ def test_study_is_a_report_cue_only_as_research():
 _DEAL_REFERENCE = (
     r"(?<![a-z0-9.])(?:\d{1,3}(?: ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken|the \d{1,2}s)"
     r"|TIER(?: ?[,|]? \d{1,3}TIER)+"
-    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count)"
+    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count| ?\. ?(?:00|95|99)(?! ?(?:mg|mcg|ml|am|pm)(?![a-z0-9])))"
     r"|(?:minimum|min) \d{1,3}"
-    r"|\d{1,2} ?% ?(?:- ?)?(?:off|discount|descuento))(?![a-z0-9])"
+    r"|\d{1,2} ?% ?(?:- ?)?(?:off|discount|descuento|savings?))(?![a-z0-9])"
 )
 _DEAL_PIECES = [
     "1", "25", "300", "4000", "for", "x", "por", "pa", "the 30s", "pricetoken", "-", "=", ":", ",", "|", "+",
     "each", "ea", "k count", "minimum", "min", "%", "off", "discount", "descuento", "m", "a", ".", "٣", " ", " ",
     "emoji_black_rightwards_arrow", "mg", "\n", "3 for 80", "1 - 10", " 3 - 25", "min 10", "minimum 5", "70% off",
     "70% - off", "10+ 4 each", "5+ pricetoken", "1k count", "25 for the 30s", "2x50", "2 x 50", "1 = pricetoken",
-    "50 % descuento",
+    "50 % descuento", ".", " . ", "00", "95", "99", "225 . 00", "29.99", "savings", "saving", "80 % savings", "mg",
+    " mg", "am", "mgs",
 ]  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pillscan.model import WHOLE_TEXT_CHARS, WINDOW_CHARS, load_model
+from pillscan.model import MEDIUM_CHARS, NARROW_CHARS, WHOLE_TEXT_CHARS, WINDOW_CHARS, load_model
 from pillscan.pipeline import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_a_long_report_that_lists_pills_is_not_an_offer(model):
 def test_fast_path_equals_the_plain_pipeline(model):
     from pillscan.generate import generate_corpus
 
-    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= WINDOW_CHARS]
+    texts = [t for t in generate_corpus(400, seed=11)["text"] if len(t) <= MEDIUM_CHARS]  # scored whole only
     expected = model.pipeline.decision_function(texts)
     # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
     np.testing.assert_allclose(model.decision_function(texts, cascade=False), expected, rtol=0, atol=1e-5)
@@ -199,3 +199,55 @@ def test_texts_over_the_window_are_scored_in_windows_and_shorter_ones_whole():
     pieces, owners = _windows([text, text[:WINDOW_CHARS]])
     assert pieces[0] == text and text[:250] in pieces  # whole, and the 250-character window holding the pitch
     assert owners.count(1) == 1 and pieces[owners.index(1)] == text[:WINDOW_CHARS]  # short texts: whole only
+
+
+# A spam pitch and a tail of dictionary words (as spam adds to poison filters), about 450 characters.
+SALAD = (
+    "harbor lantern velvet orchard pebble saddle thimble walnut quarry tundra meadow copper ribbon falcon granite "
+    "willow canvas ember lagoon marble prairie cobalt juniper fathom bramble cinder hollow ivory kestrel mosaic "
+    "nectar obsidian parcel quiver russet sorrel tallow umber vesper wicker yarrow zephyr anchor beacon cradle "
+    "dapple ferrule gable hamlet inlet jostle kindle "
+)
+
+
+def test_a_medium_text_with_pill_and_supply_is_scored_in_narrow_pieces_too(model):
+    # issue 12: a 300-600-character spam e-mail was scored whole only, and its word salad diluted the pitch.
+    from pillscan.model import _narrow_candidates
+    from pillscan.signals import normalize_and_count
+
+    spam = "fwd : 85 % off vicodin . cheap , order here . " + SALAD
+    no_supply = "my doctor switched me from vicodin to something milder last spring . " + SALAD
+    short = "85 % off vicodin . " + SALAD[: MEDIUM_CHARS - 30]
+    texts = [spam, no_supply, short]
+    assert MEDIUM_CHARS < len(spam) <= WINDOW_CHARS and MEDIUM_CHARS < len(no_supply) <= WINDOW_CHARS
+    assert len(short) <= MEDIUM_CHARS
+    normalized, counts = normalize_and_count(texts)
+    assert _narrow_candidates(texts, [0, 1, 2], normalized, counts).tolist() == [True, False, False]
+    # The text is scored whole and in pieces, the maximum taken; a piece counts only with pill and supply in it.
+    whole = model.pipeline.decision_function(texts)
+    got = model.decision_function(texts, cascade=False)
+    assert got[0] > whole[0] + 1.0, (got[0], whole[0])
+    np.testing.assert_allclose(got[1:], whole[1:], rtol=0, atol=1e-5)
+    pitch = model.pipeline.decision_function([spam[:NARROW_CHARS]])[0]
+    assert got[0] >= pitch - 1e-5
+    assert model.score([spam])[0].decision == "offer"
+
+
+def test_narrow_pieces_are_scored_only_where_they_count_with_the_same_result(model, monkeypatch):
+    # Pieces without pill and supply evidence of their own are dropped before the model is paid for them; the
+    # scores equal those of scoring every piece (with the cascade) and masking the rest.
+    from pillscan.generate import generate_corpus
+    from pillscan.intent import pill_evidence, supply_evidence
+    from pillscan.model import Model
+
+    texts = [t for t in generate_corpus(600, seed=13)["text"] if len(t) > MEDIUM_CHARS]
+    texts += ["fwd : 85 % off vicodin . cheap , order here . " + SALAD, CHATTER * 3 + OFFERS[3] + CHATTER]
+    got = model.decision_function(texts)
+
+    def every_piece(self, pieces):
+        raw, normalized, counts = self._unique_raw_scores(pieces, cascade=True)
+        raw[~(pill_evidence(counts) & supply_evidence(normalized, counts))] = -np.inf
+        return raw
+
+    monkeypatch.setattr(Model, "_piece_raw", every_piece)
+    np.testing.assert_allclose(got, model.decision_function(texts), rtol=1e-12, atol=1e-12)

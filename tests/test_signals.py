@@ -52,6 +52,13 @@ def test_sale_cues_are_detected():
     assert surfaces(text, "quantity") == ["100 pills", "x50"]
 
 
+@pytest.mark.parametrize("text", ["no medical questions asked", "no consultation needed", "no questions asked"])
+def test_spam_waiving_the_doctor_is_no_prescription(text):
+    # issue 12: "no medical questions asked" had broken the phrase "no questions asked" (the word "medical" then
+    # weighed -3.1 log-odds in a spam line)
+    assert "no_prescription" in names(f"valium xanax soma. {text}. lowest prices")
+
+
 def test_emoji_code_and_telegram_links():
     text = "🔌💊 menu at t.me/bestplug"
     found = names(text)

@@ -49,19 +49,21 @@ _NON_WORD = re.compile(r"[^a-z0-9_]+")
 # A count for a price, with or without a currency: "1 for 30", "3 for 80", "5 for pricetoken", "2x50", "25 for the
 # 30s", "5+ pricetoken" / "10+ 4 each", "1k count", "minimum 10", and a menu of tiers one a line ("1 - 10" / "3 - 25":
 # line breaks are spaces after normalisation, so two tiers in a row make one match); and a discount ("70% off",
-# "70%-off", "50 % descuento") as spam writes its offers. The count's digits are matched once, before the
-# alternatives (the regex runs on every text with a digit: factored, it costs about what the two-shape regex did).
+# "70%-off", "50 % descuento", "80 % savings") and a price in cents without a currency ("225.00", "29.99": spam
+# mangles the sign away, tokenised mail writes "225 . 00") as spam writes its offers. The count's digits are
+# matched once, before the alternatives (the regex runs on every text with a digit: factored, it costs about what
+# the two-shape regex did).
 # Written with its first character (a digit, or the "m" of "min") first and the look-behind after it, so that the
 # regex engine skips to those characters instead of trying every position; it matches exactly what
-#   (?<![a-z0-9.])(?:\d{1,3}(?:FOR|TIERS|EACH|k count)|(?:minimum|min) \d{1,3}|\d{1,2} ?% ?(?:- ?)?(?:off|...))
+#   (?<![a-z0-9.])(?:\d{1,3}(?:FOR|TIERS|EACH|k count|CENTS)|(?:minimum|min) \d{1,3}|\d{1,2} ?% ?(?:- ?)?(?:off|...))
 #   (?![a-z0-9])
 # matches, in the same order (tests/test_intent.py checks the two against each other).
 _TIER_PRICE = r" ?(?:-|=|:|emoji_black_rightwards_arrow) ?(?:\d{2,4}|pricetoken)"
 _DEAL = re.compile(
     r"[\dm](?<![a-z0-9.][\dm])(?:(?<=\d)(?:\d{0,2}(?: ?(?:for|x|por|pa) ?(?:\d{2,4}|pricetoken|the \d{1,2}s)"
     rf"|{_TIER_PRICE}(?: ?[,|]? \d{{1,3}}{_TIER_PRICE})+"
-    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count)"
-    r"|\d? ?% ?(?:- ?)?(?:off|discount|descuento))"
+    r"| ?\+ ?(?:pricetoken|\d{1,3} ?(?:each|ea))|k count| ?\. ?(?:00|95|99)(?! ?(?:mg|mcg|ml|am|pm)(?![a-z0-9])))"
+    r"|\d? ?% ?(?:- ?)?(?:off|discount|descuento|savings?))"
     r"|(?<=m)in(?:imum)? \d{1,3})(?![a-z0-9])"
 )
 
@@ -94,6 +96,11 @@ def _automaton() -> ahocorasick.Automaton:
             words = _NON_WORD.sub(" ", phrase.lower()).split()
             if words:
                 automaton.add_word(" " + "  ".join(words) + " ", (column, phrase))
+    # "iso" before a number of four digits or more is a standard's code, not "in search of": e-mail header
+    # residue ("charset = iso-8859-7"), "iso 9001". These keys (the number's first four digits) are longer than
+    # " iso " and win it (leftmost-longest), and count nowhere; a buyer's "iso 2 bars" still asks.
+    for digits in range(10_000):
+        automaton.add_word(f" iso  {digits:04d}", (-1, "iso <code>"))
     automaton.make_automaton()
     return automaton
 

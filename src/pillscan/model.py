@@ -72,6 +72,9 @@ WINDOWS = ((WINDOW_CHARS, WINDOW_STRIDE), (250, 125))
 MIN_PARAGRAPH_CHARS = 25
 #: Windows of a long text that hold pill evidence are scored again in pieces this long (see decision_function).
 NARROW_CHARS = 100
+#: Texts up to WINDOW_CHARS are scored whole; those longer than this that show pill and supply evidence are
+#: scored again in narrow pieces too (a short pitch followed by word salad, footers or disclaimers).
+MEDIUM_CHARS = 250
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -166,26 +169,43 @@ class Model:
         """:meth:`decision_function`, and each text's normalised form where the text was scored whole (it is
         then already computed; None for a text scored in windows only), for the evidence of flagged texts."""
         windows, owners = _windows(texts)
-        if len(windows) == len(texts):
-            raw, normalized, _ = self._raw_scores(windows, cascade=cascade)
-            return raw, list(normalized)
-        raw, normalized, counts = self._unique_raw_scores(windows, cascade=cascade)
-        whole: list[str | None] = [None] * len(texts)
-        for j, owner in enumerate(owners):  # (a window is a piece of its text: of the same length, it is the text)
-            if whole[owner] is None and len(windows[j]) == len(texts[owner]):
-                whole[owner] = normalized[j]
-        # An offer run inline into chatter is diluted even in a 250-character window: the windows of a long
-        # text that hold pill evidence are scored again in narrow pieces (only those: their cost stays small).
-        # A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
-        pieces, piece_owners = _narrow_windows(windows, owners, pill_evidence(counts))
-        if pieces:
-            piece_raw, piece_norm, piece_counts = self._unique_raw_scores(pieces, cascade=cascade)
-            piece_raw[~(pill_evidence(piece_counts) & supply_evidence(piece_norm, piece_counts))] = -np.inf
-            raw = np.concatenate([raw, piece_raw])
+        if len(windows) == len(texts):  # every text scored whole
+            raw, normalized, counts = self._raw_scores(windows, cascade=cascade)
+            whole: list[str | None] = list(normalized)
+        else:
+            raw, normalized, counts = self._unique_raw_scores(windows, cascade=cascade)
+            whole = [None] * len(texts)
+            for j, owner in enumerate(owners):  # (a window is a piece of its text: of the same length, it is the text)
+                if whole[owner] is None and len(windows[j]) == len(texts[owner]):
+                    whole[owner] = normalized[j]
+        # An offer run inline into chatter is diluted even in a 250-character window, and a spam pitch by the
+        # word salad after it: the windows of a long text that hold pill evidence, and medium texts scored whole
+        # that show pill and supply evidence, are scored again in narrow pieces (only those: their cost stays
+        # small). A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
+        pieces, piece_owners = _narrow_windows(windows, owners, _narrow_candidates(windows, owners, normalized, counts))
+        if not pieces:
+            if len(windows) == len(texts):
+                return raw, whole
+        else:
+            raw = np.concatenate([raw, self._piece_raw(pieces)])
             owners = owners + piece_owners
         out = np.full(len(texts), -np.inf)
         np.maximum.at(out, np.asarray(owners), raw)
         return out, whole
+
+    def _piece_raw(self, pieces: list[str]) -> np.ndarray:
+        """Raw scores of narrow pieces: the full model's where the piece shows pill and supply evidence itself,
+        -inf elsewhere (those pieces are not scored at all). Each distinct piece is counted once. A piece with
+        pill and supply evidence always passes the cascade, so this equals scoring every piece and masking."""
+        index: dict[str, int] = {}
+        position = np.fromiter((index.setdefault(t, len(index)) for t in pieces), dtype=np.intp, count=len(pieces))
+        normalized, counts = normalize_and_count(list(index))
+        gate = np.flatnonzero(pill_evidence(counts))
+        gate = gate[supply_evidence([normalized[i] for i in gate.tolist()], counts[gate])]
+        raw = np.full(len(index), -np.inf)
+        if len(gate):
+            raw[gate] = self._full_raw([normalized[i] for i in gate.tolist()], counts[gate])
+        return raw[position]
 
     def _unique_raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
         """:meth:`_raw_scores` with each distinct text scored once. The windows of a long repetitive post (100k
@@ -341,18 +361,30 @@ def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
     return windows, owners
 
 
-def _narrow_windows(windows: list[str], owners: list[int], evidence: np.ndarray) -> tuple[list[str], list[int]]:
-    """Pieces of NARROW_CHARS (stride half that) of the windows of long texts that hold pill evidence, and the
-    text each came from. Short texts (scored whole, one window) get none."""
+def _narrow_candidates(windows: list[str], owners: list[int], normalized: list[str], counts: np.ndarray) -> np.ndarray:
+    """Which windows to cut into narrow pieces: those of long texts (more than one window) that hold pill
+    evidence, and medium texts (over MEDIUM_CHARS, scored whole) that hold pill and supply evidence."""
     per_owner = np.bincount(np.asarray(owners)) if owners else np.zeros(0, dtype=int)
+    candidates = pill_evidence(counts) & np.fromiter((len(w) > NARROW_CHARS for w in windows), bool, len(windows))
+    single = np.flatnonzero(candidates & (per_owner[np.asarray(owners, dtype=np.intp)] == 1))
+    medium = [j for j in single.tolist() if len(windows[j]) > MEDIUM_CHARS]
+    candidates[single] = False
+    if medium:
+        candidates[medium] = supply_evidence([normalized[j] for j in medium], counts[medium])
+    return candidates
+
+
+def _narrow_windows(windows: list[str], owners: list[int], candidates: np.ndarray) -> tuple[list[str], list[int]]:
+    """Pieces of NARROW_CHARS (stride half that) of the ``candidates`` among ``windows``, and the text each
+    came from."""
     pieces: list[str] = []
     piece_owners: list[int] = []
     stride = NARROW_CHARS // 2
-    for window, owner, has_pill in zip(windows, owners, evidence.tolist(), strict=True):
-        if has_pill and per_owner[owner] > 1 and len(window) > NARROW_CHARS:
-            cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
-            pieces.extend(cut)
-            piece_owners.extend([owner] * len(cut))
+    for j in np.flatnonzero(candidates).tolist():
+        window = windows[j]
+        cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
+        pieces.extend(cut)
+        piece_owners.extend([owners[j]] * len(cut))
     return pieces, piece_owners
 
 

@@ -643,6 +643,7 @@ def offer_pharmacy_spam_classic(ctx: Ctx) -> Draft:
             ctx.pick(("Overnight delivery", "Worldwide shipping", "Discreet packaging", "FedEx delivery")),
             ctx.pick(("Visa, MasterCard, E-check accepted", "Secure payments", "Money back guarantee")),
             f"Order now at {ctx.pick(vocab.FAKE_SHOPS).lower()}.{ctx.pick(('com', 'net', 'biz', 'info'))}",
+            ctx.pick(shared.SPAM_CARE),
         ],
         2,
         5,
@@ -755,7 +756,9 @@ def offer_pharmacy_spam_canadian(ctx: Ctx) -> Draft:
                 "24/7 customer support",
             )
         ),
-        ctx.pick((ctx.cue("no_prescription"), "Free online consultation", "No prior prescription")),
+        ctx.pick(
+            (ctx.cue("no_prescription"), "Free online consultation", "No prior prescription", *shared.SPAM_CARE[:4])
+        ),
         ctx.pick(("Unsubscribe here", "To be removed reply STOP", "click to opt out", "")),
     ]
     return Draft(lines, title=ctx.pick(_SPAM_SUBJECTS))
@@ -825,6 +828,7 @@ def offer_pharmacy_spam_mangled(ctx: Ctx) -> Draft:
                     "private , secure , discreet",
                     "fast worldwide shipping",
                     "we care for your health whoever you are",
+                    ctx.pick(shared.SPAM_CARE).lower(),
                     f"save {ctx.num(40, 80)} % compared to your local pharmacy",
                 )
             ),

@@ -421,6 +421,26 @@ def fill_phrase(template: str, slots: Mapping[str, object]) -> str:
 # --- spam pieces -----------------------------------------------------------------------------
 
 
+# Spam talks about health, doctors and medication as much as a real pharmacy does (issue 12): without these lines the
+# generator's spam never said "medical", "treatment" or "refill", so those words alone cleared real spam.
+SPAM_CARE = (
+    "No medical questions asked.",
+    "Free medical consultation with every order.",
+    "Our licensed doctors approve your order online.",
+    "Take care of your health for less.",
+    "Your health and your privacy come first.",
+    "No doctor appointment, no waiting room.",
+    "Treatment for pain, anxiety and sleep problems.",
+    "Brand and generic medications at a fraction of the cost.",
+    "Refill your medication in one click.",
+    "No insurance needed.",
+    "Trusted by thousands of patients.",
+    "Skip the clinic, get your treatment delivered.",
+    "Medical staff answer your questions 24/7.",
+    "Quality medicine, no consultation required.",
+)
+
+
 @marks_result("filler_words")
 def word_salad(ctx: Ctx, lo: int, hi: int) -> str:
     """A tail of random dictionary words, as spam adds to poison filters (both labels use it)."""

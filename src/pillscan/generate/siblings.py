@@ -305,6 +305,7 @@ def offer_pharmacy_spam_salad(ctx: Ctx) -> Draft:
                 "we ship to all countries",
             )
         ),
+        ctx.pick(shared.SPAM_CARE).lower(),
         ctx.pick(
             (
                 "click here",
