@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pillscan.generate import generate_corpus
 from pillscan.intent import pill_evidence, supply_evidence
-from pillscan.model import WINDOW_CHARS, Model, WordStage, load_model, save_model
+from pillscan.model import MEDIUM_CHARS, Model, WordStage, load_model, save_model
 from pillscan.pipeline import build_pipeline, fit_word_stage
 from pillscan.signals import normalize_and_count
 
@@ -63,7 +63,8 @@ def test_word_stage_equals_tfidf_and_linear_model(corpus: tuple[list[str], np.nd
 def test_cascade_passes_survivors_unchanged_and_clears_the_rest(
     cascaded: Model, corpus: tuple[list[str], np.ndarray]
 ) -> None:
-    texts = [t for t in corpus[0][:500] if len(t) <= WINDOW_CHARS]  # long texts are scored in windows
+    # Long texts are scored in windows, medium ones with pill and supply evidence in narrow pieces too.
+    texts = [t for t in corpus[0][:500] if len(t) <= MEDIUM_CHARS]
     full = cascaded.decision_function(texts, cascade=False)
     # The pipeline computes TF-IDF in float32, pillscan's scorer in float64: equal to float32 precision.
     np.testing.assert_allclose(full, cascaded.pipeline.decision_function(texts), rtol=0, atol=1e-5)
