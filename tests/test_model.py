@@ -211,25 +211,26 @@ SALAD = (
 
 
 def test_a_medium_text_with_pill_and_supply_is_scored_in_narrow_pieces_too(model):
-    # issue 12: a 300-600-character spam e-mail was scored whole only, and its word salad diluted the pitch.
+    # issue 12: a 300-600-character spam e-mail was scored whole only, and the text after its pitch diluted it.
     from pillscan.model import _narrow_candidates
     from pillscan.signals import normalize_and_count
 
-    spam = "fwd : 85 % off vicodin . cheap , order here . " + SALAD
-    no_supply = "my doctor switched me from vicodin to something milder last spring . " + SALAD
-    short = "85 % off vicodin . " + SALAD[: MEDIUM_CHARS - 30]
+    chatter = CHATTER.replace(". ", ".\n")
+    spam = "[ lilac ] 86 % - off vicodin .\n" + chatter
+    no_supply = "my doctor switched me from vicodin to something milder .\n" + chatter
+    short = "86 % - off vicodin .\n" + chatter[: MEDIUM_CHARS - 30]
     texts = [spam, no_supply, short]
     assert MEDIUM_CHARS < len(spam) <= WINDOW_CHARS and MEDIUM_CHARS < len(no_supply) <= WINDOW_CHARS
     assert len(short) <= MEDIUM_CHARS
     normalized, counts = normalize_and_count(texts)
     assert _narrow_candidates(texts, [0, 1, 2], normalized, counts).tolist() == [True, False, False]
-    # The text is scored whole and in pieces, the maximum taken; a piece counts only with pill and supply in it.
+    # The text is scored whole and in pieces (here its lines), the maximum taken; a piece counts only with pill
+    # and supply evidence in it.
     whole = model.pipeline.decision_function(texts)
     got = model.decision_function(texts, cascade=False)
-    assert got[0] > whole[0] + 1.0, (got[0], whole[0])
-    np.testing.assert_allclose(got[1:], whole[1:], rtol=0, atol=1e-5)
-    pitch = model.pipeline.decision_function([spam[:NARROW_CHARS]])[0]
-    assert got[0] >= pitch - 1e-5
+    pitch = model.pipeline.decision_function([spam.split("\n")[0]])[0]
+    assert pitch > whole[0] + 1.0, (pitch, whole[0])
+    np.testing.assert_allclose(got, [pitch, *whole[1:]], rtol=0, atol=1e-5)
     assert model.score([spam])[0].decision == "offer"
 
 
@@ -251,3 +252,26 @@ def test_narrow_pieces_are_scored_only_where_they_count_with_the_same_result(mod
 
     monkeypatch.setattr(Model, "_piece_raw", every_piece)
     np.testing.assert_allclose(got, model.decision_function(texts), rtol=1e-12, atol=1e-12)
+
+
+def test_medium_texts_are_cut_into_lines_and_long_ones_into_overlapping_pieces():
+    from pillscan.model import _narrow_windows
+
+    lines = ["fwd : 85 % off vicodin", "", "x" * 130, "y" * (NARROW_CHARS * 2 + 30), "   ", "phone : 555 - 0100"]
+    medium = "\n".join(lines)
+    long_window = "z" * 250
+    pieces, owners = _narrow_windows([medium, long_window, long_window], [0, 1, 1], np.array([True, True, False]))
+    # A medium text: each non-blank line up to 1.5 x NARROW_CHARS whole, a longer one in pieces end to end.
+    y = lines[3]
+    assert pieces[:5] == [
+        lines[0],
+        lines[2],
+        y[:NARROW_CHARS],
+        y[NARROW_CHARS : 2 * NARROW_CHARS],
+        y[2 * NARROW_CHARS :],
+    ]
+    assert pieces[5] == lines[5] and owners[:6] == [0] * 6
+    # A long text's window: NARROW_CHARS pieces at half that stride; windows that are no candidate: none.
+    step = NARROW_CHARS // 2
+    assert pieces[6:] == [long_window[s : s + NARROW_CHARS] for s in range(0, len(long_window) - step, step)]
+    assert set(owners[6:]) == {1}

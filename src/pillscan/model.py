@@ -375,17 +375,29 @@ def _narrow_candidates(windows: list[str], owners: list[int], normalized: list[s
 
 
 def _narrow_windows(windows: list[str], owners: list[int], candidates: np.ndarray) -> tuple[list[str], list[int]]:
-    """Pieces of NARROW_CHARS (stride half that) of the ``candidates`` among ``windows``, and the text each
-    came from."""
+    """Narrow pieces of the ``candidates`` among ``windows``, and the text each came from. A window of a long text
+    (one of several) is cut into pieces of NARROW_CHARS, stride half that; a medium text (its only window) into its
+    lines, and a line over 1.5 x NARROW_CHARS into pieces of NARROW_CHARS end to end: a spam pitch is a line of
+    its own (the subject, "NN % off <pill>"), and the text is paid about once more instead of twice."""
+    per_owner = np.bincount(np.asarray(owners)) if owners else np.zeros(0, dtype=int)
     pieces: list[str] = []
     piece_owners: list[int] = []
     stride = NARROW_CHARS // 2
     for j in np.flatnonzero(candidates).tolist():
         window = windows[j]
-        cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
+        if per_owner[owners[j]] > 1:
+            cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
+        else:
+            cut = [piece for line in window.split("\n") for piece in _line_pieces(line)]
         pieces.extend(cut)
         piece_owners.extend([owners[j]] * len(cut))
     return pieces, piece_owners
+
+
+def _line_pieces(line: str) -> list[str]:
+    if len(line) <= NARROW_CHARS * 3 // 2:
+        return [line] if line.strip() else []
+    return [line[s : s + NARROW_CHARS] for s in range(0, len(line), NARROW_CHARS)]
 
 
 _GROUP_REASON = {
