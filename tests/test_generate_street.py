@@ -407,3 +407,34 @@ def test_euphemism_cues_are_in_offers_and_in_negatives():
         for key in ("supply", "demand", "report", "warning", "joke"):
             for phrase in pool[lang][key]:
                 assert "{hint}" in phrase or "{quote}" in phrase, (lang, key, phrase)
+
+
+def _slang_with_code(text: str) -> bool:
+    """Whether ``text`` writes a pill's street name next to its own emoji code ("bars 🍫", "🔵 blues")."""
+    street = load_pool("street_en")
+    low = text.lower()
+    for canonical, codes in street["emoji"].items():
+        for slang in street["items"].get(canonical, ()):
+            for code in codes:
+                if f"{slang} {code}" in low or f"{code} {slang}" in low:
+                    return True
+    return False
+
+
+def test_pill_offers_write_slang_with_its_emoji_code_and_legal_sales_do_not():
+    # issue 12: "bars 🍫 $4" is the Xanax-bar code with a price; the generator's pill offers pair a street name with
+    # its code often enough to learn it, and the look-alike sales of snacks and goods never write that pair.
+    offers = [render_post("street_pair_casual", "en", seed).text for seed in range(300)]
+    assert sum(map(_slang_with_code, offers)) >= 15
+    for name in ("lookalike_goods_sale", "plug_legal_goods", "plug_legal_menu", "euphemism_legal_shop"):
+        for seed in range(200):
+            post = render_post(name, "en", seed)
+            assert post.label == 0 and not _slang_with_code(post.text), (name, post.text)
+
+
+def test_spanish_legal_sales_say_plug_and_name_no_pill():
+    # The plug word and 🔌 sell perfumes and sneakers too, in Spanish as in English: negatives with the seller's shape.
+    posts = [render_post("plug_legal_goods_es", "es", seed) for seed in range(300)]
+    assert all(p.label == 0 and not p.drugs for p in posts)
+    assert sum("plug" in p.text.lower() for p in posts) >= 10
+    assert sum("🔌" in p.text for p in posts) >= 10

@@ -77,6 +77,26 @@ def test_ambiguous_slang_alone_is_not_a_drug():
     assert not any(n.startswith("drug:") for n in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("bars 🍫 $4, 5 for $15", "alprazolam"),
+        ("🔵🔵 blues in, who wants some", "oxycodone"),
+        ("ladders 🪜 n footballs", "alprazolam"),
+        ("blues 🍫 tonight", None),  # another drug's code backs nothing
+        ("bars tonight, 🍫 after", None),  # not next to it
+        ("16 bars no breaks 🔥", "alprazolam"),  # a number before it, as before
+        ("spit some bars 🔥🔥", None),
+    ],
+)
+def test_ambiguous_slang_next_to_its_own_emoji_code_is_the_drug(text, drug):
+    # issue 12: the DEA chart's code next to the street name ("bars 🍫") backs the slang as a number does ("90 bars").
+    found = {n for n in names(text) if n.startswith("drug:")}
+    assert found == ({f"drug:{drug}"} if drug else set()), text
+    counts = dict(zip(signal_feature_names(), signal_counts([text])[0], strict=True))
+    assert counts["drug_in_scope"] == (1 if drug else 0), text
+
+
 def test_news_sentence_names_drugs_but_has_no_sale_cues():
     text = "Police seized 5,000 counterfeit oxycodone pills stamped M30 that contained fentanyl, officials said."
     found = names(text)

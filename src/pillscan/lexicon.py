@@ -47,6 +47,9 @@ class Lexicon:
     # Whether brand and generic names are also matched as spam misspells them (pillscan.signals.spam_spellings):
     # ``"spam_spellings": true`` in drugs.json; lexicons without the key (older ones) match names as written.
     spam_spellings: bool = False
+    # Whether ambiguous slang right next to its own drug's emoji code ("bars 🍫") is the drug (pillscan.signals):
+    # ``"coded_slang": true`` in drugs.json; lexicons without the key (older ones) back slang as before.
+    coded_slang: bool = False
 
     def drug(self, canonical: str) -> Drug:
         """The drug with this canonical name (KeyError if unknown)."""
@@ -99,7 +102,12 @@ def load_lexicon() -> Lexicon:
         for group, names in raw_cues.items()
         if not group.startswith("_")
     }
-    return Lexicon(drugs=drugs, cues=cues, spam_spellings=bool(raw.get("spam_spellings", False)))
+    return Lexicon(
+        drugs=drugs,
+        cues=cues,
+        spam_spellings=bool(raw.get("spam_spellings", False)),
+        coded_slang=bool(raw.get("coded_slang", False)),
+    )
 
 
 _LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})

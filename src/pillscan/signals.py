@@ -11,7 +11,8 @@ signal name                    fires on
                                matched: they are everyday numbers and words
 ``slang:ambiguous``            ambiguous slang (``bars``, ``blues``, ``30s``); it *also* yields ``drug:<canonical>``
                                when the same text has other drug evidence: a drug name, an imprint, a dose, the
-                               pill emoji, or a number right before it (``90 bars``)
+                               pill emoji, a number right before it (``90 bars``), or its own drug's emoji code
+                               right next to it (``bars 🍫``, ``🔵🔵 blues``)
 ``dose``                       a strength: ``2mg``, ``0.5 mg``, ``10/325``, ``7.5/325``
 ``quantity``                   ``100x``, ``x100``, ``qty 50``, ``100 pills``, ``50 tabs``, a number before a drug
 ``price``                      a money amount (``$20``, ``20$``, ``20 usd``, ``20 dollars``, ``300 pesos``)
@@ -232,13 +233,21 @@ def _automaton() -> ahocorasick.Automaton:
             if len(compact) >= 3 and re.search(r"[A-Za-z]", form) and re.search(r"\d", form):
                 add(form, imprint)
                 add(compact, imprint)
+    coded = {
+        _form_key(form): drug.canonical
+        for drug in lex.drugs
+        if drug.in_scope and lex.coded_slang
+        for form in drug.emoji
+    }
     for group, names in lex.cues.items():
         prefix = _CUE_PREFIX.get(group, group)
         for name, forms in names.items():
             signal = prefix if name == group else f"{prefix}:{name}"
             entry = _Entry(signal, prefix)
             for form in forms:
-                add(form, entry)
+                # An emoji code names the drug it codes for (🍫 alprazolam), which backs that drug's slang next to it.
+                code = coded.get(_form_key(form), "") if group == "emoji_code" else ""
+                add(form, _Entry(signal, prefix, code) if code else entry)
                 if group == "no_prescription":
                     for variant in _l_for_i(_form_key(form)):
                         add(variant, entry)
@@ -369,6 +378,21 @@ def _matches(view: str) -> list[tuple[int, int, _Entry]]:
 
 
 _DRUG_EVIDENCE = frozenset({"drug", "imprint", "dose"})
+
+
+def _coded_slang(matches: list[tuple[int, int, _Entry]]) -> frozenset[int]:
+    """Starts of the ambiguous slang written right next to its own drug's emoji code ("bars 🍫", "🔵🔵 blues",
+    "ladders 🪜"): the DEA chart's code backs the street name as a number does ("90 bars"). Next to: the code is the
+    word right before or right after it (words are one space apart in the view)."""
+    starts = {(e.canonical, a) for a, _, e in matches if e.column == "emoji" and e.canonical}
+    stops = {(e.canonical, b) for _, b, e in matches if e.column == "emoji" and e.canonical}
+    return frozenset(
+        a
+        for a, b, e in matches
+        if e.column == "slang_ambiguous" and ((e.canonical, b + 1) in starts or (e.canonical, a - 1) in stops)
+    )
+
+
 # Obfuscation kinds named by the normaliser's flags (pillscan.normalize.FLAG_*).
 _FLAG_KINDS = {
     FLAG_LEET: "leetspeak",
@@ -450,6 +474,7 @@ def _segment_signals(text: str, offset: int, out: list[tuple[str, int, int]]) ->
     has_pill_emoji = any(entry.name == "emoji:pill" for _, _, entry in matches)
     evidence = bool(columns & _DRUG_EVIDENCE) or has_pill_emoji
     url_ends = {stop for start, stop, entry in matches if entry.column == "url"}
+    coded = _coded_slang(matches)
     for start, stop, entry in matches:
         emit(entry.name, start, stop)
         if entry.column == "contact" and start - 1 in url_ends:
@@ -458,7 +483,7 @@ def _segment_signals(text: str, offset: int, out: list[tuple[str, int, int]]) ->
             number = _number_before(view, start)
             if number >= 0:
                 emit("quantity", number, stop)
-            if entry.column == "slang_ambiguous" and (evidence or number >= 0):
+            if entry.column == "slang_ambiguous" and (evidence or number >= 0 or start in coded):
                 emit(f"drug:{entry.canonical}", start, stop)
     for pattern, name, may in zip(_NUMBER_PATTERNS, ("dose", "quantity", "sale:discount"), number_forms, strict=True):
         if may:
@@ -538,7 +563,9 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
     col = _COLUMN
     ambiguous = backed_ambiguous = 0
     pill_emoji = False
-    for start, _stop, entry in _matches(view):
+    matches = _matches(view)
+    coded = _coded_slang(matches) if any(entry.canonical for _, _, entry in matches if entry.column == "emoji") else ()
+    for start, _stop, entry in matches:
         column = entry.column
         row[col[column]] += 1
         if column == "drug":
@@ -550,6 +577,8 @@ def _counts_from(text: str, norm: str, flags: int) -> list[float]:
         if _number_before(view, start) >= 0:
             row[_C_QUANTITY] += 1
             backed_ambiguous += column == "slang_ambiguous"
+        elif column == "slang_ambiguous" and start in coded:
+            backed_ambiguous += 1
         ambiguous += column == "slang_ambiguous" and entry.in_scope
     doses = 0
     dose_may, quantity_may, discount_may = _number_forms(norm)

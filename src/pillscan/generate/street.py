@@ -102,7 +102,12 @@ def street_item(ctx: Ctx, d: Drug | None = None, emoji_only: bool = False) -> tu
     emoji = load_pool("street_en")["emoji"].get(d.canonical)
     r = 0.6 if emoji_only else ctx.rng.random()
     if items and r < 0.55:
-        return ctx.use_form(d, ctx.pick(items), "slang"), d
+        slang = ctx.use_form(d, ctx.pick(items), "slang")
+        if emoji and ctx.chance(0.25):  # the name with its code, as a seller writes "bars 🍫" or "blues 🔵"
+            code = ctx.pick(emoji)
+            ctx.use_form(d, code, "emoji_code")
+            return ctx.pick((f"{slang} {code}", f"{code} {slang}", f"{slang} {code * 2}")), d
+        return slang, d
     if emoji and r < 0.72:
         code = ctx.pick(emoji)
         ctx.use_form(d, code, "emoji_code")
@@ -638,6 +643,9 @@ def plug_legal_goods_es(ctx: Ctx) -> Draft:
             "quién quiere {g}",
             "{g} disponibles",
             "se venden {g}",
+            "el plug de {g} 🔌",
+            "tu plug de {g} 🔌 ya llegaron",
+            "soy el plug de {g}, info al privado",
         )
     ).format(g=good)
     price = ctx.pick(pool["prices"]).format(a=ctx.num(lo, hi), b=ctx.num(lo, hi) * 3, k=ctx.pick((3, 5, 10)))
