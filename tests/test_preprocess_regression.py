@@ -45,14 +45,20 @@ def recorded_lexicon(recorded: dict[str, Any], monkeypatch: pytest.MonkeyPatch) 
     lex = lexicon_module.load_lexicon.__wrapped__()
     monkeypatch.setattr(signals_module, "load_lexicon", lambda: lex)
     signals_module._clear_caches()
-    # Leetspeak is undone only where it spells a lexicon word (pillscan.lexicon.leet_vocabulary).
+    # Leetspeak is undone only where it spells a lexicon word (pillscan.lexicon.leet_vocabulary), which reads
+    # load_lexicon(): its cache is emptied on the way in (so the recorded lexicons are read) and on the way out
+    # (so they are not left behind for the tests that follow: they were, when this module ran first).
+    lexicon_module.load_lexicon.cache_clear()
     lexicon_module.leet_vocabulary.cache_clear()
     normalize_module._reset_vocabulary()
     yield
     monkeypatch.undo()
     signals_module._clear_caches()
+    lexicon_module.load_lexicon.cache_clear()
     lexicon_module.leet_vocabulary.cache_clear()
     normalize_module._reset_vocabulary()
+    restored = lexicon_module.load_lexicon()  # the bundled lexicons again (the recorded ones predate both switches)
+    assert restored.spam_spellings and restored.coded_slang
 
 
 def _first_mismatch(texts: list[str], got: list[Any], want: list[Any]) -> str:
