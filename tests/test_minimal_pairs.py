@@ -238,12 +238,13 @@ def test_there_are_enough_pairs_in_both_languages():
 #: and bare-price pairs; 63 of 73 once 'anyone selling' counted as demand; 66 of 73 with the look-alike sales).
 #: Strict: when a retrained model gets one right, the test fails until its number is taken off this list.
 KNOWN_MISSES = {
-    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.45: 'text me' outweighs 'need'",
-    50: "the Spanish offer scores 0.20: 'por' prices and 'entrego hoy' weigh too little",
-    51: "the Spanish offer scores 0.20 (see 50)",
-    58: "the Spanish offer scores 0.21, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
-    59: "the Spanish offer scores 0.21 (see 58)",
-    67: "the offer scores 0.18: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
+    # Scores of the default model of d77345a (offer threshold 0.4135).
+    18: "the demand twin ('need norcos or vikes, text me if you know anyone') scores 0.48: 'text me' outweighs 'need'",
+    50: "the Spanish offer scores 0.26: 'por' prices and 'entrego hoy' weigh too little",
+    51: "the Spanish offer scores 0.26 (see 50)",
+    58: "the Spanish offer scores 0.37, under the offer threshold: 'se venden' and '10 por 150' weigh too little",
+    59: "the Spanish offer scores 0.37 (see 58)",
+    67: "the offer scores 0.21: bare prices ('25 for the 30s', '5+ $20') and 'no lowballing' weigh too little",
     72: "the Spanish indirect offer names no pill ('lo de siempre') and scores 0.10",
 }
 
@@ -293,8 +294,8 @@ ISSUE_TABLE = [
 
 # The model's misses among them, each an expected failure that must fail (strict): fixing one flags the mark.
 ISSUE_TABLE_MISSES: dict[str, str] = {
-    # None today. "selling xanax" was one until the cue fixes of issue 12 (0.31, then 0.386): it now scores 0.44
-    # against an offer threshold of 0.37.
+    # None today. "selling xanax" was one until the cue fixes of issue 12 (0.31, then 0.386): it now scores 0.48
+    # against an offer threshold of 0.41 (d77345a's model).
 }
 
 
