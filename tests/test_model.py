@@ -223,7 +223,7 @@ def test_a_medium_text_with_pill_and_supply_is_scored_in_narrow_pieces_too(model
     assert MEDIUM_CHARS < len(spam) <= WINDOW_CHARS and MEDIUM_CHARS < len(no_supply) <= WINDOW_CHARS
     assert len(short) <= MEDIUM_CHARS
     normalized, counts = normalize_and_count(texts)
-    assert _narrow_candidates(texts, [0, 1, 2], normalized, counts).tolist() == [True, False, False]
+    assert _narrow_candidates(texts, np.ones(3, bool), normalized, counts).tolist() == [True, False, False]
     # The text is scored whole and in pieces (here its lines), the maximum taken; a piece counts only with pill
     # and supply evidence in it.
     whole = model.pipeline.decision_function(texts)
@@ -260,7 +260,9 @@ def test_medium_texts_are_cut_into_lines_and_long_ones_into_overlapping_pieces()
     lines = ["fwd : 85 % off vicodin", "", "x" * 130, "y" * (NARROW_CHARS * 2 + 30), "   ", "phone : 555 - 0100"]
     medium = "\n".join(lines)
     long_window = "z" * 250
-    pieces, owners = _narrow_windows([medium, long_window, long_window], [0, 1, 1], np.array([True, True, False]))
+    alone = np.array([True, False, False])  # the medium text is its own only window; the long one has two
+    candidates = np.array([True, True, False])
+    pieces, owners = _narrow_windows([medium, long_window, long_window], [0, 1, 1], alone, candidates)
     # A medium text: each non-blank line up to 1.5 x NARROW_CHARS whole, a longer one in pieces end to end.
     y = lines[3]
     assert pieces[:5] == [

@@ -96,26 +96,39 @@ def _automaton() -> ahocorasick.Automaton:
             words = _NON_WORD.sub(" ", phrase.lower()).split()
             if words:
                 automaton.add_word(" " + "  ".join(words) + " ", (column, phrase))
-    # "iso" before a number of four digits or more is a standard's code, not "in search of": e-mail header
-    # residue ("charset = iso-8859-7"), "iso 9001". These keys (the number's first four digits) are longer than
-    # " iso " and win it (leftmost-longest), and count nowhere; a buyer's "iso 2 bars" still asks.
-    for digits in range(10_000):
-        automaton.add_word(f" iso  {digits:04d}", (-1, "iso <code>"))
     automaton.make_automaton()
     return automaton
 
 
+#: Cues that name a standard when a number of four digits or more follows: "iso" is not "in search of" in e-mail
+#: header residue ("charset = iso-8859-7") or "iso 9001"; a buyer's "iso 2 bars" still asks.
+_STANDARD_NAMES = frozenset({"iso"})
+
+
+def _cue_matches(view: str) -> list[tuple[int, str]]:
+    """``(column, phrase)`` of the cues in a word view (:func:`_view`), longest match first, without the neutral
+    phrases (column -1: matched only so that their words count nowhere else) and standards' names."""
+    found = []
+    for end, (column, phrase) in _automaton().iter_long(view):
+        if column < 0:
+            continue
+        if phrase in _STANDARD_NAMES:
+            code = view[end + 2 : end + 6]  # (the key ends with a space; the next word starts after a second one)
+            if len(code) == 4 and code.isdigit():
+                continue
+        found.append((column, phrase))
+    return found
+
+
 def intent_counts(normalized: Sequence[str]) -> np.ndarray:
     """Counts of each cue group (columns :data:`INTENT_FEATURES`) in already normalised texts (float32)."""
-    iter_long = _automaton().iter_long
     width = len(INTENT_FEATURES)
     deal = len(INTENT_GROUPS)
     flat = [0.0] * (len(normalized) * width)
     for i, norm in enumerate(normalized):
         base = i * width
-        for _end, (column, _phrase) in iter_long(_view(norm)):
-            if column >= 0:
-                flat[base + column] += 1.0
+        for column, _phrase in _cue_matches(_view(norm)):
+            flat[base + column] += 1.0
         if has_ascii_digit(norm):
             flat[base + deal] = float(len(_DEAL.findall(norm)))
     return np.array(flat, dtype=np.float32).reshape(len(normalized), width)
@@ -123,8 +136,7 @@ def intent_counts(normalized: Sequence[str]) -> np.ndarray:
 
 def intent_cues(normalized: str) -> list[tuple[str, str]]:
     """The cues found in one normalised text, as ``(group, phrase)`` in text order (for explanations)."""
-    matches = _automaton().iter_long(_view(normalized))
-    found = [(INTENT_GROUPS[column], phrase) for _end, (column, phrase) in matches if column >= 0]
+    found = [(INTENT_GROUPS[column], phrase) for column, phrase in _cue_matches(_view(normalized))]
     found += [("supply", match.group(0)) for match in _DEAL.finditer(normalized)]
     return found
 

@@ -182,7 +182,9 @@ class Model:
         # word salad after it: the windows of a long text that hold pill evidence, and medium texts scored whole
         # that show pill and supply evidence, are scored again in narrow pieces (only those: their cost stays
         # small). A piece stripped of its context (a news sentence listing pills) must show supply itself to count.
-        pieces, piece_owners = _narrow_windows(windows, owners, _narrow_candidates(windows, owners, normalized, counts))
+        alone = np.bincount(np.asarray(owners, dtype=np.intp))[owners] == 1  # a text's only window: scored whole
+        candidates = _narrow_candidates(windows, alone, normalized, counts)
+        pieces, piece_owners = _narrow_windows(windows, owners, alone, candidates)
         if not pieces:
             if len(windows) == len(texts):
                 return raw, whole
@@ -197,12 +199,11 @@ class Model:
         """Raw scores of narrow pieces: the full model's where the piece shows pill and supply evidence itself,
         -inf elsewhere (those pieces are not scored at all). Each distinct piece is counted once. A piece with
         pill and supply evidence always passes the cascade, so this equals scoring every piece and masking."""
-        index: dict[str, int] = {}
-        position = np.fromiter((index.setdefault(t, len(index)) for t in pieces), dtype=np.intp, count=len(pieces))
-        normalized, counts = normalize_and_count(list(index))
+        distinct, position = _distinct(pieces)
+        normalized, counts = normalize_and_count(distinct)
         gate = np.flatnonzero(pill_evidence(counts))
         gate = gate[supply_evidence([normalized[i] for i in gate.tolist()], counts[gate])]
-        raw = np.full(len(index), -np.inf)
+        raw = np.full(len(distinct), -np.inf)
         if len(gate):
             raw[gate] = self._full_raw([normalized[i] for i in gate.tolist()], counts[gate])
         return raw[position]
@@ -211,11 +212,10 @@ class Model:
         """:meth:`_raw_scores` with each distinct text scored once. The windows of a long repetitive post (100k
         pill emoji, ``oxy`` x 25,000) are nearly all equal; a text's score depends on that text alone, so this
         gives the same numbers for a fraction of the work."""
-        index: dict[str, int] = {}
-        position = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.intp, count=len(texts))
-        if len(index) == len(texts):
+        distinct, position = _distinct(texts)
+        if len(distinct) == len(texts):
             return self._raw_scores(texts, cascade=cascade)
-        raw, normalized, counts = self._raw_scores(list(index), cascade=cascade)
+        raw, normalized, counts = self._raw_scores(distinct, cascade=cascade)
         return raw[position], [normalized[i] for i in position.tolist()], counts[position]
 
     def _raw_scores(self, texts: list[str], *, cascade: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -361,12 +361,18 @@ def _windows(texts: list[str]) -> tuple[list[str], list[int]]:
     return windows, owners
 
 
-def _narrow_candidates(windows: list[str], owners: list[int], normalized: list[str], counts: np.ndarray) -> np.ndarray:
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in first-seen order, and where each of ``texts`` is among them."""
+    index: dict[str, int] = {}
+    position = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.intp, count=len(texts))
+    return list(index), position
+
+
+def _narrow_candidates(windows: list[str], alone: np.ndarray, normalized: list[str], counts: np.ndarray) -> np.ndarray:
     """Which windows to cut into narrow pieces: those of long texts (more than one window) that hold pill
-    evidence, and medium texts (over MEDIUM_CHARS, scored whole) that hold pill and supply evidence."""
-    per_owner = np.bincount(np.asarray(owners)) if owners else np.zeros(0, dtype=int)
+    evidence, and medium texts (over MEDIUM_CHARS, scored whole: ``alone``) that hold pill and supply evidence."""
     candidates = pill_evidence(counts) & np.fromiter((len(w) > NARROW_CHARS for w in windows), bool, len(windows))
-    single = np.flatnonzero(candidates & (per_owner[np.asarray(owners, dtype=np.intp)] == 1))
+    single = np.flatnonzero(candidates & alone)
     medium = [j for j in single.tolist() if len(windows[j]) > MEDIUM_CHARS]
     candidates[single] = False
     if medium:
@@ -374,18 +380,19 @@ def _narrow_candidates(windows: list[str], owners: list[int], normalized: list[s
     return candidates
 
 
-def _narrow_windows(windows: list[str], owners: list[int], candidates: np.ndarray) -> tuple[list[str], list[int]]:
+def _narrow_windows(
+    windows: list[str], owners: list[int], alone: np.ndarray, candidates: np.ndarray
+) -> tuple[list[str], list[int]]:
     """Narrow pieces of the ``candidates`` among ``windows``, and the text each came from. A window of a long text
     (one of several) is cut into pieces of NARROW_CHARS, stride half that; a medium text (its only window) into its
     lines, and a line over 1.5 x NARROW_CHARS into pieces of NARROW_CHARS end to end: a spam pitch is a line of
     its own (the subject, "NN % off <pill>"), and the text is paid about once more instead of twice."""
-    per_owner = np.bincount(np.asarray(owners)) if owners else np.zeros(0, dtype=int)
     pieces: list[str] = []
     piece_owners: list[int] = []
     stride = NARROW_CHARS // 2
     for j in np.flatnonzero(candidates).tolist():
         window = windows[j]
-        if per_owner[owners[j]] > 1:
+        if not alone[j]:
             cut = [window[s : s + NARROW_CHARS] for s in range(0, len(window) - stride, stride)]
         else:
             cut = [piece for line in window.split("\n") for piece in _line_pieces(line)]
